@@ -1,0 +1,127 @@
+#include "boltzkit/context.hpp"
+
+#include <cublas_v2.h>
+#include <cuda_runtime_api.h>
+#include <cusolverDn.h>
+
+#include "cuda_check.hpp"
+#include "validate.hpp"
+
+namespace boltzkit {
+
+Backend parse_backend(const std::string& name) {
+  if (name == "auto") return Backend::automatic;
+  if (name == "cpu") return Backend::cpu;
+  if (name == "gpu") return Backend::gpu;
+  throw invalid_argument("backend must be auto, cpu or gpu, got '" + name + "'");
+}
+
+const char* backend_name(Backend backend) {
+  switch (backend) {
+    case Backend::cpu: return "cpu";
+    case Backend::gpu: return "gpu";
+    default: return "auto";
+  }
+}
+
+bool gpu_available() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    cudaGetLastError();  // clear the sticky "no device" status so later calls start clean
+    return false;
+  }
+  return count > 0;
+}
+
+struct Context::State {
+  Backend backend = Backend::cpu;
+  int device = 0;
+  cudaStream_t stream = nullptr;
+  bool owns_stream = false;
+  cublasHandle_t cublas = nullptr;
+  cusolverDnHandle_t cusolver = nullptr;
+  void* workspace = nullptr;
+  std::size_t capacity = 0;
+
+  ~State() {
+    if (backend != Backend::gpu) return;
+    // Destructors must not throw: errors here are ignored on purpose.
+    cudaSetDevice(device);
+    if (workspace != nullptr) cudaFreeAsync(workspace, stream);
+    if (cublas != nullptr) cublasDestroy(cublas);
+    if (cusolver != nullptr) cusolverDnDestroy(cusolver);
+    if (stream != nullptr) cudaStreamSynchronize(stream);
+    if (owns_stream && stream != nullptr) cudaStreamDestroy(stream);
+  }
+};
+
+Context::Context(Backend backend, int device, CUstream_st* stream)
+    : state_(std::make_unique<State>()) {
+  const bool have_gpu = gpu_available();
+  if (backend == Backend::gpu && !have_gpu)
+    throw invalid_argument("backend gpu requested but no CUDA device is available");
+  if (backend == Backend::automatic) backend = have_gpu ? Backend::gpu : Backend::cpu;
+  state_->backend = backend;
+  state_->device = device;
+  if (backend != Backend::gpu) return;
+  int count = 0;
+  BOLTZKIT_CUDA(cudaGetDeviceCount(&count));
+  detail::require(device >= 0 && device < count,
+                  "device " + std::to_string(device) + " out of range [0, " +
+                      std::to_string(count) + ")");
+  BOLTZKIT_CUDA(cudaSetDevice(device));
+  if (stream != nullptr) {
+    state_->stream = stream;
+  } else {
+    BOLTZKIT_CUDA(cudaStreamCreateWithFlags(&state_->stream, cudaStreamNonBlocking));
+    state_->owns_stream = true;
+  }
+}
+
+Context::~Context() = default;
+Context::Context(Context&&) noexcept = default;
+Context& Context::operator=(Context&&) noexcept = default;
+
+Backend Context::backend() const { return state_->backend; }
+int Context::device() const { return state_->device; }
+CUstream_st* Context::stream() const { return state_->stream; }
+
+void Context::synchronize() const {
+  if (state_->backend != Backend::gpu) return;
+  BOLTZKIT_CUDA(cudaStreamSynchronize(state_->stream));
+}
+
+void* Context::cublas_handle() {
+  if (state_->cublas == nullptr) {
+    BOLTZKIT_CUDA(cudaSetDevice(state_->device));
+    BOLTZKIT_CUDA(cublasCreate(&state_->cublas));
+    BOLTZKIT_CUDA(cublasSetStream(state_->cublas, state_->stream));
+  }
+  return state_->cublas;
+}
+
+void* Context::cusolver_handle() {
+  if (state_->cusolver == nullptr) {
+    BOLTZKIT_CUDA(cudaSetDevice(state_->device));
+    BOLTZKIT_CUDA(cusolverDnCreate(&state_->cusolver));
+    BOLTZKIT_CUDA(cusolverDnSetStream(state_->cusolver, state_->stream));
+  }
+  return state_->cusolver;
+}
+
+void* Context::workspace(std::size_t bytes) {
+  detail::require(state_->backend == Backend::gpu, "workspace() needs a gpu context");
+  if (bytes <= state_->capacity) return state_->workspace;
+  // Grow geometrically so a sweep over sizes does not reallocate at every step.
+  std::size_t grown = std::max(bytes, state_->capacity + state_->capacity / 2);
+  if (state_->workspace != nullptr) BOLTZKIT_CUDA(cudaFreeAsync(state_->workspace, state_->stream));
+  state_->workspace = nullptr;
+  state_->capacity = 0;
+  BOLTZKIT_CUDA(cudaMallocAsync(&state_->workspace, grown, state_->stream));
+  state_->capacity = grown;
+  return state_->workspace;
+}
+
+std::size_t Context::workspace_capacity() const { return state_->capacity; }
+
+}  // namespace boltzkit

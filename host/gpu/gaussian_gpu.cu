@@ -1,0 +1,76 @@
+// GPU gaussian::evaluate: the fused kernel for D <= 64, the library path beyond.
+#include "../../kernels/gaussian/fused_small.cuh"
+#include "backends.hpp"
+#include "gaussian_large.hpp"
+#include "launch.cuh"
+#include "refs.hpp"
+
+namespace boltzkit::gpu {
+
+namespace {
+
+using kernels::MatrixKind;
+
+template <class T, int R, MatrixKind K>
+void launch_fused(Context& ctx, const kernels::GaussianArgs<T>& base, std::int64_t batch, int n) {
+  const TileLaunch plan = plan_tile_launch<T>(n, batch, ctx.device());
+  kernels::GaussianArgs<T> args = base;
+  args.group_size = plan.group_size;
+  args.warps_per_block = plan.warps_per_block;
+  auto kernel = kernels::gaussian_fused_kernel<T, R, K>;
+  allow_shared(kernel, plan.shared_bytes);
+  kernel<<<plan.blocks, plan.warps_per_block * kernels::warp_size, plan.shared_bytes,
+           ctx.stream()>>>(args);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
+template <class T, MatrixKind K>
+void launch_fused_kind(Context& ctx, const kernels::GaussianArgs<T>& args, std::int64_t batch,
+                       int n) {
+  if (n <= kernels::warp_size)
+    launch_fused<T, 1, K>(ctx, args, batch, n);
+  else
+    launch_fused<T, 2, K>(ctx, args, batch, n);
+}
+
+}  // namespace
+
+template <class T>
+void gaussian_evaluate(Context& ctx, const gaussian::Inputs<T>& in,
+                       const gaussian::Outputs<T>& out) {
+  const std::int64_t n = in.x.dim;
+  if (n > gaussian::fused_max_dim) {
+    gaussian_evaluate_large(ctx, in, out);
+    return;
+  }
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  kernels::GaussianArgs<T> args{};
+  args.x = ref(in.x);
+  args.mean = ref(in.mean);
+  args.matrix = ref(in.matrix);
+  args.log_prob = out.log_prob;
+  args.info = out.info;
+  args.grad_mean = ref(out.grad_mean);
+  args.grad_x = ref(out.grad_x);
+  args.grad_matrix = ref(out.grad_matrix);
+  args.batch = in.x.batch;
+  args.n = static_cast<int>(n);
+  switch (in.parameterization) {
+    case gaussian::Parameterization::covariance:
+      launch_fused_kind<T, MatrixKind::covariance>(ctx, args, args.batch, args.n);
+      break;
+    case gaussian::Parameterization::precision:
+      launch_fused_kind<T, MatrixKind::precision>(ctx, args, args.batch, args.n);
+      break;
+    case gaussian::Parameterization::cholesky:
+      launch_fused_kind<T, MatrixKind::cholesky>(ctx, args, args.batch, args.n);
+      break;
+  }
+}
+
+template void gaussian_evaluate<float>(Context&, const gaussian::Inputs<float>&,
+                                       const gaussian::Outputs<float>&);
+template void gaussian_evaluate<double>(Context&, const gaussian::Inputs<double>&,
+                                        const gaussian::Outputs<double>&);
+
+}  // namespace boltzkit::gpu

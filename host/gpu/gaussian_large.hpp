@@ -1,0 +1,9 @@
+#pragma once
+#include "boltzkit/gaussian.hpp"
+
+namespace boltzkit::gpu {
+/// D > fused_max_dim: cuSOLVER potrfBatched + cuBLAS trsmBatched over chunks of the batch.
+template <class T>
+void gaussian_evaluate_large(Context& ctx, const gaussian::Inputs<T>& in,
+                             const gaussian::Outputs<T>& out);
+}  // namespace boltzkit::gpu

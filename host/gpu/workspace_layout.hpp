@@ -1,0 +1,41 @@
+#pragma once
+// Carves one Context workspace into typed, 256-byte aligned buffers: plan the sizes first,
+// take the workspace once, then hand out the pieces.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace boltzkit::gpu {
+
+class WorkspaceLayout {
+ public:
+  /// Reserves `count` objects of T; returns the slot to pass to get<T>() later.
+  template <class T>
+  int reserve(std::int64_t count) {
+    offsets_.push_back(bytes_);
+    bytes_ += (static_cast<std::size_t>(count) * sizeof(T) + 255) / 256 * 256;
+    return static_cast<int>(offsets_.size()) - 1;
+  }
+  std::size_t bytes() const { return bytes_; }
+  void bind(void* base) { base_ = static_cast<unsigned char*>(base); }
+  template <class T>
+  T* get(int slot) const {
+    return reinterpret_cast<T*>(base_ + offsets_[static_cast<std::size_t>(slot)]);
+  }
+
+ private:
+  std::vector<std::size_t> offsets_;
+  std::size_t bytes_ = 0;
+  unsigned char* base_ = nullptr;
+};
+
+/// Batch elements per chunk so that a chunk's workspace stays within `budget` bytes.
+inline std::int64_t chunk_size(std::int64_t batch, std::size_t bytes_per_element,
+                               std::size_t budget = std::size_t{512} << 20) {
+  std::int64_t chunk = static_cast<std::int64_t>(budget / (bytes_per_element + 1));
+  chunk = chunk < 1 ? 1 : chunk;
+  chunk = chunk > batch ? batch : chunk;
+  return chunk > 0x7fffffff ? 0x7fffffff : chunk;  // cuSOLVER/cuBLAS batch counts are int
+}
+
+}  // namespace boltzkit::gpu
