@@ -1,0 +1,39 @@
+// The boltzkit command. Exit codes: 0 success, 2 bad usage or input (CLI parse errors and
+// boltzkit::invalid_argument, reported before any output is written), 1 anything else.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "boltzkit/errors.hpp"
+#include "boltzkit/version.hpp"
+#include "commands.hpp"
+#include "report.hpp"
+
+int main(int argc, char** argv) {
+  using namespace boltzkit::cli;
+  CLI::App app{"Batched Gaussian log-densities and gradients on GPU and CPU.", "boltzkit"};
+  app.set_version_flag("--version", std::string("boltzkit ") + boltzkit::version);
+  app.require_subcommand(1);
+  Action action;
+  add_gaussian_command(app, action);
+  add_demo_command(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help / --version
+  } catch (const CLI::ParseError& e) {
+    print_error(std::string(e.what()) + " (see --help)");
+    return 2;
+  }
+
+  try {
+    return action();
+  } catch (const boltzkit::invalid_argument& e) {
+    print_error(e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return 1;
+  }
+}

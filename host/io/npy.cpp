@@ -1,0 +1,180 @@
+#include "npy.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include "npy_header.hpp"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "boltzkit_io copies .npy bytes as they are and so needs a little-endian host"
+#endif
+
+namespace boltzkit::io {
+
+namespace {
+
+constexpr char magic[] = "\x93NUMPY";
+constexpr std::size_t magic_size = 6;
+constexpr std::size_t header_alignment = 64;
+
+[[noreturn]] void fail(const std::string& path, const std::string& message) {
+  throw invalid_argument("'" + path + "': " + message);
+}
+
+/// Closes the descriptor on every exit path of read_npy.
+struct FileDescriptor {
+  int fd;
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+/// Reads up to `size` bytes; fewer only at end of file.
+std::size_t read_some(int fd, void* out, std::size_t size, const std::string& path) {
+  auto* p = static_cast<char*>(out);
+  std::size_t done = 0;
+  while (done < size) {
+    const ::ssize_t n = ::read(fd, p + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail(path, std::string("cannot read: ") + std::strerror(errno));
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  return done;
+}
+
+bool supported(const std::string& descr) {
+  return descr == "<f4" || descr == "<f8" || descr == "<i4";
+}
+
+std::int64_t element_count(const std::vector<std::int64_t>& shape, const std::string& path) {
+  std::int64_t count = 1;
+  for (const std::int64_t n : shape) {
+    if (n < 0) fail(path, "negative shape entry");
+    if (n != 0 && count > std::numeric_limits<std::int64_t>::max() / 8 / n)
+      fail(path, "shape too large");
+    count *= n;
+  }
+  return count;
+}
+
+}  // namespace
+
+std::string dtype_name(const std::string& descr) {
+  if (descr == "<f4") return "float32";
+  if (descr == "<f8") return "float64";
+  if (descr == "<i4") return "int32";
+  return descr;
+}
+
+std::size_t dtype_size(const std::string& descr) {
+  if (descr == "<f4" || descr == "<i4") return 4;
+  if (descr == "<f8") return 8;
+  throw invalid_argument("unsupported dtype '" + descr + "' (expected <f4, <f8 or <i4)");
+}
+
+std::int64_t NpyArray::size() const {
+  std::int64_t count = 1;
+  for (const std::int64_t n : shape) count *= n;
+  return count;
+}
+
+NpyArray read_npy(const std::string& path) {
+  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  struct stat info {};
+  if (::fstat(file.fd, &info) != 0 || !S_ISREG(info.st_mode)) fail(path, "not a regular file");
+
+  unsigned char preamble[magic_size + 2];
+  if (read_some(file.fd, preamble, sizeof preamble, path) != sizeof preamble ||
+      std::memcmp(preamble, magic, magic_size) != 0)
+    fail(path, "not a NumPy .npy file (bad magic)");
+  const int major = preamble[magic_size];
+  if (major < 1 || major > 3)
+    fail(path, "unsupported .npy format version " + std::to_string(major) + "." +
+                   std::to_string(preamble[magic_size + 1]));
+
+  // Version 1.0 stores the header length in 2 bytes, 2.0 and 3.0 in 4 (all little-endian).
+  unsigned char length_bytes[4] = {0, 0, 0, 0};
+  const std::size_t length_size = major == 1 ? 2 : 4;
+  if (read_some(file.fd, length_bytes, length_size, path) != length_size)
+    fail(path, "truncated header");
+  std::size_t header_length = 0;
+  for (std::size_t i = length_size; i-- > 0;) header_length = header_length * 256 + length_bytes[i];
+  std::string header_text(header_length, '\0');
+  if (read_some(file.fd, header_text.data(), header_length, path) != header_length)
+    fail(path, "truncated header");
+
+  detail::NpyHeader header;
+  try {
+    header = detail::parse_npy_header(header_text);
+  } catch (const std::runtime_error& e) {
+    fail(path, e.what());
+  }
+  if (!header.descr.empty() && header.descr[0] == '>' && supported("<" + header.descr.substr(1)))
+    fail(path, "big-endian dtype '" + header.descr + "' is not supported (use '<' data)");
+  if (!supported(header.descr))
+    fail(path, "unsupported dtype '" + header.descr + "' (expected <f4, <f8 or <i4)");
+  if (header.fortran_order)
+    fail(path, "fortran_order True is not supported (save a C-ordered array, e.g. "
+               "numpy.ascontiguousarray)");
+
+  NpyArray array;
+  array.dtype = header.descr;
+  array.shape = header.shape;
+  const auto expected =
+      static_cast<std::size_t>(element_count(header.shape, path)) * dtype_size(header.descr);
+  array.bytes.resize(expected);
+  const std::size_t got = read_some(file.fd, array.bytes.data(), expected, path);
+  if (got != expected)
+    fail(path, "truncated data: expected " + std::to_string(expected) + " bytes, found " +
+                   std::to_string(got));
+  unsigned char extra = 0;
+  if (read_some(file.fd, &extra, 1, path) != 0) fail(path, "unexpected bytes after the data");
+  return array;
+}
+
+StagedFile stage_npy(const std::string& path, const std::string& dtype,
+                     const std::vector<std::int64_t>& shape, const void* data) {
+  if (!supported(dtype)) fail(path, "cannot write unsupported dtype '" + dtype + "'");
+  const auto bytes = static_cast<std::size_t>(element_count(shape, path)) * dtype_size(dtype);
+  if (bytes > 0 && data == nullptr) fail(path, "null data pointer");
+
+  std::string text = detail::format_npy_header({dtype, false, shape});
+  // Pad with spaces so the data starts on a 64-byte boundary, as NumPy does; the header ends
+  // with a newline. Version 2.0 only when the padded header overflows 1.0's 16-bit length.
+  const auto padding = [&](std::size_t prefix) {
+    return (header_alignment - (prefix + text.size() + 1) % header_alignment) % header_alignment;
+  };
+  const bool long_header =
+      text.size() + 1 + padding(magic_size + 4) > std::numeric_limits<std::uint16_t>::max();
+  const int major = long_header ? 2 : 1;
+  text.append(padding(magic_size + (long_header ? 6 : 4)), ' ');
+  text += '\n';
+
+  std::string preamble(magic, magic_size);
+  preamble += static_cast<char>(major);
+  preamble += '\0';
+  std::size_t length = text.size();
+  for (std::size_t i = 0; i < (major == 1 ? 2u : 4u); ++i, length >>= 8)
+    preamble += static_cast<char>(length & 0xff);
+
+  StagedFile file(path);
+  file.write(preamble.data(), preamble.size());
+  file.write(text.data(), text.size());
+  if (bytes > 0) file.write(data, bytes);
+  return file;
+}
+
+void write_npy(const std::string& path, const std::string& dtype,
+               const std::vector<std::int64_t>& shape, const void* data) {
+  stage_npy(path, dtype, shape, data).commit();
+}
+
+}  // namespace boltzkit::io

@@ -1,0 +1,74 @@
+#pragma once
+// Comparisons that report the first offending index, with norm-wise relative tolerances.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "problems.hpp"
+#include "reference.hpp"
+
+namespace boltzkit::testing {
+
+/// ‖a − b‖ / max(‖b‖, floor) over a span; both as double.
+template <class A, class B>
+double relative_error(const A* a, const B* b, std::int64_t n, double floor = 1.0) {
+  double diff = 0, ref = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const double x = static_cast<double>(a[i]), y = static_cast<double>(b[i]);
+    diff += (x - y) * (x - y);
+    ref += y * y;
+  }
+  return std::sqrt(diff) / std::max(std::sqrt(ref), floor);
+}
+
+template <class T>
+::testing::AssertionResult all_nan(const T* p, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i)
+    if (!std::isnan(p[i])) return ::testing::AssertionFailure() << "element " << i << " = " << p[i];
+  return ::testing::AssertionSuccess();
+}
+
+/// Library outputs against the Eigen reference for every element with info == 0; elements with
+/// info != 0 must be NaN throughout. Poisoned (unwritten) elements always fail.
+template <class T>
+::testing::AssertionResult matches_reference(const Problem<T>& p, const HostOutputs<T>& out,
+                                             double tol) {
+  const int n = p.dim;
+  for (std::int64_t b = 0; b < p.batch; ++b) {
+    std::ostringstream where;
+    where << "element " << b << " (D=" << n << "): ";
+    if (is_poison(out.log_prob[b])) return ::testing::AssertionFailure() << where.str() << "log_prob unwritten";
+    if (out.info[b] != 0) {
+      if (!std::isnan(out.log_prob[b])) return ::testing::AssertionFailure() << where.str() << "info " << out.info[b] << " but log_prob " << out.log_prob[b];
+      continue;
+    }
+    const ReferenceResult r = reference_element(p, b);
+    const double e_lp = std::abs(out.log_prob[b] - r.log_prob) / std::max(1.0, std::abs(r.log_prob));
+    if (!(e_lp <= tol))
+      return ::testing::AssertionFailure() << where.str() << "log_prob " << out.log_prob[b] << " vs " << r.log_prob << " (rel " << e_lp << ", tol " << tol << ")";
+    if (out.grad_mean.empty()) continue;
+    const T* gm = out.grad_mean.data() + b * n;
+    const T* gx = out.grad_x.data() + b * n;
+    const double e_gm = relative_error(gm, r.grad_mean.data(), n, 1e-300);
+    if (!(e_gm <= tol)) return ::testing::AssertionFailure() << where.str() << "grad_mean rel error " << e_gm << " (tol " << tol << ")";
+    for (int i = 0; i < n; ++i)
+      if (!(gx[i] == -gm[i])) return ::testing::AssertionFailure() << where.str() << "grad_x[" << i << "] != -grad_mean";
+    const T* gs = out.grad_matrix.data() + b * n * n;
+    const double e_gs = relative_error(gs, r.grad_matrix.data(), static_cast<std::int64_t>(n) * n, 1e-300);
+    if (!(e_gs <= tol)) return ::testing::AssertionFailure() << where.str() << "grad_matrix rel error " << e_gs << " (tol " << tol << ")";
+  }
+  return ::testing::AssertionSuccess();
+}
+
+/// Tolerance for a float type at a condition number: rounding grows like D·cond·ε.
+template <class T>
+double tolerance_for(int dim, double cond) {
+  const double eps = std::numeric_limits<T>::epsilon();
+  return 20.0 * std::max(1, dim) * std::max(1.0, cond) * eps;
+}
+
+}  // namespace boltzkit::testing

@@ -1,0 +1,107 @@
+#pragma once
+// Runs a host Problem through the GPU backend: uploads, evaluates with poisoned device outputs,
+// downloads. The host copy keeps whatever the device wrote (poison where nothing was written).
+#include "compare.hpp"
+#include "device_buffer.hpp"
+#include "problems.hpp"
+
+namespace boltzkit::testing {
+
+template <class T>
+struct DeviceProblem {
+  DeviceBuffer<T> x, mean, matrix;
+  explicit DeviceProblem(const Problem<T>& p) : x(p.x), mean(p.mean), matrix(p.matrix) {}
+  gaussian::Inputs<T> inputs(const Problem<T>& p) const {
+    gaussian::Inputs<T> in;
+    in.x = vector_batch<const T>::packed(x.get(), p.batch, p.dim);
+    in.mean = vector_batch<const T>::packed(mean.get(), p.batch, p.dim);
+    in.matrix = matrix_batch<const T>::packed(matrix.get(), p.batch, p.dim);
+    in.parameterization = p.kind;
+    return in;
+  }
+};
+
+template <class T>
+struct DeviceOutputs {
+  DeviceBuffer<T> log_prob, grad_mean, grad_x, grad_matrix;
+  DeviceBuffer<std::int32_t> info;
+  bool gradients;
+  explicit DeviceOutputs(const HostOutputs<T>& poisoned)
+      : log_prob(poisoned.log_prob), grad_mean(poisoned.grad_mean), grad_x(poisoned.grad_x),
+        grad_matrix(poisoned.grad_matrix), info(poisoned.info),
+        gradients(!poisoned.grad_mean.empty()) {}
+  gaussian::Outputs<T> outputs(std::int64_t batch, int dim) const {
+    gaussian::Outputs<T> out;
+    out.log_prob = log_prob.get();
+    out.info = info.get();
+    if (gradients) {
+      out.grad_mean = vector_batch<T>::packed(grad_mean.get(), batch, dim);
+      out.grad_x = vector_batch<T>::packed(grad_x.get(), batch, dim);
+      out.grad_matrix = matrix_batch<T>::packed(grad_matrix.get(), batch, dim);
+    }
+    return out;
+  }
+  void download_into(HostOutputs<T>& host) const {
+    host.log_prob = log_prob.download();
+    host.info = info.download();
+    if (gradients) {
+      host.grad_mean = grad_mean.download();
+      host.grad_x = grad_x.download();
+      host.grad_matrix = grad_matrix.download();
+    }
+  }
+};
+
+template <class T>
+HostOutputs<T> run_gpu(Context& ctx, const Problem<T>& p, bool gradients = true) {
+  DeviceProblem<T> dp(p);
+  HostOutputs<T> host(p.batch, p.dim, gradients);
+  DeviceOutputs<T> dout(host);
+  gaussian::evaluate(ctx, dp.inputs(p), dout.outputs(p.batch, p.dim));
+  ctx.synchronize();
+  dout.download_into(host);
+  return host;
+}
+
+template <class T>
+HostOutputs<T> run_cpu(const Problem<T>& p, bool gradients = true) {
+  Context cpu(Backend::cpu);
+  HostOutputs<T> host(p.batch, p.dim, gradients);
+  gaussian::evaluate(cpu, p.inputs(), host.outputs(p.batch, p.dim));
+  return host;
+}
+
+/// GPU outputs against the CPU float64 reference: identical info, NaN where it failed, and a
+/// norm-wise relative error under `tol` everywhere else.
+template <class T>
+::testing::AssertionResult gpu_matches_cpu(const Problem<T>& p, const HostOutputs<T>& gpu,
+                                           const HostOutputs<T>& cpu, double tol) {
+  const int n = p.dim;
+  for (std::int64_t b = 0; b < p.batch; ++b) {
+    auto fail = [&]() { return ::testing::AssertionFailure() << "element " << b << " (D=" << n << "): "; };
+    if (gpu.info[b] != cpu.info[b]) return fail() << "info gpu " << gpu.info[b] << " cpu " << cpu.info[b];
+    if (is_poison(gpu.log_prob[b])) return fail() << "log_prob unwritten";
+    const bool failed = cpu.info[b] != 0;
+    auto check = [&](const T* g, const T* c, std::int64_t count, const char* name) -> ::testing::AssertionResult {
+      for (std::int64_t i = 0; i < count; ++i) {
+        if (is_poison(g[i])) return fail() << name << "[" << i << "] unwritten";
+        if (failed && !std::isnan(g[i])) return fail() << name << "[" << i << "] not NaN";
+      }
+      if (failed) return ::testing::AssertionSuccess();
+      const double e = relative_error(g, c, count, name[0] == 'l' ? 1.0 : 1e-30);
+      if (!(e <= tol)) return fail() << name << " relative error " << e << " > " << tol;
+      return ::testing::AssertionSuccess();
+    };
+    auto r = check(&gpu.log_prob[b], &cpu.log_prob[b], 1, "log_prob");
+    if (!r) return r;
+    if (gpu.grad_mean.empty()) continue;
+    if (!(r = check(gpu.grad_mean.data() + b * n, cpu.grad_mean.data() + b * n, n, "grad_mean"))) return r;
+    if (!(r = check(gpu.grad_x.data() + b * n, cpu.grad_x.data() + b * n, n, "grad_x"))) return r;
+    if (!(r = check(gpu.grad_matrix.data() + b * n * n, cpu.grad_matrix.data() + b * n * n,
+                    static_cast<std::int64_t>(n) * n, "grad_matrix")))
+      return r;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+}  // namespace boltzkit::testing

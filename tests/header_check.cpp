@@ -1,0 +1,2 @@
+// Compiled with only host/include on the path: proves the public headers need no CUDA headers.
+#include "boltzkit/boltzkit.hpp"
