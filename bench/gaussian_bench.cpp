@@ -3,12 +3,14 @@
 // GPU cases (ANCHORS.md sizes, fp32 and fp64, "full" = log p + grad_mean + grad_matrix of the
 // covariance parameterization, "logp" = log p alone; info is always written):
 //   D ∈ {4, 8, 16, 32, 64, 128} with B = {1048576, 1048576, 262144, 65536, 16384, 4096},
+//   fp64 also at D = 16, B = 65536 and D = 64, B = 4096 (ANCHORS.md's PyTorch float64 sizes),
 //   plus the large path fp32: D = 256, B = 1024 and D = 512, B = 256.
 // Inputs are fresh random SPD matrices, means and points made on the host and copied once;
-// enough independent sets are rotated that they exceed twice the L2. Each timed iteration is a
-// pair of CUDA events around k back-to-back calls of gaussian::evaluate on ctx.stream() (k chosen
-// in warm-up so that a timed batch lasts ≥ ~1 ms, which hides the host launch cost the way
-// Triton's do_bench does); the per-call time goes to SetIterationTime (UseManualTime).
+// enough independent sets are rotated that they exceed twice the L2. Timing: CUDA events on
+// ctx.stream() around a batch of k back-to-back calls of gaussian::evaluate (k chosen in warm-up
+// so that a batch lasts ≥ ~1 ms, which hides the host launch cost the way Triton's do_bench
+// does); with KeepRunningBatch(k) and UseManualTime one iteration is one call, so Google
+// Benchmark's time is the mean per call; median_ms is the median over batches.
 // Before timing, every set runs once and set 0 is checked: all info = 0, finite outputs, and
 // its first elements agree with the CPU backend.
 // Without a CUDA device the GPU cases report SkipWithError("no CUDA device"); the CPU cases
@@ -18,6 +20,7 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -47,7 +50,7 @@ namespace gaussian = boltzkit::gaussian;
 namespace bench = boltzkit::bench;
 
 constexpr double target_batch_seconds = 1e-3;  // one timed batch of calls lasts about this long
-constexpr int max_calls_per_iteration = 64;
+constexpr int max_calls_per_batch = 64;
 constexpr std::int64_t checked_elements = 16;  // set 0's first elements compared with the CPU
 
 struct case_base {
@@ -85,7 +88,7 @@ struct globals {
   std::unique_ptr<Context> gpu, cpu;
   bench::device_facts facts;
   bench::bandwidth_setting bw;
-  double measured_copy_bw = 0.0;  // bytes/s, 0 when not measured
+  double measured_copy_bw = 0.0;                      // bytes/s, 0 when not measured
   std::unique_ptr<case_base> gpu_cached, cpu_cached;  // the last case's data, reused by variants
 };
 globals g;
@@ -152,8 +155,8 @@ gpu_case<T>& get_gpu_case(std::int64_t dim, std::int64_t batch) {
                           sizeof(std::int32_t) * static_cast<std::size_t>(batch));
   std::size_t free_bytes = 0, total_bytes = 0;
   BENCH_CUDA(cudaMemGetInfo(&free_bytes, &total_bytes));
-  const double rotate_bytes = 2.0 * static_cast<double>(std::max<std::int64_t>(
-                                        g.facts.l2_bytes, std::int64_t{50} << 20));
+  const double rotate_bytes =
+      2.0 * static_cast<double>(std::max<std::int64_t>(g.facts.l2_bytes, std::int64_t{50} << 20));
   std::size_t n_sets = static_cast<std::size_t>(std::ceil(rotate_bytes / set_bytes));
   n_sets = std::clamp<std::size_t>(n_sets, 1, 64);
   const auto fit = static_cast<std::size_t>(0.5 * static_cast<double>(free_bytes) / set_bytes);
@@ -162,7 +165,8 @@ gpu_case<T>& get_gpu_case(std::int64_t dim, std::int64_t batch) {
                              std::to_string(set_bytes / 1e9) + " GB)");
   n_sets = std::min(n_sets, fit);
   for (std::size_t s = 0; s < n_sets; ++s) {
-    const auto host = bench::make_gaussian_inputs<T>(dim, batch, seed_for(dim, batch, s, sizeof(T) == 8));
+    const auto host =
+        bench::make_gaussian_inputs<T>(dim, batch, seed_for(dim, batch, s, sizeof(T) == 8));
     device_set<T> d;
     d.x = device_buffer<T>(vec);
     d.mean = device_buffer<T>(vec);
@@ -213,7 +217,8 @@ std::string check_set0(gpu_case<T>& c, gaussian_outputs o) {
   const std::int64_t dim = c.dim, batch = c.batch;
   const device_set<T>& s = c.sets.front();
   const auto info = s.info.download(static_cast<std::size_t>(batch));
-  const auto failed = std::count_if(info.begin(), info.end(), [](std::int32_t v) { return v != 0; });
+  const auto failed =
+      std::count_if(info.begin(), info.end(), [](std::int32_t v) { return v != 0; });
   if (failed > 0) return std::to_string(failed) + " elements with info != 0 after warm-up";
   std::int64_t bad = count_bad(s.log_prob.download(static_cast<std::size_t>(batch)));
   if (o == gaussian_outputs::full) {
@@ -227,8 +232,9 @@ std::string check_set0(gpu_case<T>& c, gaussian_outputs o) {
   std::vector<T> lp(static_cast<std::size_t>(m)), gm(static_cast<std::size_t>(m * dim)),
       gc(static_cast<std::size_t>(m * dim * dim));
   std::vector<std::int32_t> inf(static_cast<std::size_t>(m));
-  gaussian::evaluate<T>(*g.cpu, make_inputs<T>(c.head.x.data(), c.head.mean.data(), c.head.cov.data(), dim, m),
-                        make_outputs<T>(lp.data(), gm.data(), gc.data(), inf.data(), dim, m, o));
+  gaussian::evaluate<T>(
+      *g.cpu, make_inputs<T>(c.head.x.data(), c.head.mean.data(), c.head.cov.data(), dim, m),
+      make_outputs<T>(lp.data(), gm.data(), gc.data(), inf.data(), dim, m, o));
   double worst = 0.0;
   accumulate_error(worst, s.log_prob.download(lp.size()), lp);
   if (o == gaussian_outputs::full) {
@@ -238,21 +244,22 @@ std::string check_set0(gpu_case<T>& c, gaussian_outputs o) {
   c.max_rel_err = std::max(c.max_rel_err, worst);
   const double tolerance = sizeof(T) == 4 ? 1e-2 : 1e-7;
   if (!(worst <= tolerance))
-    return "GPU and CPU disagree after warm-up: max |gpu-cpu|/(1+|cpu|) = " +
-           std::to_string(worst);
+    return "GPU and CPU disagree after warm-up: max |gpu-cpu|/(1+|cpu|) = " + std::to_string(worst);
   return {};
 }
 
+/// items_per_second and bytes_per_second (Google Benchmark's, from the mean time) plus plain
+/// counters from the median per-call time `med` (seconds): elements_per_s, GBps, GFLOPs.
 void set_common_counters(benchmark::State& state, std::int64_t dim, std::int64_t batch,
-                         double bytes, double flops) {
-  using benchmark::Counter;
+                         double bytes, double flops, double med) {
   state.SetItemsProcessed(state.iterations() * batch);
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
   state.counters["D"] = static_cast<double>(dim);
   state.counters["B"] = static_cast<double>(batch);
-  state.counters["elements_per_s"] = Counter(static_cast<double>(batch), Counter::kIsIterationInvariantRate);
-  state.counters["GBps"] = Counter(bytes * 1e-9, Counter::kIsIterationInvariantRate);
-  state.counters["GFLOPs"] = Counter(flops * 1e-9, Counter::kIsIterationInvariantRate);
+  state.counters["median_ms"] = med * 1e3;
+  state.counters["elements_per_s"] = med > 0 ? static_cast<double>(batch) / med : 0.0;
+  state.counters["GBps"] = med > 0 ? bytes / med * 1e-9 : 0.0;
+  state.counters["GFLOPs"] = med > 0 ? flops / med * 1e-9 : 0.0;
 }
 
 template <class T>
@@ -288,33 +295,34 @@ void bm_gaussian_gpu(benchmark::State& state, std::int64_t dim, std::int64_t bat
     call(0);
     ev.stop(stream);
     const double single = std::max(ev.seconds(), 1e-7);
-    const int per_iter = static_cast<int>(
-        std::clamp(std::ceil(target_batch_seconds / single), 1.0,
-                   static_cast<double>(max_calls_per_iteration)));
+    const int per_batch = static_cast<int>(std::clamp(std::ceil(target_batch_seconds / single), 1.0,
+                                                      static_cast<double>(max_calls_per_batch)));
 
-    std::vector<double> times;
+    // One benchmark iteration = one call; a batch of `per_batch` calls shares one event pair,
+    // and its total time is credited to the batch (so Google Benchmark's time is per call).
+    std::vector<double> times;  // per-call time of each batch
     std::size_t next = 0;
-    for (auto _ : state) {
+    while (state.KeepRunningBatch(per_batch)) {
       ev.start(stream);
-      for (int r = 0; r < per_iter; ++r) call(next++);
+      for (int r = 0; r < per_batch; ++r) call(next++);
       ev.stop(stream);
-      const double per_call = ev.seconds() / per_iter;
-      state.SetIterationTime(per_call);
-      times.push_back(per_call);
+      const double batch_seconds = ev.seconds();
+      state.SetIterationTime(batch_seconds);
+      times.push_back(batch_seconds / per_batch);
     }
 
+    if (times.empty()) return;
     const double bytes = bench::gaussian_bytes(sizeof(T), dim, batch, o);
     const double flops = bench::gaussian_flops(dim, batch, o);
-    set_common_counters(state, dim, batch, bytes, flops);
     const double med = bench::median(times);
+    set_common_counters(state, dim, batch, bytes, flops, med);
     const double floor_s = bytes / g.bw.bytes_per_s;
-    state.counters["median_ms"] = med * 1e3;
     state.counters["min_ms"] = *std::min_element(times.begin(), times.end()) * 1e3;
     state.counters["floor_ms"] = floor_s * 1e3;
     state.counters["pct_of_floor"] = med > 0 ? floor_s / med * 100.0 : 0.0;
     state.counters["floor_bw_GBps"] = g.bw.bytes_per_s * 1e-9;
     state.counters["sets"] = static_cast<double>(n_sets);
-    state.counters["calls_per_iter"] = per_iter;
+    state.counters["calls_per_batch"] = per_batch;
     state.counters["check_max_rel_err"] = c.max_rel_err;
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
@@ -354,13 +362,17 @@ void bm_gaussian_cpu(benchmark::State& state, std::int64_t dim, std::int64_t bat
       state.SkipWithError((std::to_string(failed) + " elements with info != 0").c_str());
       return;
     }
+    std::vector<double> times;
     for (auto _ : state) {
+      const auto start = std::chrono::steady_clock::now();
       gaussian::evaluate<T>(*g.cpu, in, out);
       benchmark::DoNotOptimize(c.log_prob.data());
       benchmark::ClobberMemory();
+      times.push_back(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     set_common_counters(state, dim, batch, bench::gaussian_bytes(sizeof(T), dim, batch, o),
-                        bench::gaussian_flops(dim, batch, o));
+                        bench::gaussian_flops(dim, batch, o), bench::median(times));
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
   }
@@ -394,10 +406,9 @@ void bm_device_copy(benchmark::State& state, std::size_t bytes) {
     }
     const double moved = 2.0 * static_cast<double>(bytes);
     state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(moved));
-    state.counters["GBps"] =
-        benchmark::Counter(moved * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
     const double med = bench::median(times);
     state.counters["median_ms"] = med * 1e3;
+    state.counters["GBps"] = med > 0 ? moved / med * 1e-9 : 0.0;
     state.counters["bw_bytes_per_s"] = med > 0 ? moved / med : 0.0;
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
@@ -444,6 +455,9 @@ void register_all() {
     register_gpu<double>(dims[i], batches[i], gaussian_outputs::full);
     register_gpu<double>(dims[i], batches[i], gaussian_outputs::log_prob_only);
   }
+  // fp64 at the sizes ANCHORS.md gives PyTorch's float64 times for.
+  register_gpu<double>(16, 65536, gaussian_outputs::full);
+  register_gpu<double>(64, 4096, gaussian_outputs::full);
   // The large-D path (cuSOLVER/cuBLAS beyond the fused kernel), fp32.
   register_gpu<float>(256, 1024, gaussian_outputs::full);
   register_gpu<float>(256, 1024, gaussian_outputs::log_prob_only);
@@ -493,8 +507,8 @@ void add_context() {
     benchmark::AddCustomContext("commit", commit);
   benchmark::AddCustomContext("gpu", g.have_gpu ? g.facts.name : "none (" + g.no_gpu_reason + ")");
   if (g.have_gpu) {
-    benchmark::AddCustomContext("gpu_compute_capability",
-                                std::to_string(g.facts.major) + "." + std::to_string(g.facts.minor));
+    benchmark::AddCustomContext("gpu_compute_capability", std::to_string(g.facts.major) + "." +
+                                                              std::to_string(g.facts.minor));
     benchmark::AddCustomContext("gpu_sm_count", std::to_string(g.facts.sm_count));
     benchmark::AddCustomContext("gpu_l2_bytes", std::to_string(g.facts.l2_bytes));
     benchmark::AddCustomContext("gpu_memory_bytes", std::to_string(g.facts.global_bytes));

@@ -1,0 +1,71 @@
+#pragma once
+// Just enough of CUDA's device vocabulary to compile the warp-level kernels with g++ and run
+// them on CPU threads: one std::thread per lane, __syncwarp as a 32-thread barrier, shuffles
+// through a per-warp exchange buffer. This lets CI (which has no GPU) execute the fused kernels'
+// real code paths, including their barrier placement, against the float64 reference.
+// Include this before any kernels/*.cuh header.
+#include <algorithm>
+#include <barrier>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#define __device__
+#define __host__
+#define __global__
+#define __forceinline__ inline
+#define __launch_bounds__(...)
+#define __align__(n)  // the emulated buffer is aligned where it is defined
+#define __shared__
+
+struct dim3 {
+  unsigned x = 1, y = 1, z = 1;
+};
+extern thread_local dim3 threadIdx;
+extern thread_local dim3 blockIdx;
+extern dim3 blockDim;
+extern dim3 gridDim;
+
+namespace emu {
+struct Warp {
+  std::barrier<> barrier{32};
+  std::uint64_t exchange[32] = {};
+};
+extern thread_local Warp* current_warp;
+}  // namespace emu
+
+inline void __syncwarp(unsigned = 0xffffffffu) { emu::current_warp->barrier.arrive_and_wait(); }
+
+template <class T>
+T __shfl_xor_sync(unsigned, T value, int lane_mask, int width = 32) {
+  emu::Warp& w = *emu::current_warp;
+  const int lane = static_cast<int>(threadIdx.x % 32);
+  std::memcpy(&w.exchange[lane], &value, sizeof(T));
+  w.barrier.arrive_and_wait();
+  const int source = (lane & ~(width - 1)) | ((lane ^ lane_mask) & (width - 1));
+  T out;
+  std::memcpy(&out, &w.exchange[source], sizeof(T));
+  w.barrier.arrive_and_wait();
+  return out;
+}
+
+inline float __int_as_float(int v) {
+  float f;
+  std::memcpy(&f, &v, sizeof f);
+  return f;
+}
+inline double __longlong_as_double(long long v) {
+  double d;
+  std::memcpy(&d, &v, sizeof d);
+  return d;
+}
+
+namespace boltzkit::kernels {
+using std::isfinite;
+using std::log;
+using std::max;
+using std::min;
+using std::sqrt;
+/// The kernels' dynamic shared memory: blocks run one after another, so one buffer serves all.
+extern unsigned char shared_raw[];
+}  // namespace boltzkit::kernels

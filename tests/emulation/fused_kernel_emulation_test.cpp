@@ -1,0 +1,222 @@
+// The fused small-D kernels, compiled for the CPU through cuda_shim.hpp and run lane by lane on
+// threads, against the float64 CPU backend. This executes the exact device code of
+// kernels/gaussian/ (tiles, barriers, shuffles, warp-cooperative I/O) in CI without a GPU.
+#include "warp_emulator.hpp"
+// clang-format off: the shim must come first
+#include "../../kernels/gaussian/fused_small.cuh"
+#include "../../kernels/gaussian/linalg_small.cuh"
+// clang-format on
+
+#include <gtest/gtest.h>
+
+#include "boltzkit/boltzkit.hpp"
+#include "compare.hpp"
+
+namespace boltzkit::testing {
+namespace {
+
+using Kind = gaussian::Parameterization;
+namespace k = boltzkit::kernels;
+
+struct Plan {
+  int group_size, warps_per_block;
+  std::size_t shared_bytes;
+};
+
+template <class T>
+Plan plan_for(int n) {
+  Plan p{};
+  p.group_size = k::group_size_for(n);
+  p.warps_per_block = 2;  // small on purpose: exercises the grid-stride loop
+  p.shared_bytes = static_cast<std::size_t>(p.warps_per_block) * (32 / p.group_size) *
+                   (k::tile_elements(n) * sizeof(T) + sizeof(int));
+  return p;
+}
+
+template <class T>
+k::VectorRef<T> vref(const vector_batch<T>& v) { return {v.data, v.batch_stride}; }
+template <class T>
+k::MatrixRef<T> mref(const matrix_batch<T>& m) { return {m.data, m.batch_stride, m.row_stride}; }
+
+template <class T, int R, k::MatrixKind K>
+void run_fused(const gaussian::Inputs<T>& in, const gaussian::Outputs<T>& out) {
+  const int n = static_cast<int>(in.x.dim);
+  const Plan plan = plan_for<T>(n);
+  k::GaussianArgs<T> args{};
+  args.x = vref(in.x);
+  args.mean = vref(in.mean);
+  args.matrix = mref(in.matrix);
+  args.log_prob = out.log_prob;
+  args.info = out.info;
+  args.grad_mean = vref(out.grad_mean);
+  args.grad_x = vref(out.grad_x);
+  args.grad_matrix = mref(out.grad_matrix);
+  args.batch = in.x.batch;
+  args.n = n;
+  args.group_size = plan.group_size;
+  args.warps_per_block = plan.warps_per_block;
+  emu::launch(k::gaussian_fused_kernel<T, R, K>, 2, plan.warps_per_block * 32, plan.shared_bytes,
+              args);
+}
+
+template <class T, k::MatrixKind K>
+void run_fused_kind(const gaussian::Inputs<T>& in, const gaussian::Outputs<T>& out) {
+  if (in.x.dim <= 32)
+    run_fused<T, 1, K>(in, out);
+  else
+    run_fused<T, 2, K>(in, out);
+}
+
+template <class T>
+HostOutputs<T> emulate(const Problem<T>& p, bool gradients) {
+  HostOutputs<T> host(p.batch, p.dim, gradients);
+  const auto in = p.inputs();
+  const auto out = host.outputs(p.batch, p.dim);
+  switch (p.kind) {
+    case Kind::covariance: run_fused_kind<T, k::MatrixKind::covariance>(in, out); break;
+    case Kind::precision: run_fused_kind<T, k::MatrixKind::precision>(in, out); break;
+    case Kind::cholesky: run_fused_kind<T, k::MatrixKind::cholesky>(in, out); break;
+  }
+  return host;
+}
+
+template <class T>
+HostOutputs<T> reference(const Problem<T>& p, bool gradients) {
+  Context cpu(Backend::cpu);
+  HostOutputs<T> host(p.batch, p.dim, gradients);
+  gaussian::evaluate(cpu, p.inputs(), host.outputs(p.batch, p.dim));
+  return host;
+}
+
+template <class T>
+::testing::AssertionResult same_as_reference(const Problem<T>& p, const HostOutputs<T>& got,
+                                             const HostOutputs<T>& ref, double tol) {
+  const int n = p.dim;
+  for (std::int64_t b = 0; b < p.batch; ++b) {
+    auto fail = [&]() { return ::testing::AssertionFailure() << "element " << b << " D=" << n << ": "; };
+    if (got.info[b] != ref.info[b]) return fail() << "info " << got.info[b] << " vs " << ref.info[b];
+    const bool failed = ref.info[b] != 0;
+    auto check = [&](const T* g, const T* r, std::int64_t len, const char* what) -> ::testing::AssertionResult {
+      for (std::int64_t i = 0; i < len; ++i) {
+        if (is_poison(g[i])) return fail() << what << "[" << i << "] unwritten";
+        if (failed && !std::isnan(g[i])) return fail() << what << "[" << i << "] should be NaN";
+      }
+      if (failed) return ::testing::AssertionSuccess();
+      const double e = relative_error(g, r, len, what[0] == 'l' ? 1.0 : 1e-30);
+      if (!(e <= tol)) return fail() << what << " error " << e << " > " << tol;
+      return ::testing::AssertionSuccess();
+    };
+    ::testing::AssertionResult r = check(&got.log_prob[b], &ref.log_prob[b], 1, "log_prob");
+    if (!r || got.grad_mean.empty()) { if (!r) return r; continue; }
+    if (!(r = check(got.grad_mean.data() + b * n, ref.grad_mean.data() + b * n, n, "grad_mean"))) return r;
+    if (!(r = check(got.grad_x.data() + b * n, ref.grad_x.data() + b * n, n, "grad_x"))) return r;
+    if (!(r = check(got.grad_matrix.data() + b * n * n, ref.grad_matrix.data() + b * n * n, n * n, "grad_matrix"))) return r;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+template <class T>
+void break_some(Problem<T>& p, Rng& rng) {
+  std::uniform_int_distribution<int> pivot(1, p.dim);
+  const T bad[] = {T(-3), std::numeric_limits<T>::quiet_NaN(), T(0),
+                   std::numeric_limits<T>::infinity()};
+  for (int j = 0; j < 4 && 2 + 3 * j < p.batch; ++j) {
+    MatrixXd m = MatrixXd::Identity(p.dim, p.dim);
+    m(pivot(rng) - 1, pivot(rng) - 1) = 1.0;
+    const int at = pivot(rng);
+    m(at - 1, at - 1) = static_cast<double>(bad[j]);
+    p.set_matrix(2 + 3 * j, m);
+  }
+}
+
+template <class T>
+class EmulatedFusedKernel : public ::testing::Test {};
+using FloatTypes = ::testing::Types<float, double>;
+TYPED_TEST_SUITE(EmulatedFusedKernel, FloatTypes);
+
+TYPED_TEST(EmulatedFusedKernel, MatchesCpuReferenceAtEverySmallDimension) {
+  using T = TypeParam;
+  Rng rng(31337);
+  std::vector<int> dims;
+  for (int d = 1; d <= 18; ++d) dims.push_back(d);
+  for (int d : {31, 32, 33, 47, 64}) dims.push_back(d);
+  for (Kind kind : {Kind::covariance, Kind::precision, Kind::cholesky}) {
+    for (int dim : dims) {
+      const std::int64_t batch = dim <= 8 ? 37 : (dim <= 33 ? 11 : 5);
+      auto p = random_problem<T>(batch, dim, kind, 20.0, rng);
+      break_some(p, rng);
+      for (bool gradients : {true, false}) {
+        EXPECT_TRUE(same_as_reference(p, emulate(p, gradients), reference(p, gradients),
+                                      tolerance_for<T>(dim, 400.0)))
+            << "kind " << static_cast<int>(kind) << " gradients " << gradients;
+      }
+    }
+  }
+}
+
+template <class T, int R, k::LinalgOp Op>
+void run_linalg(k::LinalgArgs<T> args) {
+  const Plan plan = plan_for<T>(args.n);
+  args.group_size = plan.group_size;
+  args.warps_per_block = plan.warps_per_block;
+  emu::launch(k::linalg_small_kernel<T, R, Op>, 2, plan.warps_per_block * 32, plan.shared_bytes,
+              args);
+}
+
+template <class T, k::LinalgOp Op>
+void run_linalg_op(const k::LinalgArgs<T>& args) {
+  if (args.n <= 32)
+    run_linalg<T, 1, Op>(args);
+  else
+    run_linalg<T, 2, Op>(args);
+}
+
+TYPED_TEST(EmulatedFusedKernel, LinalgBlocksMatchCpu) {
+  using T = TypeParam;
+  Context cpu(Backend::cpu);
+  Rng rng(99);
+  for (int n : {1, 3, 8, 13, 32, 40, 64}) {
+    const std::int64_t batch = 9;
+    auto p = random_problem<T>(batch, n, Kind::covariance, 30.0, rng);
+    const std::size_t mm = p.matrix.size(), vv = p.x.size();
+    std::vector<T> l_ref(mm), l_emu(mm, T(7)), out_ref(mm), out_emu(mm, T(7)), v_ref(vv), v_emu(vv, T(7));
+    std::vector<std::int32_t> info_ref(batch), info_emu(batch, -5);
+    const auto a = matrix_batch<const T>::packed(p.matrix.data(), batch, n);
+    linalg::cholesky(cpu, a, matrix_batch<T>::packed(l_ref.data(), batch, n), info_ref.data());
+    k::LinalgArgs<T> args{};
+    args.a = mref(a);
+    args.batch = batch;
+    args.n = n;
+    args.matrix_out = mref(matrix_batch<T>::packed(l_emu.data(), batch, n));
+    args.info = info_emu.data();
+    run_linalg_op<T, k::LinalgOp::cholesky>(args);
+    EXPECT_EQ(info_emu, info_ref);
+    const double tol = tolerance_for<T>(n, 900.0);
+    EXPECT_LE(relative_error(l_emu.data(), l_ref.data(), mm, 1e-30), tol) << "cholesky n=" << n;
+
+    const auto lc = matrix_batch<const T>::packed(l_ref.data(), batch, n);
+    const auto rhs = vector_batch<const T>::packed(p.x.data(), batch, n);
+    k::LinalgArgs<T> largs{};
+    largs.a = mref(lc);
+    largs.batch = batch;
+    largs.n = n;
+    largs.rhs = vref(rhs);
+    largs.vector_out = vref(vector_batch<T>::packed(v_emu.data(), batch, n));
+    largs.matrix_out = mref(matrix_batch<T>::packed(out_emu.data(), batch, n));
+    for (bool transpose : {false, true}) {
+      linalg::triangular_solve(cpu, lc, rhs, vector_batch<T>::packed(v_ref.data(), batch, n), transpose);
+      if (transpose) run_linalg_op<T, k::LinalgOp::solve_transposed>(largs);
+      else run_linalg_op<T, k::LinalgOp::solve>(largs);
+      EXPECT_LE(relative_error(v_emu.data(), v_ref.data(), vv, 1e-30), tol) << "solve n=" << n;
+    }
+    linalg::triangular_inverse(cpu, lc, matrix_batch<T>::packed(out_ref.data(), batch, n));
+    run_linalg_op<T, k::LinalgOp::triangular_inverse>(largs);
+    EXPECT_LE(relative_error(out_emu.data(), out_ref.data(), mm, 1e-30), tol) << "tri inverse n=" << n;
+    linalg::cholesky_inverse(cpu, lc, matrix_batch<T>::packed(out_ref.data(), batch, n));
+    run_linalg_op<T, k::LinalgOp::cholesky_inverse>(largs);
+    EXPECT_LE(relative_error(out_emu.data(), out_ref.data(), mm, 1e-30), tol * 30) << "inverse n=" << n;
+  }
+}
+
+}  // namespace
+}  // namespace boltzkit::testing

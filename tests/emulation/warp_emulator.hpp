@@ -1,0 +1,40 @@
+#pragma once
+// Runs a __global__ function of the warp-level kernels on CPU threads (see cuda_shim.hpp).
+// Blocks and warps run one at a time; the 32 lanes of a warp run concurrently so that every
+// __syncwarp and shuffle is a real rendezvous. Shared memory is poisoned with NaN bytes before
+// each block so reads of never-written tiles show up as NaN results.
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "cuda_shim.hpp"
+
+namespace emu {
+
+constexpr std::size_t shared_capacity = 256 * 1024;
+
+template <class Kernel, class Args>
+void launch(Kernel kernel, unsigned blocks, unsigned threads, std::size_t shared_bytes,
+            const Args& args) {
+  if (shared_bytes > shared_capacity) throw std::runtime_error("emulated shared memory too small");
+  gridDim = dim3{blocks, 1, 1};
+  blockDim = dim3{threads, 1, 1};
+  for (unsigned b = 0; b < blocks; ++b) {
+    std::memset(boltzkit::kernels::shared_raw, 0xff, shared_capacity);
+    for (unsigned w = 0; w < threads / 32; ++w) {
+      Warp warp;
+      std::vector<std::thread> lanes;
+      for (unsigned lane = 0; lane < 32; ++lane) {
+        lanes.emplace_back([&, lane] {
+          threadIdx = dim3{w * 32 + lane, 0, 0};
+          blockIdx = dim3{b, 0, 0};
+          current_warp = &warp;
+          kernel(args);
+        });
+      }
+      for (auto& t : lanes) t.join();
+    }
+  }
+}
+
+}  // namespace emu
