@@ -128,6 +128,12 @@ def fmt_ms(v):
     return f"{v:.3f}"
 
 
+def fmt_num(v):
+    if v is None:
+        return "—"
+    return f"{v:.0f}" if v >= 100 else f"{v:.3g}"
+
+
 def floor_of(entry, dtype, d, b, variant, bw):
     """(floor ms, % of floor) under the chosen bandwidth."""
     if bw is None:  # the benchmark's own counters
@@ -190,9 +196,8 @@ def plain_table(bench, backend, variant, bw, lines, with_floor=True):
             row = f"| {dtype} | {d} | {b:,} | skipped ({e['error']}) | — | — |"
             lines.append(row + (" — | — |" if with_floor else ""))
             continue
-        row = (f"| {dtype} | {d} | {b:,} | {fmt_ms(e['ms'])} | "
-               f"{e['gbps']:.1f} | {e['gflops']:.1f} |" if e.get("gbps") is not None else
-               f"| {dtype} | {d} | {b:,} | {fmt_ms(e['ms'])} | — | — |")
+        row = (f"| {dtype} | {d} | {b:,} | {fmt_ms(e['ms'])} | {fmt_num(e.get('gbps'))} | "
+               f"{fmt_num(e.get('gflops'))} |")
         if with_floor:
             fl, pc = floor_of(e, dtype, d, b, variant, bw)
             row += f" {fmt_ms(fl)} | {f'{pc:.0f}%' if pc is not None else '—'} |"

@@ -186,10 +186,14 @@ def torch_hand(torch, x, mu, s):
     return fn
 
 
-def run_torch(torch, cases, seed):
+def run_torch(torch, cases, seed, deadline=None):
     timed, timer = torch_timer(torch)
     results = []
     for dtype_name, d, b in cases:
+        if deadline is not None and time.monotonic() > deadline:
+            for peer in ("torch_mvn_autograd", "torch_hand"):
+                results.append(result(peer, dtype_name, d, b, None, "budget: not run"))
+            continue
         dtype = torch.float32 if dtype_name == "float32" else torch.float64
         try:
             x, mu, s = torch_inputs(torch, d, b, dtype, seed + 1000 * d)
@@ -305,18 +309,26 @@ def jax_worker(dtype_name, cases, seed):
 
 
 def run_jax(cases, seed, timeout_s):
-    """Runs one child per dtype. Returns (results, status dict)."""
+    """Runs one child per dtype within timeout_s seconds in all. Returns (results, status)."""
     by_dtype = {}
     for dt, d, b in cases:
         by_dtype.setdefault(dt, []).append([d, b])
     results, statuses = [], {}
+    deadline = time.monotonic() + timeout_s  # for all children together
+    remaining = len(cases)
     for dt, sizes in by_dtype.items():
+        # each child's share of the time left is proportional to its number of cases
+        left = (deadline - time.monotonic()) * len(sizes) / max(remaining, 1)
+        remaining -= len(sizes)
+        if left < 5:
+            results += [result("jax_vmap", dt, d, b, None, "budget: not run") for d, b in sizes]
+            continue
         cmd = [sys.executable, os.path.abspath(__file__), "--jax-worker", "--dtypes", dt,
                "--worker-sizes", json.dumps(sizes), "--seed", str(seed)]
         env = dict(os.environ, XLA_PYTHON_CLIENT_PREALLOCATE="false", PYTHONUNBUFFERED="1")
         timed_out = False
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, env=env)
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=left, env=env)
             stdout, stderr, rc = proc.stdout, proc.stderr, proc.returncode
         except subprocess.TimeoutExpired as e:
             def text(v):
@@ -393,7 +405,11 @@ def main():
     ap.add_argument("--dtypes", default="float32,float64")
     ap.add_argument("--sizes", help="D:B,... for every dtype (default: the benchmark's sizes)")
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--jax-timeout", type=float, default=300.0, help="seconds per JAX child")
+    ap.add_argument("--jax-timeout", type=float, default=300.0,
+                    help="seconds for the JAX children together")
+    ap.add_argument("--budget-s", type=float, default=None,
+                    help="overall time budget: cases not started in time are reported as "
+                         "'budget' errors (JAX gets at most half of what is left)")
     ap.add_argument("--dry-run", action="store_true", help="print the plan; touch no GPU")
     ap.add_argument("--jax-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--worker-sizes", help=argparse.SUPPRESS)
@@ -435,9 +451,13 @@ def main():
         doc["dry_run"] = True
         print_table(doc["results"])
     else:
+        deadline = time.monotonic() + args.budget_s if args.budget_s else None
         if "jax" in peers:
-            jax_cases = cases
-            res, status = run_jax(jax_cases, args.seed, args.jax_timeout)
+            jax_timeout = args.jax_timeout
+            if deadline is not None:
+                share = 0.5 if "torch" in peers else 1.0
+                jax_timeout = max(10.0, min(jax_timeout, share * (deadline - time.monotonic())))
+            res, status = run_jax(cases, args.seed, jax_timeout)
             doc["results"] += res
             doc["peers"]["jax"] = status
             doc["versions"]["jax"] = status.get("version")
@@ -454,7 +474,7 @@ def main():
                     doc["versions"]["triton"] = triton.__version__
                 except Exception:
                     doc["versions"]["triton"] = None
-                res, timer = run_torch(torch, cases, args.seed)
+                res, timer = run_torch(torch, cases, args.seed, deadline)
                 doc["results"] += res
                 doc["timers"]["torch"] = timer
                 doc["device"] = status.get("device") or doc["device"]

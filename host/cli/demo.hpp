@@ -22,12 +22,12 @@ GaussianBatch random_gaussian_batch(std::int64_t batch, std::int64_t dim, std::u
 
 struct ThroughputResult {
   std::int64_t batch = 0, dim = 0;
-  double generate_s = 0;      ///< host time to build the inputs
+  double generate_s = 0;  ///< host time to build the inputs
   double seconds_per_call = 0;
   int calls = 0;
   double elements_per_s = 0;
-  double gb_per_s = 0;        ///< inputs read + outputs written, once each
-  std::int64_t checked = 0;   ///< elements compared with the float64 CPU reference
+  double gb_per_s = 0;       ///< inputs read + outputs written, once each
+  std::int64_t checked = 0;  ///< elements compared with the float64 CPU reference
   double err_logp = 0, err_grad_mean = 0, err_grad_cov = 0;
   double tolerance = 0;
   bool pass = false;

@@ -38,7 +38,7 @@ std::string describe_backend(const Context& ctx, Backend requested) {
 int run_demo(const DemoOptions& opts) {
   const auto start = std::chrono::steady_clock::now();
   const Backend requested = parse_backend(opts.backend);
-  if (opts.batch < 0) throw invalid_argument("--batch must be positive");
+  if (opts.batch < 0) throw invalid_argument("--batch must not be negative (0: the default)");
   if (opts.dim < 1) throw invalid_argument("--dim must be at least 1");
   Context ctx(requested);
   const std::string backend = describe_backend(ctx, requested);
@@ -54,9 +54,9 @@ int run_demo(const DemoOptions& opts) {
   const bool pass = t.pass && fit.pass;
   std::cout << "\n(d) report\n"
             << "    backend      " << backend << "\n"
-            << "    throughput   B = " << t.batch << ", D = " << t.dim << " float32: "
-            << fmt_g(t.seconds_per_call * 1e3, 4) << " ms/call, " << fmt_e(t.elements_per_s)
-            << " elements/s, " << fmt_g(t.gb_per_s, 3) << " GB/s\n"
+            << "    throughput   B = " << t.batch << ", D = " << t.dim
+            << " float32: " << fmt_g(t.seconds_per_call * 1e3, 4) << " ms/call, "
+            << fmt_e(t.elements_per_s) << " elements/s, " << fmt_g(t.gb_per_s, 3) << " GB/s\n"
             << "    accuracy     " << t.checked << " elements, max rel err "
             << fmt_e(std::max({t.err_logp, t.err_grad_mean, t.err_grad_cov})) << "  "
             << (t.pass ? "PASS" : "FAIL") << "\n"

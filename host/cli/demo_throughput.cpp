@@ -48,8 +48,8 @@ void check_sample(const GaussianBatch& data, const GaussianRunner<float>& fast,
     std::copy_n(&data.cov[src * d2], d2, &cov[k * d2]);
   }
   Context cpu(Backend::cpu);
-  GaussianRunner<double> ref(cpu, {n, d, false, false, gaussian::Parameterization::covariance,
-                                   true, true});
+  GaussianRunner<double> ref(
+      cpu, {n, d, false, false, gaussian::Parameterization::covariance, true, true});
   ref.set_x(x.data());
   ref.set_mean(mean.data());
   ref.set_matrix(cov.data());
@@ -66,8 +66,8 @@ void check_sample(const GaussianBatch& data, const GaussianRunner<float>& fast,
     r.err_logp = std::max(r.err_logp, e);
     r.err_grad_mean = std::max(
         r.err_grad_mean, normwise_error(&fast.grad_mean()[src * dd], &ref.grad_mean()[k * dd], dd));
-    r.err_grad_cov = std::max(
-        r.err_grad_cov, normwise_error(&fast.grad_matrix()[src * d2], &ref.grad_matrix()[k * d2], d2));
+    r.err_grad_cov = std::max(r.err_grad_cov, normwise_error(&fast.grad_matrix()[src * d2],
+                                                             &ref.grad_matrix()[k * d2], d2));
   }
   r.checked = n;
   // float32 loses about cond(Σ)·ε relative accuracy; cond(Σ) is a few dozen here.
@@ -75,9 +75,8 @@ void check_sample(const GaussianBatch& data, const GaussianRunner<float>& fast,
   r.pass = all_ok && std::max({r.err_logp, r.err_grad_mean, r.err_grad_cov}) <= r.tolerance;
   std::cout << "(b) accuracy: " << n << " elements vs a float64 CPU evaluation\n"
             << "    max relative error  logp " << fmt_e(r.err_logp) << "  grad_mean "
-            << fmt_e(r.err_grad_mean) << "  grad_cov " << fmt_e(r.err_grad_cov)
-            << "  (tolerance " << fmt_e(r.tolerance, 0) << ")  " << (r.pass ? "PASS" : "FAIL")
-            << "\n";
+            << fmt_e(r.err_grad_mean) << "  grad_cov " << fmt_e(r.err_grad_cov) << "  (tolerance "
+            << fmt_e(r.tolerance, 0) << ")  " << (r.pass ? "PASS" : "FAIL") << "\n";
 }
 
 }  // namespace
@@ -115,9 +114,9 @@ ThroughputResult run_throughput(Context& ctx, std::int64_t batch, std::int64_t d
   const double bytes = b * ((2 * d + d * d) + (1 + d + d * d)) * sizeof(float) + b * 4;
   r.elements_per_s = b / r.seconds_per_call;
   r.gb_per_s = bytes / r.seconds_per_call / 1e9;
-  std::cout << "    " << fmt_g(r.seconds_per_call * 1e3, 4) << " ms per call (mean of "
-            << r.calls << "), " << fmt_e(r.elements_per_s) << " elements/s, "
-            << fmt_g(r.gb_per_s, 3) << " GB/s\n";
+  std::cout << "    " << fmt_g(r.seconds_per_call * 1e3, 4) << " ms per call (mean of " << r.calls
+            << "), " << fmt_e(r.elements_per_s) << " elements/s, " << fmt_g(r.gb_per_s, 3)
+            << " GB/s\n";
   check_sample(data, runner, r);
   return r;
 }

@@ -77,9 +77,9 @@ int run_logpdf(const LogpdfOptions& opts) {
   const Backend backend = parse_backend(opts.backend);
   std::string matrix_option, matrix_path;
   int given = 0;
-  for (const auto& [option, path] : {std::pair{"--cov", &opts.cov},
-                                     std::pair{"--precision", &opts.precision},
-                                     std::pair{"--chol", &opts.chol}}) {
+  for (const auto& [option, path] :
+       {std::pair{"--cov", &opts.cov}, std::pair{"--precision", &opts.precision},
+        std::pair{"--chol", &opts.chol}}) {
     if (path->empty()) continue;
     ++given;
     matrix_option = option;

@@ -39,10 +39,10 @@ class GaussianRunner {
   void fetch();
 
   const RunnerShape& shape() const { return shape_; }
-  const std::vector<T>& log_prob() const { return log_prob_; }          // (B,)
-  const std::vector<std::int32_t>& info() const { return info_; }       // (B,)
-  const std::vector<T>& grad_mean() const { return grad_mean_; }        // (B, D) or empty
-  const std::vector<T>& grad_matrix() const { return grad_matrix_; }    // (B, D, D) or empty
+  const std::vector<T>& log_prob() const { return log_prob_; }        // (B,)
+  const std::vector<std::int32_t>& info() const { return info_; }     // (B,)
+  const std::vector<T>& grad_mean() const { return grad_mean_; }      // (B, D) or empty
+  const std::vector<T>& grad_matrix() const { return grad_matrix_; }  // (B, D, D) or empty
 
  private:
   std::size_t mean_count() const;

@@ -8,7 +8,11 @@ namespace boltzkit::cli {
 namespace {
 
 NamedInput load(const std::string& option, const std::string& path) {
-  return {option, path, io::read_npy(path)};
+  try {
+    return {option, path, io::read_npy(path)};
+  } catch (const invalid_argument& e) {
+    throw invalid_argument(option + " " + e.what());  // read_npy's message names the file
+  }
 }
 
 [[noreturn]] void bad_shape(const NamedInput& in, const std::string& expected) {
@@ -25,8 +29,7 @@ gaussian::Parameterization parameterization_of(const std::string& option) {
 }  // namespace
 
 LogpdfInputs load_logpdf_inputs(const std::string& x_path, const std::string& mean_path,
-                                const std::string& matrix_option,
-                                const std::string& matrix_path) {
+                                const std::string& matrix_option, const std::string& matrix_path) {
   LogpdfInputs in;
   in.x = load("--x", x_path);
   in.mean = load("--mean", mean_path);
@@ -36,7 +39,8 @@ LogpdfInputs load_logpdf_inputs(const std::string& x_path, const std::string& me
   for (const NamedInput* f : {&in.x, &in.mean, &in.matrix}) {
     if (f->array.dtype != "<f4" && f->array.dtype != "<f8")
       throw invalid_argument(f->option + " '" + f->path + "': dtype " +
-                             io::dtype_name(f->array.dtype) + " is not supported (expected "
+                             io::dtype_name(f->array.dtype) +
+                             " is not supported (expected "
                              "float32 or float64)");
   }
   in.dtype = in.x.array.dtype;

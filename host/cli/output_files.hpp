@@ -1,6 +1,8 @@
 #pragma once
 // Writes a set of .npy outputs as one unit: every file is staged (fully written to a temporary
-// name) before any is renamed into place, so a failure part-way leaves no new file behind.
+// name) before any is renamed into place. Failures that depend on the data (disk full, no
+// permission) happen while staging and leave no new file behind; only the renames, which need
+// no space, come after the first visible change.
 #include <cstdint>
 #include <string>
 #include <vector>

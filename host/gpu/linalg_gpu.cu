@@ -2,7 +2,8 @@
 #include "../../kernels/gaussian/large_dim.cuh"
 #include "../../kernels/gaussian/linalg_small.cuh"
 #include "backends.hpp"
-#include "dense_library.hpp"
+#include "cuda_executor.cuh"
+#include "linalg_large_chunk.hpp"
 #include "launch.cuh"
 #include "refs.hpp"
 #include "workspace_layout.hpp"
@@ -42,80 +43,33 @@ kernels::LinalgArgs<T> small_args(matrix_batch<const T> a) {
   return args;
 }
 
-/// The library path: per chunk, pack the lower triangle column-major, optionally factor, fill the
-/// right-hand side, run `body`, then the caller's unpack step.
+/// D > 64 for every op: chunks of the batch through run_linalg_large_chunk on the GPU executor.
 template <class T>
-class LargePath {
- public:
-  LargePath(Context& ctx, std::int64_t batch, int n, int cols)
-      : ctx_(ctx), n_(n), cols_(cols) {
-    BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-    const std::size_t per = sizeof(T) * (static_cast<std::size_t>(n) * n +
-                                         static_cast<std::size_t>(n) * cols) +
-                            2 * sizeof(T*) + sizeof(std::int32_t) + 3 * 256;
-    chunk_ = chunk_size(batch, per);
-    slot_factor_ = layout_.reserve<T>(chunk_ * n * n);
-    slot_rhs_ = layout_.reserve<T>(chunk_ * n * cols);
-    slot_ptrs_ = layout_.reserve<T*>(2 * chunk_);
-    slot_info_ = layout_.reserve<std::int32_t>(chunk_);
-    layout_.bind(ctx.workspace(layout_.bytes()));
+void run_large(Context& ctx, const LinalgLargeCall<T>& call, std::int64_t batch) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  const std::int64_t chunk = chunk_size(batch, call.template bytes_per_element<T>());
+  WorkspaceLayout ws;
+  const int s_factor = ws.reserve<T>(chunk * call.n * call.n);
+  const int s_rhs = ws.reserve<T>(chunk * call.rhs_stride());
+  const int s_ptrs = ws.reserve<T*>(2 * chunk);
+  const int s_info = ws.reserve<std::int32_t>(chunk);
+  ws.bind(ctx.workspace(ws.bytes()));
+  CudaExecutor ex(ctx);
+  for (std::int64_t first = 0; first < batch; first += chunk) {
+    const std::int64_t count = std::min(chunk, batch - first);
+    T** ptrs = ws.get<T*>(s_ptrs);
+    run_linalg_large_chunk(ex, call, first, count, ws.get<T>(s_factor), ws.get<T>(s_rhs), ptrs,
+                           ptrs + count, ws.get<std::int32_t>(s_info));
   }
-  std::int64_t chunk() const { return chunk_; }
-  T* factor() const { return layout_.get<T>(slot_factor_); }
-  T* rhs() const { return layout_.get<T>(slot_rhs_); }
-  std::int32_t* info() const { return layout_.get<std::int32_t>(slot_info_); }
-  std::int64_t rhs_stride() const { return static_cast<std::int64_t>(n_) * cols_; }
-  unsigned grid(std::int64_t work) const { return grid_for(work, kernels::large_threads, ctx_.device()); }
-
-  /// Packs matrices first..first+count-1 and sets the pointer arrays.
-  void prepare(matrix_batch<const T> a, std::int64_t first, std::int64_t count) {
-    const std::int64_t nn = static_cast<std::int64_t>(n_) * n_;
-    T** ptrs = layout_.get<T*>(slot_ptrs_);
-    kernels::pack_lower_kernel<<<grid(count * nn), kernels::large_threads, 0, ctx_.stream()>>>(
-        ref(a), first, count, n_, factor());
-    BOLTZKIT_CHECK_LAUNCH();
-    kernels::set_pointers_kernel<<<grid(count), kernels::large_threads, 0, ctx_.stream()>>>(
-        ptrs, factor(), count, nn);
-    BOLTZKIT_CHECK_LAUNCH();
-    kernels::set_pointers_kernel<<<grid(count), kernels::large_threads, 0, ctx_.stream()>>>(
-        ptrs + count, rhs(), count, rhs_stride());
-    BOLTZKIT_CHECK_LAUNCH();
-  }
-  void factorize(std::int64_t count) {
-    potrf_batched(static_cast<cusolverDnHandle_t>(ctx_.cusolver_handle()), n_,
-                  layout_.get<T*>(slot_ptrs_), info(), static_cast<int>(count));
-    kernels::check_diagonal_kernel<<<grid(count), kernels::large_threads, 0, ctx_.stream()>>>(
-        factor(), count, n_, info());
-    BOLTZKIT_CHECK_LAUNCH();
-  }
-  void identity_rhs(std::int64_t count) {
-    // build_rhs with identity_cols == cols never reads its vectors
-    const kernels::VectorRef<const T> none{nullptr, 0};
-    kernels::build_rhs_kernel<<<grid(count * rhs_stride()), kernels::large_threads, 0,
-                                ctx_.stream()>>>(none, none, 0, count, n_, cols_, cols_, rhs());
-    BOLTZKIT_CHECK_LAUNCH();
-  }
-  void solve(bool transpose, std::int64_t count) {
-    T** ptrs = layout_.get<T*>(slot_ptrs_);
-    lower_solve_batched(static_cast<cublasHandle_t>(ctx_.cublas_handle()), transpose, n_, cols_,
-                        ptrs, ptrs + count, static_cast<int>(count));
-  }
-
- private:
-  Context& ctx_;
-  int n_, cols_;
-  std::int64_t chunk_ = 0;
-  WorkspaceLayout layout_;
-  int slot_factor_ = 0, slot_rhs_ = 0, slot_ptrs_ = 0, slot_info_ = 0;
-};
+}
 
 template <class T>
-void unpack(LargePath<T>& path, const T* src, std::int64_t stride, const std::int32_t* info,
-            std::int64_t first, std::int64_t count, int n, bool lower_only, matrix_batch<T> dst,
-            cudaStream_t stream) {
-  kernels::unpack_matrix_kernel<<<path.grid(count * n * n), kernels::large_threads, 0, stream>>>(
-      src, stride, info, first, count, n, lower_only, ref(dst));
-  BOLTZKIT_CHECK_LAUNCH();
+LinalgLargeCall<T> large_call(LinalgOp op, matrix_batch<const T> a) {
+  LinalgLargeCall<T> c{};
+  c.op = op;
+  c.a = ref(a);
+  c.n = static_cast<int>(a.dim);
+  return c;
 }
 
 }  // namespace
@@ -130,17 +84,10 @@ void cholesky(Context& ctx, matrix_batch<const T> a, matrix_batch<T> l, std::int
     run_small<T, LinalgOp::cholesky>(ctx, args);
     return;
   }
-  LargePath<T> path(ctx, a.batch, n, 1);
-  for (std::int64_t first = 0; first < a.batch; first += path.chunk()) {
-    const std::int64_t count = std::min(path.chunk(), a.batch - first);
-    path.prepare(a, first, count);
-    path.factorize(count);
-    unpack(path, path.factor(), static_cast<std::int64_t>(n) * n, path.info(), first, count, n,
-           true, l, ctx.stream());
-    if (info)
-      BOLTZKIT_CUDA(cudaMemcpyAsync(info + first, path.info(), sizeof(std::int32_t) * count,
-                                    cudaMemcpyDeviceToDevice, ctx.stream()));
-  }
+  auto call = large_call(LinalgOp::cholesky, a);
+  call.matrix_out = ref(l);
+  call.info = info;
+  run_large(ctx, call, a.batch);
 }
 
 template <class T>
@@ -166,19 +113,10 @@ void triangular_solve(Context& ctx, matrix_batch<const T> l, vector_batch<const 
       run_small<T, LinalgOp::solve>(ctx, args);
     return;
   }
-  LargePath<T> path(ctx, l.batch, n, 1);
-  for (std::int64_t first = 0; first < l.batch; first += path.chunk()) {
-    const std::int64_t count = std::min(path.chunk(), l.batch - first);
-    path.prepare(l, first, count);
-    kernels::build_rhs_kernel<<<path.grid(count * n), kernels::large_threads, 0, ctx.stream()>>>(
-        ref(b), kernels::VectorRef<const T>{nullptr, 0}, first, count, n, 1, 0, path.rhs());
-    BOLTZKIT_CHECK_LAUNCH();
-    path.solve(transpose, count);
-    kernels::unpack_vector_kernel<<<path.grid(count * n), kernels::large_threads, 0,
-                                    ctx.stream()>>>(kernels::WorkVector<T>{path.rhs(), n}, first,
-                                                    count, n, ref(x));
-    BOLTZKIT_CHECK_LAUNCH();
-  }
+  auto call = large_call(transpose ? LinalgOp::solve_transposed : LinalgOp::solve, l);
+  call.rhs = ref(b);
+  call.vector_out = ref(x);
+  run_large(ctx, call, l.batch);
 }
 
 template <class T>
@@ -190,15 +128,9 @@ void triangular_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> i
     run_small<T, LinalgOp::triangular_inverse>(ctx, args);
     return;
   }
-  LargePath<T> path(ctx, l.batch, n, n);
-  for (std::int64_t first = 0; first < l.batch; first += path.chunk()) {
-    const std::int64_t count = std::min(path.chunk(), l.batch - first);
-    path.prepare(l, first, count);
-    path.identity_rhs(count);
-    path.solve(false, count);
-    unpack(path, path.rhs(), path.rhs_stride(), static_cast<const std::int32_t*>(nullptr), first,
-           count, n, true, inverse, ctx.stream());
-  }
+  auto call = large_call(LinalgOp::triangular_inverse, l);
+  call.matrix_out = ref(inverse);
+  run_large(ctx, call, l.batch);
 }
 
 template <class T>
@@ -210,16 +142,9 @@ void cholesky_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> inv
     run_small<T, LinalgOp::cholesky_inverse>(ctx, args);
     return;
   }
-  LargePath<T> path(ctx, l.batch, n, n);
-  for (std::int64_t first = 0; first < l.batch; first += path.chunk()) {
-    const std::int64_t count = std::min(path.chunk(), l.batch - first);
-    path.prepare(l, first, count);
-    path.identity_rhs(count);
-    path.solve(false, count);
-    path.solve(true, count);
-    unpack(path, path.rhs(), path.rhs_stride(), static_cast<const std::int32_t*>(nullptr), first,
-           count, n, false, inverse, ctx.stream());
-  }
+  auto call = large_call(LinalgOp::cholesky_inverse, l);
+  call.matrix_out = ref(inverse);
+  run_large(ctx, call, l.batch);
 }
 
 #define BOLTZKIT_INSTANTIATE(T)                                                               \

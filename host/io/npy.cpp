@@ -122,8 +122,9 @@ NpyArray read_npy(const std::string& path) {
   if (!supported(header.descr))
     fail(path, "unsupported dtype '" + header.descr + "' (expected <f4, <f8 or <i4)");
   if (header.fortran_order)
-    fail(path, "fortran_order True is not supported (save a C-ordered array, e.g. "
-               "numpy.ascontiguousarray)");
+    fail(path,
+         "fortran_order True is not supported (save a C-ordered array, e.g. "
+         "numpy.ascontiguousarray)");
 
   NpyArray array;
   array.dtype = header.descr;

@@ -37,8 +37,10 @@ class Parser {
         throw std::runtime_error("unexpected header key '" + key + "'");
       }
       skip_space();
-      if (peek() == ',') ++pos_;
-      else if (peek() != '}') error("',' or '}'");
+      if (peek() == ',')
+        ++pos_;
+      else if (peek() != '}')
+        error("',' or '}'");
     }
     ++pos_;
     skip_space();
@@ -109,8 +111,10 @@ class Parser {
       if (peek() == ')') break;
       shape.push_back(parse_int());
       skip_space();
-      if (peek() == ',') ++pos_;
-      else if (peek() != ')') error("',' or ')'");
+      if (peek() == ',')
+        ++pos_;
+      else if (peek() != ')')
+        error("',' or ')'");
     }
     ++pos_;
     return shape;

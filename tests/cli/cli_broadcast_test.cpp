@@ -31,15 +31,15 @@ class CliBroadcast : public ScratchTest {
                                   p_.matrix.begin() + (cov_shared ? d * d : b * d * d));
     const std::string out = path("out");
     fs::remove_all(out);
-    std::vector<std::string> args = {
-        "gaussian", "logpdf", "--x", write("x.npy", {b, d}, p_.x), "--mean",
-        write("m.npy", mean_shared ? std::vector<std::int64_t>{d} : std::vector<std::int64_t>{b, d},
-              mean),
-        "--cov",
-        write("c.npy",
-              cov_shared ? std::vector<std::int64_t>{d, d} : std::vector<std::int64_t>{b, d, d},
-              cov),
-        "--grad", "--backend", "cpu", "--out", out};
+    using Shape = std::vector<std::int64_t>;
+    const Shape mean_shape = mean_shared ? Shape{d} : Shape{b, d};
+    const Shape cov_shape = cov_shared ? Shape{d, d} : Shape{b, d, d};
+    const std::string x_file = write("x.npy", {b, d}, p_.x);
+    const std::string mean_file = write("m.npy", mean_shape, mean);
+    const std::string cov_file = write("c.npy", cov_shape, cov);
+    std::vector<std::string> args = {"gaussian", "logpdf", "--x",    x_file,   "--mean",
+                                     mean_file,  "--cov",  cov_file, "--grad", "--backend",
+                                     "cpu",      "--out",  out};
     if (per_row) args.push_back("--per-row-cov-grad");
     const RunResult r = run(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -47,9 +47,9 @@ class CliBroadcast : public ScratchTest {
     const auto logp = read_checked<double>(out + "/logp.npy", {b});
     const auto grad_mean = read_checked<double>(out + "/grad_mean.npy", {b, d});
     const bool summed = cov_shared && !per_row;
-    const auto grad_cov = read_checked<double>(
-        out + "/grad_cov.npy", summed ? std::vector<std::int64_t>{d, d}
-                                      : std::vector<std::int64_t>{b, d, d});
+    const auto grad_cov =
+        read_checked<double>(out + "/grad_cov.npy", summed ? std::vector<std::int64_t>{d, d}
+                                                           : std::vector<std::int64_t>{b, d, d});
     std::vector<double> sum(d * d, 0.0);
     for (std::int64_t k = 0; k < b; ++k) {
       const Expected e = row(k, mean_shared, cov_shared);
@@ -57,11 +57,14 @@ class CliBroadcast : public ScratchTest {
       for (std::int64_t i = 0; i < d; ++i) EXPECT_NEAR(grad_mean[k * d + i], e.grad_mean[i], 1e-12);
       for (std::int64_t i = 0; i < d * d; ++i) {
         sum[i] += e.grad_matrix[i];
-        if (!summed) EXPECT_NEAR(grad_cov[k * d * d + i], e.grad_matrix[i], 1e-12);
+        if (!summed) {
+          EXPECT_NEAR(grad_cov[k * d * d + i], e.grad_matrix[i], 1e-12);
+        }
       }
     }
-    if (summed)
+    if (summed) {
       for (std::int64_t i = 0; i < d * d; ++i) EXPECT_NEAR(grad_cov[i], sum[i], 1e-11);
+    }
   }
 
   Problem<double> p_;
@@ -76,10 +79,9 @@ TEST_F(CliBroadcast, NothingShared) { check(false, false, false); }
 TEST_F(CliBroadcast, Float32SharedMatrixAndNestedOutputDirectory) {
   const std::vector<float> x = {0, 1, 2, 3}, mu = {1}, var = {4};
   const std::string out = path("a/b/c");
-  const RunResult r =
-      run({"gaussian", "logpdf", "--x", write("x.npy", {4, 1}, x), "--mean",
-           write("m.npy", {1}, mu), "--cov", write("c.npy", {1, 1}, var), "--grad", "--backend",
-           "cpu", "--out", out});
+  const RunResult r = run({"gaussian", "logpdf", "--x", write("x.npy", {4, 1}, x), "--mean",
+                           write("m.npy", {1}, mu), "--cov", write("c.npy", {1, 1}, var), "--grad",
+                           "--backend", "cpu", "--out", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // ∂/∂σ² of Σ_k log N(x_k | 1, σ²) = Σ_k −½(1/σ² − d_k²/σ⁴) = −½(4/4 − (1+0+1+4)/16).
   const auto grad_cov = read_checked<float>(out + "/grad_cov.npy", {1, 1});

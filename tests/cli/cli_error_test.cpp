@@ -18,8 +18,7 @@ class CliErrors : public ScratchTest {
 
   std::vector<std::string> args(const std::string& x, const std::string& mean,
                                 const std::vector<std::string>& more) const {
-    std::vector<std::string> a = {"gaussian", "logpdf", "--x", x, "--mean", mean,
-                                  "--out", out_};
+    std::vector<std::string> a = {"gaussian", "logpdf", "--x", x, "--mean", mean, "--out", out_};
     a.insert(a.end(), more.begin(), more.end());
     return a;
   }

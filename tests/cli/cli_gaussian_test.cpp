@@ -33,10 +33,10 @@ class CliLogpdf : public ScratchTest {
     SCOPED_TRACE(label);
     const Problem<T> p = make_problem<T>(param, b, d, diagonal, 17u + static_cast<unsigned>(d));
     const std::string out = path("out_" + std::to_string(d) + (diagonal ? "d" : "f"));
-    const RunResult r = run({"gaussian", "logpdf", "--x", write("x.npy", {b, d}, p.x),
-                             "--mean", write("m.npy", {b, d}, p.mean), option_of(param),
-                             write("c.npy", {b, d, d}, p.matrix), "--grad", "--backend", "cpu",
-                             "--out", out});
+    const RunResult r =
+        run({"gaussian", "logpdf", "--x", write("x.npy", {b, d}, p.x), "--mean",
+             write("m.npy", {b, d}, p.mean), option_of(param), write("c.npy", {b, d, d}, p.matrix),
+             "--grad", "--backend", "cpu", "--out", out});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "");
 

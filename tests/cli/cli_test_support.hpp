@@ -1,8 +1,8 @@
 #pragma once
 // Helpers for the command tests: a scratch directory per test, NPY files in and out, and
 // running the built `boltzkit` binary as a child process with its output captured.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 

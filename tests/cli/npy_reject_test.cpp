@@ -26,8 +26,8 @@ class NpyReject : public ScratchTest {
 
   static std::string file(const std::string& dict, const std::string& data) {
     const std::string header = dict + "\n";
-    return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size()) + '\0' +
-           header + data;
+    return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size()) + '\0' + header +
+           data;
   }
 };
 

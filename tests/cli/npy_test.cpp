@@ -27,8 +27,8 @@ class NpyRoundTrip : public ScratchTest {
     const std::string bytes = slurp(p);
     ASSERT_GE(bytes.size(), 10u);
     EXPECT_EQ(bytes.substr(0, 8), std::string("\x93NUMPY\x01\x00", 8));
-    const std::size_t header = static_cast<unsigned char>(bytes[8]) +
-                               256 * static_cast<unsigned char>(bytes[9]);
+    const std::size_t header =
+        static_cast<unsigned char>(bytes[8]) + 256 * static_cast<unsigned char>(bytes[9]);
     EXPECT_EQ((10 + header) % 64, 0u);
     EXPECT_EQ(bytes[10 + header - 1], '\n');
     EXPECT_EQ(bytes.size(), 10 + header + data.size() * sizeof(T));
@@ -36,8 +36,8 @@ class NpyRoundTrip : public ScratchTest {
 };
 
 TEST_F(NpyRoundTrip, Float32) {
-  for (const Shape& s : {Shape{}, Shape{0}, Shape{1}, Shape{5}, Shape{2, 3}, Shape{2, 0, 4},
-                         Shape{1, 2, 3, 4}})
+  for (const Shape& s :
+       {Shape{}, Shape{0}, Shape{1}, Shape{5}, Shape{2, 3}, Shape{2, 0, 4}, Shape{1, 2, 3, 4}})
     round_trip<float>(s);
 }
 
@@ -54,8 +54,9 @@ TEST_F(NpyRoundTrip, Int32) {
 TEST_F(NpyRoundTrip, HeaderTextMatchesNumpy) {
   write("a.npy", {2, 3}, std::vector<double>(6, 1.0));
   write("b.npy", {4}, std::vector<float>(4, 1.0f));
-  EXPECT_NE(slurp(path("a.npy")).find("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }"),
-            std::string::npos);
+  EXPECT_NE(
+      slurp(path("a.npy")).find("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }"),
+      std::string::npos);
   EXPECT_NE(slurp(path("b.npy")).find("'shape': (4,), }"), std::string::npos);
 }
 

@@ -32,9 +32,11 @@ struct Warp {
   std::uint64_t exchange[32] = {};
 };
 extern thread_local Warp* current_warp;
+extern thread_local std::barrier<>* current_block;
 }  // namespace emu
 
 inline void __syncwarp(unsigned = 0xffffffffu) { emu::current_warp->barrier.arrive_and_wait(); }
+inline void __syncthreads() { emu::current_block->arrive_and_wait(); }
 
 template <class T>
 T __shfl_xor_sync(unsigned, T value, int lane_mask, int width = 32) {

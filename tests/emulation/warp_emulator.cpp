@@ -7,6 +7,7 @@ dim3 gridDim;
 
 namespace emu {
 thread_local Warp* current_warp = nullptr;
+thread_local std::barrier<>* current_block = nullptr;
 }
 
 namespace boltzkit::kernels {

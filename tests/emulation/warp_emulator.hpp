@@ -4,6 +4,8 @@
 // __syncwarp and shuffle is a real rendezvous. Shared memory is poisoned with NaN bytes before
 // each block so reads of never-written tiles show up as NaN results.
 #include <cstring>
+#include <memory>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -13,27 +15,30 @@ namespace emu {
 
 constexpr std::size_t shared_capacity = 256 * 1024;
 
-template <class Kernel, class Args>
+/// kernel<<<blocks, threads, shared_bytes>>>(args...): blocks one after another, all threads of
+/// a block concurrently (warp barriers for __syncwarp, a block barrier for __syncthreads).
+template <class Kernel, class... Args>
 void launch(Kernel kernel, unsigned blocks, unsigned threads, std::size_t shared_bytes,
-            const Args& args) {
+            const Args&... args) {
   if (shared_bytes > shared_capacity) throw std::runtime_error("emulated shared memory too small");
+  if (threads % 32 != 0) throw std::runtime_error("emulated blocks must be whole warps");
   gridDim = dim3{blocks, 1, 1};
   blockDim = dim3{threads, 1, 1};
   for (unsigned b = 0; b < blocks; ++b) {
     std::memset(boltzkit::kernels::shared_raw, 0xff, shared_capacity);
-    for (unsigned w = 0; w < threads / 32; ++w) {
-      Warp warp;
-      std::vector<std::thread> lanes;
-      for (unsigned lane = 0; lane < 32; ++lane) {
-        lanes.emplace_back([&, lane] {
-          threadIdx = dim3{w * 32 + lane, 0, 0};
-          blockIdx = dim3{b, 0, 0};
-          current_warp = &warp;
-          kernel(args);
-        });
-      }
-      for (auto& t : lanes) t.join();
+    auto warps = std::make_unique<Warp[]>(threads / 32);
+    std::barrier<> block(static_cast<std::ptrdiff_t>(threads));
+    std::vector<std::thread> lanes;
+    for (unsigned t = 0; t < threads; ++t) {
+      lanes.emplace_back([&, t] {
+        threadIdx = dim3{t, 0, 0};
+        blockIdx = dim3{b, 0, 0};
+        current_warp = &warps[t / 32];
+        current_block = &block;
+        kernel(args...);
+      });
     }
+    for (auto& t : lanes) t.join();
   }
 }
 

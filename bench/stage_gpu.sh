@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs on the build machine: copies what bench/run_gpu.sh needs into a folder that travels to the
+# GPU machine (.gpu/ is git-ignored; name it in the device tool's `carry`).
+#
+#   bash bench/stage_gpu.sh [BUILD_DIR] [DEST]     (defaults: build/release, .gpu)
+#
+# Copies boltzkit_bench_gaussian and, when built, boltzkit_gpu_tests; the Debian
+# libbenchmark.so.1debian the benchmark links (the GPU machine does not have the package; the
+# binary's rpath $ORIGIN finds the copy); and COMMIT (git describe of this checkout).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+BUILD=${1:-build/release}
+DEST=${2:-.gpu}
+mkdir -p "$DEST"
+
+found=0
+for exe in boltzkit_bench_gaussian boltzkit_gpu_tests; do
+  path=$(find "$BUILD" -maxdepth 4 -type f -name "$exe" -perm -u+x 2>/dev/null | head -1)
+  if [ -n "$path" ]; then
+    cp -f "$path" "$DEST/"
+    echo "staged $path"
+    found=1
+  else
+    echo "not built: $exe (cmake --build --preset release --target $exe)"
+  fi
+done
+[ "$found" = 1 ] || { echo "stage_gpu.sh: nothing to stage"; exit 1; }
+
+if [ -x "$DEST/boltzkit_bench_gaussian" ]; then
+  lib=$(ldd "$DEST/boltzkit_bench_gaussian" | awk '/libbenchmark/ {print $3; exit}')
+  if [ -n "$lib" ] && [ -f "$lib" ]; then
+    cp -fL "$lib" "$DEST/$(basename "$lib")"
+    echo "staged $lib"
+  fi
+fi
+git describe --always --dirty --abbrev=12 >"$DEST/COMMIT" 2>/dev/null || echo unknown >"$DEST/COMMIT"
+echo "commit $(cat "$DEST/COMMIT"); $(du -sh "$DEST" | cut -f1) in $DEST"
