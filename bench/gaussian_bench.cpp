@@ -191,6 +191,9 @@ gpu_case<T>& get_gpu_case(std::int64_t dim, std::int64_t batch) {
     }
     c->sets.push_back(std::move(d));
   }
+  // The copies and memsets ran on the legacy default stream, which the context's non-blocking
+  // stream does not wait for: finish them before any evaluate.
+  BENCH_CUDA(cudaDeviceSynchronize());
   auto& ref = *c;
   g.gpu_cached = std::move(c);
   return ref;

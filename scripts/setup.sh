@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what boltzkit needs to build on a Debian machine, skipping what is already there.
+# The CUDA 13 toolkit (nvcc, cuBLAS, cuSOLVER) must be present: the library links the CUDA
+# runtime even when it runs on the CPU backend.
+set -euo pipefail
+
+packages=(cmake g++ make libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
+          librandom123-dev libeigen3-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "boltzkit setup: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v nvcc >/dev/null 2>&1; then
+  if [ -x /usr/local/cuda/bin/nvcc ]; then
+    echo "boltzkit setup: add /usr/local/cuda/bin to PATH (found nvcc there)" >&2
+  else
+    echo "boltzkit setup: the CUDA toolkit (nvcc) is required and was not found" >&2
+    exit 1
+  fi
+fi

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds everything and runs the whole test suite. Without a GPU the GPU tests are reported as
+# skipped (each says why); the warp-emulation tests still execute the kernels' device code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh
+ctest --preset release -j "$(nproc)"
