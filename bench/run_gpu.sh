@@ -23,7 +23,7 @@ OUT_DIR=${2:-${OUT:-bench/results/tmp}}
 MIN_TIME=${BOLTZKIT_BENCH_MIN_TIME:-0.2}
 FILTER=${BOLTZKIT_BENCH_FILTER:-^(device|gaussian/gpu)/}
 PEERS=${BOLTZKIT_PEERS:-torch,jax}
-T_TESTS=90 T_BENCH=200 T_PEERS=180 PEERS_BUDGET=150
+T_TESTS=90 T_BENCH=180 T_PEERS=200 PEERS_BUDGET=170
 
 mkdir -p "$OUT_DIR" || exit 1
 BIN_DIR=$(cd "$BIN_DIR" 2>/dev/null && pwd) || { echo "run_gpu.sh: no binary directory ${1:-.gpu}"; exit 1; }
