@@ -25,31 +25,42 @@ void require_beta(double beta, double max_beta) {
               std::to_string(beta));
 }
 
-// Complete elliptic integrals K(k), E(k) from the complementary modulus kc = √(1 − k²) (and k
-// itself for the E series), by the arithmetic–geometric mean. Exact inputs kc and k avoid the
-// cancellation in 1 − k² near k = 1.
+// Complete elliptic integrals from the modulus k and the complementary modulus kc = √(1 − k²),
+// both supplied exactly by the caller (no 1 − k² cancellation near k = 1), by the
+// arithmetic–geometric mean. Returns
+//   k_first   = K(k) = π / (2 AGM(1, kc)),
+//   k_minus_1 = 2K/π − 1   (accurate as k → 0: the AGM is run on δ = 1 − a, 1 − b),
+//   k_minus_e = K − E = K Σ_{n≥0} 2^{n−1} c_n²   (no cancellation as k → 0).
 struct Elliptic {
   double k_first;
-  double e_second;
+  double k_minus_1;
+  double k_minus_e;
 };
 
 Elliptic elliptic_from_complement(double k, double kc) {
-  if (kc <= 0) return {std::numeric_limits<double>::infinity(), 1.0};
-  long double a = 1.0L, b = kc, c = k;
+  const double inf = std::numeric_limits<double>::infinity();
+  if (kc <= 0) return {inf, inf, inf};
+  // a_n = 1 − da, b_n = 1 − db; a_{n+1} = (a+b)/2, b_{n+1} = √(ab), c_{n+1} = (a − b)/2.
+  long double da = 0.0L;
+  long double db = static_cast<long double>(k) * k / (1.0L + kc);  // 1 − kc, exactly
+  long double c = k;
   long double sum = 0.5L * c * c;  // Σ 2^{n−1} c_n², n = 0 term
   long double power = 0.5L;
   for (int it = 0; it < 64; ++it) {
-    const long double an = 0.5L * (a + b);
-    const long double bn = std::sqrt(a * b);
-    c = 0.5L * (a - b);
+    const long double a = 1 - da, b = 1 - db;
+    c = 0.5L * (db - da);  // (a − b)/2
+    const long double one_minus_ab = da + db - da * db;
+    const long double nda = 0.5L * (da + db);
+    const long double ndb = one_minus_ab / (1 + std::sqrt(a * b));
     power *= 2;
     sum += power * c * c;
-    a = an;
-    b = bn;
-    if (std::fabs(a - b) <= 1e-19L * a) break;
+    da = nda;
+    db = ndb;
+    if (std::fabs(db - da) <= 1e-19L * std::max(da, db)) break;  // relative to δ itself
   }
-  const long double kk = static_cast<long double>(pi) / (2 * a);
-  return {static_cast<double>(kk), static_cast<double>(kk * (1 - sum))};
+  const long double agm = 1 - da;
+  const long double kk = static_cast<long double>(pi) / (2 * agm);
+  return {static_cast<double>(kk), static_cast<double>(da / agm), static_cast<double>(kk * sum)};
 }
 
 }  // namespace
@@ -69,50 +80,61 @@ double onsager_magnetization(double beta) {
 
 namespace {
 
-// Shared pieces of u and du/dβ. t = tanh 2β, D = 2t² − 1, k = 2 sinh 2β / cosh² 2β = 2t/(1+t²)·…
+// Below this β the Onsager functions use their high-temperature series
+// u = −2β − (10/3)β³ + O(β⁵), c = 2β² + 10β⁴ + O(β⁶) (relative truncation error < 1e-22).
+constexpr double onsager_series_beta = 1e-6;
+
+// Shared pieces of u and du/dβ: t = tanh 2β, D = 2t² − 1, k = 2 sinh 2β / cosh² 2β
+// = 2t sech 2β, and 1 − k² = D² exactly, so the complementary modulus is |D|.
 struct OnsagerPieces {
-  double coth2;  // coth 2β
-  double d;      // D = 2 tanh² 2β − 1 (= −k' sign-wise; |D| = k')
-  double k;      // modulus
+  double t, coth2, sech2, d, one_plus_d, k;
   Elliptic ell;
 };
 
 OnsagerPieces onsager_pieces(double beta) {
-  const double t = std::tanh(2 * beta);
   OnsagerPieces p{};
-  p.coth2 = 1 / t;
-  p.d = 2 * t * t - 1;
-  // k = 2 sinh/cosh² = 2 t sech 2β = 2 t √(1 − t²); 1 − k² = D² exactly.
-  const double sech = 1 / std::cosh(2 * beta);
-  p.k = std::min(1.0, 2 * t * sech);
+  p.t = std::tanh(2 * beta);
+  p.coth2 = 1 / p.t;
+  p.sech2 = 1 / std::cosh(2 * beta);
+  p.one_plus_d = 2 * p.t * p.t;
+  p.d = p.one_plus_d - 1;
+  p.k = std::min(1.0, 2 * p.t * p.sech2);
   p.ell = elliptic_from_complement(p.k, std::fabs(p.d));
   return p;
+}
+
+// 1 + (2/π) D K = (1 + D) + D (2K/π − 1), free of cancellation at small β; 0·∞ at β_c is 0.
+double onsager_bracket(const OnsagerPieces& p) {
+  if (p.d == 0) return 1.0;
+  return p.one_plus_d + p.d * p.ell.k_minus_1;
 }
 
 }  // namespace
 
 double onsager_energy(double beta) {
   require_beta(beta, std::numeric_limits<double>::max());
-  if (beta == 0) return 0.0;
+  if (beta < onsager_series_beta) return -2 * beta - (10.0 / 3.0) * beta * beta * beta;
   const OnsagerPieces p = onsager_pieces(beta);
-  const double dk = p.d == 0 ? 0.0 : p.d * p.ell.k_first;
-  return -p.coth2 * (1 + (2 / pi) * dk);
+  return -p.coth2 * onsager_bracket(p);
 }
 
 double onsager_specific_heat(double beta) {
   require_beta(beta, std::numeric_limits<double>::max());
-  if (beta == 0) return 0.0;
+  if (beta < onsager_series_beta) {
+    const double b2 = beta * beta;
+    return 2 * b2 + 10 * b2 * b2;
+  }
   const OnsagerPieces p = onsager_pieces(beta);
   const double kk = p.ell.k_first;
-  const double ee = p.ell.e_second;
   if (!std::isfinite(kk)) return std::numeric_limits<double>::infinity();
+  // du/dβ = (2/sinh² 2β)[1 + (2/π)DK] − coth 2β (2/π)[D'K + 2 coth 2β (D²K − E)],
+  // D²K − E = (D² − 1)K + (K − E) = −4t² sech² 2β · K + (K − E).
   const double s = std::sinh(2 * beta);
-  const double c2 = std::cosh(2 * beta);
-  const double dprime = 8 * std::tanh(2 * beta) / (c2 * c2);
-  const double du = (2 / (s * s)) * (1 + (2 / pi) * p.d * kk) -
-                    p.coth2 * (2 / pi) *
-                        (dprime * kk - 2 * p.coth2 * ee + 2 * p.d * p.d * p.coth2 * kk);
-  return -beta * beta * du;
+  const double dprime = 8 * p.t * p.sech2 * p.sech2;
+  const double d2k_minus_e = -4 * p.t * p.t * p.sech2 * p.sech2 * kk + p.ell.k_minus_e;
+  const double du = (2 / s) * (onsager_bracket(p) / s) -
+                    p.coth2 * (2 / pi) * (dprime * kk + 2 * p.coth2 * d2k_minus_e);
+  return std::max(0.0, -beta * beta * du);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -121,59 +143,66 @@ double onsager_specific_heat(double beta) {
 
 namespace {
 
+// Kaufman's formula is evaluated in long double (x87 extended precision where available): the
+// energy and specific heat are small differences of O(N/β) pieces at high temperature.
+using real = long double;
+const real pi_l = 3.141592653589793238462643383279502884L;
+
 // γ and its first two β-derivatives.
 struct Gamma {
-  double g, d1, d2;
-  double sinh_g;  // sinh γ (signed like γ)
+  real g, d1, d2;
 };
 
-// Log of one of the four products, kept with its sign, together with d ln|P|/dβ and d² ln|P|/dβ²
-// of the "regular" factors, plus an optional special factor (the q = 0 sinh factor, which
-// vanishes at β_c) carried as value/derivatives scaled by e^{-scale}.
+// One of the four products: log|regular part| (+ the scale of the special factor) with its sign,
+// d ln|R|/dβ and d² ln|R|/dβ² of the regular factors, and an optional special factor (the q = 0
+// sinh factor, which vanishes at β_c) carried as S, S', S'' divided by e^{scale}.
 struct Term {
-  long double log_abs = 0;  // log of |regular part| + scale of the special factor
+  real log_abs = 0;
   int sign = 1;
-  long double g = 0;  // d ln|R|/dβ (regular part)
-  long double h = 0;  // d² ln|R|/dβ²
-  double sigma0 = 1, sigma1 = 0, sigma2 = 0;  // special factor S, S', S'' over e^{scale}
+  real g = 0;
+  real h = 0;
+  real sigma0 = 1, sigma1 = 0, sigma2 = 0;
 };
 
-// log(2 cosh y), d/dβ and d²/dβ² of it, with y = (m/2) γ.
-void add_cosh_factor(Term& t, double half_m, const Gamma& gm) {
-  const double y = half_m * gm.g;
-  const double ay = std::fabs(y);
-  const double e = std::exp(-2 * ay);
-  const double th = std::tanh(y);
-  const double sech2 = 4 * e / ((1 + e) * (1 + e));
+// log(2 cosh y) and its β-derivatives, y = (m/2) γ.
+void add_cosh_factor(Term& t, real half_m, const Gamma& gm) {
+  const real y = half_m * gm.g;
+  const real ay = std::fabs(y);
+  const real e = std::exp(-2 * ay);
+  const real th = std::tanh(y);
+  const real sech2 = 4 * e / ((1 + e) * (1 + e));
   t.log_abs += ay + std::log1p(e);
   t.g += half_m * gm.d1 * th;
   t.h += half_m * gm.d2 * th + half_m * half_m * gm.d1 * gm.d1 * sech2;
 }
 
-// log|2 sinh y| and its derivatives; y must be nonzero.
-void add_sinh_factor(Term& t, double half_m, const Gamma& gm) {
-  const double y = half_m * gm.g;
-  const double ay = std::fabs(y);
-  const double em = std::expm1(-2 * ay);  // e^{-2|y|} − 1 ∈ (−1, 0)
-  const double e = em + 1;
-  const double coth = 1 / std::tanh(y);
-  const double csch2 = 4 * e / (em * em);
+// log|2 sinh y| and its β-derivatives; y must be nonzero.
+void add_sinh_factor(Term& t, real half_m, const Gamma& gm) {
+  const real y = half_m * gm.g;
+  const real ay = std::fabs(y);
+  const real em = std::expm1(-2 * ay);  // e^{−2|y|} − 1 ∈ (−1, 0)
+  const real e = em + 1;
+  const real coth = 1 / std::tanh(y);
+  const real csch2 = 4 * e / (em * em);
   t.log_abs += ay + std::log(-em);
   if (y < 0) t.sign = -t.sign;
   t.g += half_m * gm.d1 * coth;
   t.h += half_m * gm.d2 * coth - half_m * half_m * gm.d1 * gm.d1 * csch2;
 }
 
-// The q = 0 sinh factor S = 2 sinh(m γ₀/2), scaled by e^{|y|}; finite through γ₀ = 0.
-void set_special_sinh(Term& t, double m, const Gamma& gm) {
-  const double y = 0.5 * m * gm.g;
-  const double ay = std::fabs(y);
-  const double e = std::exp(-2 * ay);
-  const double sgn = y < 0 ? -1.0 : 1.0;
+// The q = 0 sinh factor S = 2 sinh(m γ₀/2), scaled by e^{|y|}; finite through γ₀ = 0:
+// S/e^{|y|} = sgn(1 − e^{−2|y|}), S'/e^{|y|} = m γ₀' (1 + e^{−2|y|})/2,
+// S''/e^{|y|} = m γ₀'' (1 + e^{−2|y|})/2 + (m²/2) γ₀'² sgn(1 − e^{−2|y|})/2.
+void set_special_sinh(Term& t, real m, const Gamma& gm) {
+  const real y = m * gm.g / 2;
+  const real ay = std::fabs(y);
+  const real e = std::exp(-2 * ay);
+  const real sgn = y < 0 ? -1 : 1;
+  const real one_minus = -std::expm1(-2 * ay);
   t.log_abs += ay;
-  t.sigma0 = sgn * -std::expm1(-2 * ay);
+  t.sigma0 = sgn * one_minus;
   t.sigma1 = m * gm.d1 * (1 + e) / 2;
-  t.sigma2 = m * gm.d2 * (1 + e) / 2 + 0.5 * m * m * gm.d1 * gm.d1 * sgn * (-std::expm1(-2 * ay)) / 2;
+  t.sigma2 = m * gm.d2 * (1 + e) / 2 + m * m * gm.d1 * gm.d1 * sgn * one_minus / 4;
 }
 
 }  // namespace
@@ -182,43 +211,42 @@ FiniteLattice kaufman(double beta, int lx, int ly) {
   require(lx >= 2 && ly >= 2, "kaufman: lattice sizes must be >= 2, got " + std::to_string(lx) +
                                   "x" + std::to_string(ly));
   require_beta(beta, 300.0);
-  const double n_sites = static_cast<double>(lx) * static_cast<double>(ly);
+  const real n_sites = static_cast<real>(lx) * static_cast<real>(ly);
   FiniteLattice out;
   if (beta == 0) {
-    out.log_z = n_sites * std::log(2.0);
+    out.log_z = static_cast<double>(n_sites * std::log(2.0L));
     return out;
   }
-  const double m = lx;  // the transfer direction multiplies γ
-  const int n = ly;     // q runs over 0 … 2n−1
-  const double half_m = 0.5 * m;
+  const real b = beta;
+  const real m = lx;  // the transfer direction multiplies γ
+  const int n = ly;   // q runs over 0 … 2n−1
+  const real half_m = m / 2;
 
-  const double s = std::sinh(2 * beta);
-  const double ch = std::cosh(2 * beta);
-  const double coth = ch / s;
-  // c(β) = cosh 2β coth 2β; c − 2 = (s − 1)²/s; c' and c'' analytic.
-  const double cm2 = (s - 1) * (1 - 1 / s);
-  const double c1 = 2 * ch * (1 - 1 / (s * s));
-  const double c2 = 4 * s - 4 / s + 8 * coth * coth / s;
+  const real s = std::sinh(2 * b);
+  const real ch = std::cosh(2 * b);
+  const real coth = ch / s;
+  // c(β) = cosh 2β coth 2β = s + 1/s; c − 2 = (s − 1)²/s; c' and c'' analytic.
+  const real cm2 = (s - 1) * (1 - 1 / s);
+  const real c1 = 2 * ch * (1 - 1 / (s * s));
+  const real c2 = 4 * s - 4 / s + 8 * coth * coth / s;
 
   auto gamma_of = [&](int q) {
     Gamma gm{};
     if (q == 0) {
-      // γ₀ = 2β + ln tanh β, signed; |γ₀| = acosh(1 + (s−1)²/s).
-      const double x = cm2;
-      const double sh = std::sqrt(x) * std::sqrt(x + 2);
-      const double sgn = s < 1 ? -1.0 : 1.0;
-      gm.g = sgn * std::log1p(x + sh);
-      gm.sinh_g = sgn * sh;
+      // γ₀ = 2β + ln tanh β, signed; |γ₀| = acosh(1 + (s−1)²/s); γ₀' = 2 + 2/s,
+      // γ₀'' = −4 coth 2β / s.
+      const real x = cm2;
+      const real sh = std::sqrt(x) * std::sqrt(x + 2);
+      gm.g = (s < 1 ? -1 : 1) * std::log1p(x + sh);
       gm.d1 = 2 + 2 / s;
       gm.d2 = -4 * coth / s;
       return gm;
     }
-    const double half_theta = 0.5 * pi * q / n;
-    const double sn = std::sin(half_theta);
-    const double x = cm2 + 2 * sn * sn;  // cosh γ − 1 > 0
-    const double sh = std::sqrt(x) * std::sqrt(x + 2);
+    // cosh γ − 1 = (c − 2) + 2 sin²(πq/2n) > 0; γ' = c'/sinh γ, γ'' = (c'' − cosh γ γ'²)/sinh γ.
+    const real sn = std::sin(pi_l * q / (2 * n));
+    const real x = cm2 + 2 * sn * sn;
+    const real sh = std::sqrt(x) * std::sqrt(x + 2);
     gm.g = std::log1p(x + sh);
-    gm.sinh_g = sh;
     gm.d1 = c1 / sh;
     gm.d2 = (c2 - (1 + x) * gm.d1 * gm.d1) / sh;
     return gm;
@@ -240,30 +268,30 @@ FiniteLattice kaufman(double beta, int lx, int ly) {
     }
   }
 
-  // Factor out the largest term; centre the derivatives on the dominant term's slope.
+  // Factor out the largest term; centre the derivatives on the dominant term's slope g*:
+  // with Ẑ = e^{−g*β} Z, d ln Z = g* + Ẑ'/Ẑ and d² ln Z = Ẑ''/Ẑ − (Ẑ'/Ẑ)² (small cancellation).
   int dom = 0;
   for (int i = 1; i < 4; ++i)
     if (terms[i].log_abs > terms[dom].log_abs) dom = i;
-  const long double lmax = terms[dom].log_abs;
-  const long double gstar = terms[dom].g;
-  long double s0 = 0, s1 = 0, s2 = 0;
+  const real lmax = terms[dom].log_abs;
+  const real gstar = terms[dom].g;
+  real s0 = 0, s1 = 0, s2 = 0;
   for (const Term& t : terms) {
-    const long double w = t.sign * std::exp(t.log_abs - lmax);
-    const long double gh = t.g - gstar;
+    const real w = t.sign * std::exp(t.log_abs - lmax);
+    const real gh = t.g - gstar;
     s0 += w * t.sigma0;
     s1 += w * (t.sigma1 + t.sigma0 * gh);
     s2 += w * (t.sigma2 + 2 * t.sigma1 * gh + t.sigma0 * (t.h + gh * gh));
   }
   require(s0 > 0, "kaufman: internal error, non-positive partition sum");
-  const long double r1 = s1 / s0;
-  // ln Z = −ln 2 + (N/2) ln(2 sinh 2β) + lmax + ln s0.
-  const long double log_z =
-      -std::log(2.0L) + 0.5L * n_sites * std::log(2.0L * s) + lmax + std::log(s0);
-  const long double dlog = n_sites * static_cast<long double>(coth) + gstar + r1;
-  const long double d2log = -2.0L * n_sites / (static_cast<long double>(s) * s) + s2 / s0 - r1 * r1;
+  const real r1 = s1 / s0;
+  // Prefactor ½ (2 sinh 2β)^{N/2}: ln = −ln 2 + (N/2) ln(2s), d = N coth 2β, d² = −2N/s².
+  const real log_z = -std::log(2.0L) + n_sites / 2 * std::log(2 * s) + lmax + std::log(s0);
+  const real dlog = n_sites * coth + gstar + r1;
+  const real d2log = -2 * n_sites / s / s + s2 / s0 - r1 * r1;
   out.log_z = static_cast<double>(log_z);
   out.energy = static_cast<double>(-dlog / n_sites);
-  out.specific_heat = static_cast<double>(static_cast<long double>(beta) * beta * d2log / n_sites);
+  out.specific_heat = std::max(0.0, static_cast<double>(b * b * d2log / n_sites));
   return out;
 }
 
@@ -275,6 +303,7 @@ namespace {
 
 constexpr double rescale_threshold = 64.0;  // largest log-weight relative to the reference
 constexpr int block_bits_max = 6;           // fastest spins accumulated per block
+constexpr int refresh_bits = 10;             // exact recomputation of fields every 2^10 states
 
 // Sums Σ w, Σ w(E−a), Σ w(E−a)², Σ w s, Σ w s sᵀ, Σ w |M|^p, weights w = exp(−β(E − a)).
 struct Accumulator {
@@ -354,14 +383,20 @@ Accumulator walk_chunk(const Problem& p, std::uint64_t t0, int chunk_bits) {
     mag += ((g0 >> k) & 1u) ? 1 : -1;
   }
   double energy = 0;
-  for (int k = 0; k < n; ++k) {
-    const double hk = p.h ? p.h[k] : 0.0;
-    double f = hk;
-    const double* row = p.j + static_cast<std::size_t>(k) * n;
-    for (int l = 0; l < n; ++l) f += row[l] * spin[l];
-    field[k] = f;
-    energy -= 0.5 * spin[k] * (f + hk);
-  }
+  // Exact local fields and energy of the current state, O(N²). Done at the chunk start and every
+  // 2^refresh_bits states so that incremental rounding cannot accumulate (O(N²/1024) per state).
+  auto recompute = [&]() {
+    energy = 0;
+    for (int k = 0; k < n; ++k) {
+      const double hk = p.h ? p.h[k] : 0.0;
+      double f = hk;
+      const double* row = p.j + static_cast<std::size_t>(k) * n;
+      for (int l = 0; l < n; ++l) f += row[l] * spin[l];
+      field[k] = f;
+      energy -= 0.5 * spin[k] * (f + hk);
+    }
+  };
+  recompute();
   acc.ref = energy;
 
   // Block partial sums (same reference as acc).
@@ -387,6 +422,7 @@ Accumulator walk_chunk(const Problem& p, std::uint64_t t0, int chunk_bits) {
   };
 
   const std::uint64_t block_size = std::uint64_t{1} << b;
+  const std::uint64_t refresh_mask = (std::uint64_t{1} << refresh_bits) - 1;
   const std::uint64_t nblocks = std::uint64_t{1} << (chunk_bits - b);
   for (std::uint64_t blk = 0; blk < nblocks; ++blk) {
     const std::uint64_t tb = t0 + blk * block_size;
@@ -397,9 +433,13 @@ Accumulator walk_chunk(const Problem& p, std::uint64_t t0, int chunk_bits) {
       energy += 2 * spin[jf] * field[jf];
       spin[jf] = snew;
       mag += snew > 0 ? 2 : -2;
-      const double* row = p.j + static_cast<std::size_t>(jf) * n;
-      const double d = 2 * snew;
-      for (int l = 0; l < n; ++l) field[l] += row[l] * d;
+      if ((tb & refresh_mask) == 0) {
+        recompute();
+      } else {
+        const double* row = p.j + static_cast<std::size_t>(jf) * n;
+        const double d = 2 * snew;
+        for (int l = 0; l < n; ++l) field[l] += row[l] * d;
+      }
     }
     for (std::uint64_t i = 0; i < block_size; ++i) {
       if (i > 0) {

@@ -35,23 +35,28 @@ double onsager_magnetization(double beta);
 
 /// Internal energy per spin of the infinite 2D square lattice (Onsager):
 /// u(β) = −coth(2β) [1 + (2/π)(2 tanh²(2β) − 1) K(k)], k = 2 sinh 2β / cosh² 2β,
-/// K the complete elliptic integral of the first kind (modulus k).
-/// Units: J per spin. Validity: β ≥ 0 (finite; u(0) = 0); continuous at β_c, where
-/// u(β_c) = −√2. K is evaluated by the arithmetic–geometric mean from the complementary modulus
-/// k' = |2 tanh²(2β) − 1|, which is exact in closed form, so the result stays at full double
-/// accuracy as k → 1 (std::comp_ellint_1(k) loses digits there because 1 − k² cancels; away from
-/// β_c the two agree to rounding). Complexity O(1) (≈ 5–30 AGM steps).
+/// K the complete elliptic integral of the first kind (modulus k, as std::comp_ellint_1 takes).
+/// Units: J per spin. Validity: β ≥ 0 (finite; throws otherwise); continuous at β_c, where
+/// u(β_c) = −√2; u → −2 as β → ∞. Implementation: K is evaluated by the arithmetic–geometric
+/// mean from the complementary modulus k' = |2 tanh²(2β) − 1|, which is exact in closed form, so
+/// full double accuracy is kept as k → 1 (std::comp_ellint_1(k) loses digits there because
+/// 1 − k² cancels; away from β_c the two agree to rounding), and the bracket is evaluated as
+/// 2 tanh² 2β + D (2K/π − 1) so that small β does not cancel; below β = 1e-6 the series
+/// u = −2β − (10/3)β³ is used. Accuracy ~1e-15 relative everywhere. Complexity O(1).
 double onsager_energy(double beta);
 
 /// Specific heat per spin of the infinite 2D square lattice, c(β) = −β² du/dβ, from the exact
 /// analytic derivative of onsager_energy (no finite differences):
-///   du/dβ = (2/sinh² 2β)[1 + (2/π) D K] − coth 2β (2/π)[D' K − 2 coth 2β · E + 2 D² coth 2β · K],
+///   du/dβ = (2/sinh² 2β)[1 + (2/π) D K] − coth 2β (2/π)[D' K + 2 coth 2β (D² K − E)],
 /// with D = 2 tanh² 2β − 1, D' = 8 tanh 2β / cosh² 2β, K = K(k), E = E(k) the complete elliptic
 /// integrals of the first and second kind (k as in onsager_energy). The (1 − k²) denominators
-/// of dK/dk cancel analytically against D dk/dβ, so only the D'K term is singular.
-/// Units: dimensionless (k_B = 1), per spin. Validity: β ≥ 0 (finite; c(0) = 0). c diverges
-/// logarithmically at β_c, c ≈ (8/π) β_c² (−ln|1 − β/β_c|) + const; at β equal to β_c in double
-/// precision the result is a large finite number or +inf. Complexity O(1).
+/// of dK/dk cancel analytically against D dk/dβ, and D²K − E is evaluated as
+/// −4 tanh² 2β sech² 2β · K + (K − E) with K − E from the AGM series, so nothing cancels.
+/// Only the D'K term is singular: c diverges logarithmically at β_c,
+/// c ≈ −(8/π) β_c² ln|1 − β/β_c| + const; at β equal to β_c in double precision the result is a
+/// large finite number (≈ 17.6) or +inf. Below β = 1e-6 the series c = 2β² + 10β⁴ is used.
+/// Units: dimensionless (k_B = 1), per spin. Validity: β ≥ 0 (finite; c(0) = 0); throws
+/// otherwise. Accuracy ~1e-14 relative away from β_c. Complexity O(1).
 double onsager_specific_heat(double beta);
 
 // ---------------------------------------------------------------------------------------------
@@ -77,10 +82,14 @@ struct FiniteLattice {
 /// factor sinh(lx γ₀/2) at β_c is differentiated as a product, not through its logarithm.
 /// A dimension of size 2 counts its bond twice (the wrap-around bond and the direct bond join
 /// the same pair), exactly like a periodic checkerboard simulation and enumerate_square_lattice.
-/// Units: as in FiniteLattice. Validity: lx, ly ≥ 2, 0 ≤ β ≤ 300 (β = 0 gives the limit
-/// N ln 2, 0, 0); throws otherwise. Symmetric in lx ↔ ly. Accuracy: ~1e-13 relative for e and c
-/// at L ≤ 1024 (cancellation in c grows like N·ε, absolute error in c about ε·β² at huge β).
-/// Complexity O(ly) time, O(1) memory.
+/// Units: as in FiniteLattice. Validity: lx, ly ≥ 2 (odd sizes included), 0 ≤ β ≤ 300
+/// (β = 0 gives the limit N ln 2, 0, 0); throws otherwise. Symmetric in lx ↔ ly.
+/// Accuracy: computed in long double (80-bit x87 on x86-64; where long double is plain double
+/// the β-dependent errors below are ~2000× larger). e and c are ~1e-14 relative for
+/// 1e-2 ≤ β ≤ 3 and L ≤ 4096 (checked against enumeration and finite differences); at high
+/// temperature they are small differences of O(N/β) pieces, relative error ≈ 1e-19/β²
+/// (≤ 1e-9 for β ≥ 1e-5); at low temperature c ~ 64β² e^{−8β} is returned with an absolute error
+/// ≈ 1e-19·β² (and clamped at 0). Complexity O(ly) time, O(1) memory.
 FiniteLattice kaufman(double beta, int lx, int ly);
 
 /// Square L × L case of kaufman(beta, lx, ly). Complexity O(L).
@@ -118,10 +127,12 @@ struct Enumeration {
 /// of the 6 fastest spins (O(N) amortized work per state). Split over OpenMP threads.
 /// Units: energies in the units of J and h; β their inverse. Validity: 1 ≤ n ≤ 30; j non-null
 /// with finite entries, exactly symmetric, zero diagonal; h finite; β finite (any sign).
-/// Throws boltzkit::invalid_argument otherwise. Accuracy: energies are updated incrementally, so
-/// non-integer couplings accumulate rounding of order √(steps)·ε relative (the walk restarts from
-/// an exact energy every ≤ 2^22 states). Complexity O(2^N · N) time, O(N²) memory per thread
-/// (O(2^N · N) either way; ~10–30 s for N = 30 on a few cores).
+/// Throws boltzkit::invalid_argument otherwise. Accuracy: the fields and energy are recomputed
+/// exactly every 1024 states, so non-integer couplings carry only ~30ε relative rounding into
+/// each energy (integer couplings: exact); sums are blocked, results ~1e-14 relative (⟨s_k⟩ at
+/// h = 0 is 0 to ~1e-15). Complexity O(2^N · N) time (plus O(2^N N²/1024) for the refreshes),
+/// O(N²) memory per thread; about 0.6 s for N = 24 and 40 s for N = 30 on 2 cores with
+/// correlations.
 /// If `correlations` is false, mean_spin and correlation are left empty (a little faster).
 Enumeration enumerate(int n, const double* j, const double* h, double beta,
                       bool correlations = true);

@@ -1,0 +1,53 @@
+// CPU backend of the lattice routines: the same site functions as the GPU kernels, in loops.
+#include "../ising_backends.hpp"
+
+namespace boltzkit::ising::detail::cpu {
+
+void initialize(const Lattice& lattice, Spins spins, std::uint64_t seed, bool hot) {
+  const std::int64_t n = lattice.sites();
+#pragma omp parallel for schedule(static)
+  for (std::int64_t e = 0; e < spins.replicas * n; ++e)
+    spins.data[e] = hot ? kernels::initial_spin(seed, e % n, e / n) : std::int8_t{1};
+}
+
+void sweep(kernels::LatticeUpdate u, Spins spins, std::uint64_t first_sweep, std::int64_t n) {
+  const std::int64_t half = u.g.sites / 2;
+  for (std::int64_t t = 0; t < n; ++t) {
+    u.sweep = static_cast<std::uint32_t>(first_sweep + t);
+    for (int colour = 0; colour < 2; ++colour) {
+#pragma omp parallel for schedule(static)
+      for (std::int64_t e = 0; e < spins.replicas * half; ++e) {
+        const std::int64_t r = e / half;
+        std::int8_t* lattice = spins.data + r * u.g.sites;
+        const kernels::SiteCoords c = kernels::site_of_colour(u.g, e - r * half, colour);
+        lattice[c.i] = kernels::updated_spin(u, lattice, c, r);
+      }
+    }
+  }
+}
+
+void measure(const Lattice& lattice, const Couplings& couplings, Spins spins, double* energy,
+             double* magnetization) {
+  const kernels::LatticeGeometry g = geometry_of(lattice);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t r = 0; r < spins.replicas; ++r) {
+    const std::int8_t* s = spins.data + r * g.sites;
+    const float* bonds =
+        couplings.bonds == nullptr ? nullptr : couplings.bonds + r * couplings.bond_replica_stride;
+    double bond_sum = 0.0;
+    long long spin_sum = 0;
+    for (std::int64_t i = 0; i < g.sites; ++i) {
+      double bond;
+      int spin;
+      kernels::site_terms(g, s, bonds, i, bond, spin);
+      bond_sum += bond;
+      spin_sum += spin;
+    }
+    const double m = static_cast<double>(spin_sum);
+    const double e = (couplings.bonds == nullptr ? couplings.J * bond_sum : bond_sum) - couplings.h * m;
+    energy[r] = e / static_cast<double>(g.sites);
+    magnetization[r] = m / static_cast<double>(g.sites);
+  }
+}
+
+}  // namespace boltzkit::ising::detail::cpu

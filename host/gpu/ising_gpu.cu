@@ -1,0 +1,82 @@
+// GPU backend of the lattice routines (byte-per-spin path).
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+
+#include "../../kernels/ising/lattice_kernels.cuh"
+#include "../cuda_check.hpp"
+#include "../ising_backends.hpp"
+#include "launch.cuh"
+#include "workspace_layout.hpp"
+
+namespace boltzkit::ising::detail::gpu {
+
+namespace k = boltzkit::kernels;
+using boltzkit::gpu::grid_for;
+using boltzkit::gpu::WorkspaceLayout;
+
+void initialize(Context& ctx, const Lattice& lattice, Spins spins, std::uint64_t seed, bool hot) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  const std::int64_t total = spins.replicas * lattice.sites();
+  k::lattice_initialize_kernel<<<grid_for(total, k::lattice_threads, ctx.device()),
+                                 k::lattice_threads, 0, ctx.stream()>>>(
+      spins.data, lattice.sites(), spins.replicas, seed, hot);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
+void sweep(Context& ctx, k::LatticeUpdate u, const std::uint64_t* host_tables,
+           std::int64_t table_entries, const double* host_betas, Spins spins,
+           std::uint64_t first_sweep, std::int64_t n) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  WorkspaceLayout ws;
+  const int s_tables = ws.reserve<std::uint64_t>(std::max<std::int64_t>(table_entries, 1));
+  const int s_betas = ws.reserve<double>(spins.replicas);
+  ws.bind(ctx.workspace(ws.bytes()));
+  // Pageable sources: the copy is staged before the call returns, so the host arrays may go.
+  if (table_entries > 0) {
+    BOLTZKIT_CUDA(cudaMemcpyAsync(ws.get<std::uint64_t>(s_tables), host_tables,
+                                  sizeof(std::uint64_t) * table_entries, cudaMemcpyHostToDevice,
+                                  ctx.stream()));
+    u.thresholds = ws.get<std::uint64_t>(s_tables);
+  }
+  BOLTZKIT_CUDA(cudaMemcpyAsync(ws.get<double>(s_betas), host_betas,
+                                sizeof(double) * spins.replicas, cudaMemcpyHostToDevice,
+                                ctx.stream()));
+  u.betas = ws.get<double>(s_betas);
+  const unsigned blocks =
+      grid_for(spins.replicas * (u.g.sites / 2), k::lattice_threads, ctx.device());
+  for (std::int64_t t = 0; t < n; ++t) {
+    u.sweep = static_cast<std::uint32_t>(first_sweep + t);
+    for (int colour = 0; colour < 2; ++colour) {
+      k::lattice_half_sweep_kernel<<<blocks, k::lattice_threads, 0, ctx.stream()>>>(
+          u, spins.data, spins.replicas, colour);
+      BOLTZKIT_CHECK_LAUNCH();
+    }
+  }
+}
+
+void measure(Context& ctx, const Lattice& lattice, const Couplings& couplings, Spins spins,
+             double* energy, double* magnetization) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  const k::LatticeGeometry g = geometry_of(lattice);
+  const int per_replica = static_cast<int>(
+      std::clamp<std::int64_t>(g.sites / (k::lattice_threads * 16), 1, 64));
+  WorkspaceLayout ws;
+  const int s_bond = ws.reserve<double>(spins.replicas * per_replica);
+  const int s_spin = ws.reserve<long long>(spins.replicas * per_replica);
+  ws.bind(ctx.workspace(ws.bytes()));
+  const std::int64_t blocks = spins.replicas * per_replica;
+  k::lattice_partial_sums_kernel<<<static_cast<unsigned>(blocks), k::lattice_threads, 0,
+                                   ctx.stream()>>>(g, spins.data, couplings.bonds,
+                                                   couplings.bond_replica_stride, per_replica,
+                                                   ws.get<double>(s_bond), ws.get<long long>(s_spin));
+  BOLTZKIT_CHECK_LAUNCH();
+  k::lattice_finish_sums_kernel<<<grid_for(spins.replicas, k::lattice_threads, ctx.device()),
+                                  k::lattice_threads, 0, ctx.stream()>>>(
+      ws.get<double>(s_bond), ws.get<long long>(s_spin), spins.replicas, per_replica,
+      static_cast<double>(g.sites), couplings.J, couplings.h, couplings.bonds == nullptr, energy,
+      magnetization);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
+}  // namespace boltzkit::ising::detail::gpu

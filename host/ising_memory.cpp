@@ -1,0 +1,86 @@
+#include "ising_memory.hpp"
+
+#include <cuda_runtime_api.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "cuda_check.hpp"
+
+namespace boltzkit::ising::detail {
+
+RunMemory::RunMemory(Context& ctx, const SimulationConfig& c, std::int64_t replicas)
+    : ctx_(ctx), lattice_(c.lattice), replicas_(replicas), sites_(c.lattice.sites()), gpu_(ctx.on_gpu()) {
+  spins_ = static_cast<std::int8_t*>(allocate(static_cast<std::size_t>(replicas * sites_)));
+  measured_ = static_cast<double*>(allocate(sizeof(double) * 2 * replicas));
+  couplings_.J = c.J;
+  couplings_.h = c.h;
+  if (c.couplings != CouplingKind::uniform) {
+    const std::int64_t sets = c.disorder_per_replica ? replicas : 1;
+    const std::int64_t per = sites_ * c.lattice.dimensions();
+    std::vector<float> host(static_cast<std::size_t>(sets * per));
+    random_bonds(c.lattice, c.couplings == CouplingKind::plus_minus ? 0 : 1, c.disorder_seed,
+                 sets, host.data());
+    for (float& b : host) b = static_cast<float>(b * c.J);
+    bonds_ = static_cast<float*>(allocate(sizeof(float) * host.size()));
+    copy(bonds_, host.data(), sizeof(float) * host.size(), true);
+    couplings_.bonds = bonds_;
+    couplings_.bond_replica_stride = c.disorder_per_replica ? per : 0;
+  }
+}
+
+RunMemory::~RunMemory() {
+  for (void* p : owned_) {
+    if (gpu_)
+      cudaFree(p);  // errors ignored: destructors must not throw
+    else
+      std::free(p);
+  }
+}
+
+void* RunMemory::allocate(std::size_t bytes) {
+  void* p = nullptr;
+  if (gpu_) {
+    BOLTZKIT_CUDA(cudaSetDevice(ctx_.device()));
+    BOLTZKIT_CUDA(cudaMalloc(&p, bytes));
+  } else {
+    p = std::malloc(bytes == 0 ? 1 : bytes);
+    if (p == nullptr) throw std::bad_alloc();
+  }
+  owned_.push_back(p);
+  return p;
+}
+
+void RunMemory::measure(Context& ctx, std::vector<double>& energy,
+                        std::vector<double>& magnetization) {
+  ising::measure(ctx, lattice_, couplings_, spins(), measured_, measured_ + replicas_);
+  std::vector<double> both(static_cast<std::size_t>(2 * replicas_));
+  copy(both.data(), measured_, sizeof(double) * both.size(), false);
+  energy.assign(both.begin(), both.begin() + replicas_);
+  magnetization.assign(both.begin() + replicas_, both.end());
+}
+
+/// Copies in stream order on the Context's (non-blocking) stream, then waits: a plain cudaMemcpy
+/// would not wait for work queued there.
+void RunMemory::copy(void* dst, const void* src, std::size_t bytes, bool to_device) const {
+  if (!gpu_) {
+    std::memcpy(dst, src, bytes);
+    return;
+  }
+  BOLTZKIT_CUDA(cudaMemcpyAsync(dst, src, bytes,
+                                to_device ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost,
+                                ctx_.stream()));
+  ctx_.synchronize();
+}
+
+void RunMemory::upload_spins(const std::vector<std::int8_t>& host) {
+  copy(spins_, host.data(), host.size(), true);
+}
+
+std::vector<std::int8_t> RunMemory::download_spins() const {
+  std::vector<std::int8_t> host(static_cast<std::size_t>(replicas_ * sites_));
+  copy(host.data(), spins_, host.size(), false);
+  return host;
+}
+
+}  // namespace boltzkit::ising::detail

@@ -1,0 +1,39 @@
+#pragma once
+// Buffers of one lattice run in the Context's memory space: spins, per-bond couplings and the
+// per-replica measurement outputs.
+#include <cstdint>
+#include <vector>
+
+#include "boltzkit/ising_simulation.hpp"
+
+namespace boltzkit::ising::detail {
+
+class RunMemory {
+ public:
+  RunMemory(Context& ctx, const SimulationConfig& config, std::int64_t replicas);
+  ~RunMemory();
+  RunMemory(const RunMemory&) = delete;
+  RunMemory& operator=(const RunMemory&) = delete;
+
+  Spins spins() const { return {spins_, replicas_}; }
+  const Couplings& couplings() const { return couplings_; }
+  /// Energy and magnetization per spin of every replica slot, on the host (synchronizes).
+  void measure(Context& ctx, std::vector<double>& energy, std::vector<double>& magnetization);
+  void upload_spins(const std::vector<std::int8_t>& host);
+  std::vector<std::int8_t> download_spins() const;
+
+ private:
+  void* allocate(std::size_t bytes);
+  void copy(void* dst, const void* src, std::size_t bytes, bool to_device) const;
+  Context& ctx_;
+  Lattice lattice_;
+  std::int64_t replicas_, sites_;
+  bool gpu_;
+  std::int8_t* spins_ = nullptr;
+  float* bonds_ = nullptr;
+  double* measured_ = nullptr;  // 2 × replicas
+  Couplings couplings_;
+  std::vector<void*> owned_;
+};
+
+}  // namespace boltzkit::ising::detail

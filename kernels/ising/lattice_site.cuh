@@ -1,0 +1,140 @@
+#pragma once
+// One checkerboard site update and one site's energy terms, shared verbatim by the GPU kernels
+// and the CPU backend (BOLTZKIT_HD): the same function decides every spin on both sides, so a
+// seed gives bit-identical lattices on CPU and GPU.
+//
+// Lattice: periodic lx × ly × lz (lz = 1 in 2D), all extents even; site i = (z·ly + y)·lx + x,
+// colour (x + y + z) mod 2. Spins are int8 ±1, replica r at spins + r·sites.
+// Randomness: the update of site i in sweep t of replica r uses word 0 of
+// Philox4x32-10(seed; counter = (lo32 i, hi32 i, t, r)).
+#include <cstdint>
+
+#include "../common/host_device.hpp"
+#include "../common/philox.cuh"
+#include "../common/portable_exp.cuh"
+
+namespace boltzkit::kernels {
+
+struct LatticeGeometry {
+  std::int64_t lx, ly, lz;
+  int dims;  // 2 or 3
+  std::int64_t sites;
+};
+
+/// Everything a half-sweep needs besides the spins.
+struct LatticeUpdate {
+  LatticeGeometry g;
+  bool heat_bath;
+  // Uniform couplings: integer acceptance thresholds per replica (table_stride entries each),
+  // accept/“set +1” iff the 32-bit random word < threshold (thresholds range over [0, 2^32]).
+  //   Metropolis: [(s + 1) / 2][(neighbour sum + 2d) / 2]   heat bath: [(neighbour sum + 2d) / 2]
+  const std::uint64_t* thresholds;
+  int table_stride;
+  // Per-bond couplings (bonds != nullptr): bonds[r·bond_replica_stride + i·dims + a] couples
+  // site i with its +a neighbour; probabilities from portable_exp in double.
+  const float* bonds;
+  std::int64_t bond_replica_stride;
+  const double* betas;  // per replica, per-bond path only
+  double h;
+  std::uint64_t seed;
+  std::uint32_t sweep;
+};
+
+/// Site coordinates of the q-th site of colour c (q in [0, sites/2)).
+struct SiteCoords {
+  std::int64_t x, y, z, i;
+};
+BOLTZKIT_HD inline SiteCoords site_of_colour(const LatticeGeometry& g, std::int64_t q, int colour) {
+  const std::int64_t half_x = g.lx / 2;
+  const std::int64_t row = q / half_x;
+  const std::int64_t xh = q - row * half_x;
+  const std::int64_t z = row / g.ly;
+  const std::int64_t y = row - z * g.ly;
+  const std::int64_t x = 2 * xh + ((y + z + colour) & 1);
+  return {x, y, z, (z * g.ly + y) * g.lx + x};
+}
+
+/// Site index of the neighbour one step along axis a (0 x, 1 y, 2 z) in direction dir (±1).
+BOLTZKIT_HD inline std::int64_t neighbour(const LatticeGeometry& g, const SiteCoords& c, int a,
+                                          int dir) {
+  std::int64_t x = c.x, y = c.y, z = c.z;
+  if (a == 0) x = (x + dir + g.lx) % g.lx;
+  if (a == 1) y = (y + dir + g.ly) % g.ly;
+  if (a == 2) z = (z + dir + g.lz) % g.lz;
+  return (z * g.ly + y) * g.lx + x;
+}
+
+BOLTZKIT_HD inline std::uint32_t site_random_word(const LatticeUpdate& u, std::int64_t i,
+                                                  std::int64_t r) {
+  return philox(u.seed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32),
+                u.sweep, static_cast<std::uint32_t>(r))
+      .w[0];
+}
+
+/// New value of the spin at `c` in replica r (spins = that replica's lattice).
+BOLTZKIT_HD inline std::int8_t updated_spin(const LatticeUpdate& u, const std::int8_t* spins,
+                                            const SiteCoords& c, std::int64_t r) {
+  const std::int8_t s = spins[c.i];
+  const std::uint32_t word = site_random_word(u, c.i, r);
+  if (u.bonds == nullptr) {
+    int sum = 0;
+    for (int a = 0; a < u.g.dims; ++a)
+      sum += spins[neighbour(u.g, c, a, +1)] + spins[neighbour(u.g, c, a, -1)];
+    const int k = (sum + 2 * u.g.dims) / 2;
+    const std::uint64_t* table = u.thresholds + r * u.table_stride;
+    if (u.heat_bath) return word < table[k] ? std::int8_t{1} : std::int8_t{-1};
+    const int row = (s + 1) / 2 * (2 * u.g.dims + 1);
+    return word < table[row + k] ? static_cast<std::int8_t>(-s) : s;
+  }
+  // Per-bond couplings: local field in double, fixed summation order.
+  const float* bonds = u.bonds + r * u.bond_replica_stride;
+  double field = 0.0;
+  for (int a = 0; a < u.g.dims; ++a) {
+    const std::int64_t up = neighbour(u.g, c, a, +1), down = neighbour(u.g, c, a, -1);
+    const double j_up = bonds[c.i * u.g.dims + a], j_down = bonds[down * u.g.dims + a];
+    field = rn_add(field, spins[up] > 0 ? j_up : -j_up);
+    field = rn_add(field, spins[down] > 0 ? j_down : -j_down);
+  }
+  field = rn_add(field, u.h);
+  const double beta = u.betas[r];
+  const double scaled = static_cast<double>(word);  // exact; compared with p·2^32 (exact scaling)
+  if (u.heat_bath) {
+    const double p_up = 1.0 / rn_add(1.0, portable_exp(rn_mul(rn_mul(-2.0, beta), field)));
+    return scaled < rn_mul(p_up, 4294967296.0) ? std::int8_t{1} : std::int8_t{-1};
+  }
+  const double delta = s > 0 ? rn_mul(2.0, field) : rn_mul(-2.0, field);  // ΔE = 2 s f
+  if (delta <= 0.0) return static_cast<std::int8_t>(-s);
+  const double p = portable_exp(rn_mul(-beta, delta));
+  return scaled < rn_mul(p, 4294967296.0) ? static_cast<std::int8_t>(-s) : s;
+}
+
+/// Energy terms of site i counting each bond once (+a neighbours): returns −s_i Σ_a J s_{i+a}
+/// in `bond`, and s_i in `spin`. Uniform couplings use J = 1 (the caller scales).
+BOLTZKIT_HD inline void site_terms(const LatticeGeometry& g, const std::int8_t* spins,
+                                   const float* bonds, std::int64_t i, double& bond, int& spin) {
+  const std::int64_t x = i % g.lx, row = i / g.lx, y = row % g.ly, z = row / g.ly;
+  const SiteCoords c{x, y, z, i};
+  const int s = spins[i];
+  double e = 0.0;
+  for (int a = 0; a < g.dims; ++a) {
+    const int t = s * spins[neighbour(g, c, a, +1)];
+    e -= bonds == nullptr ? static_cast<double>(t) : t * static_cast<double>(bonds[i * g.dims + a]);
+  }
+  bond = e;
+  spin = s;
+}
+
+}  // namespace boltzkit::kernels
+
+namespace boltzkit::kernels {
+
+/// Hot-start spin of site i in replica r: a Philox word of the reserved sweep index 2^32 − 1.
+BOLTZKIT_HD inline std::int8_t initial_spin(std::uint64_t seed, std::int64_t i, std::int64_t r) {
+  const std::uint32_t w = philox(seed, static_cast<std::uint32_t>(i),
+                                 static_cast<std::uint32_t>(i >> 32), 0xffffffffu,
+                                 static_cast<std::uint32_t>(r))
+                              .w[0];
+  return (w >> 31) != 0 ? std::int8_t{1} : std::int8_t{-1};
+}
+
+}  // namespace boltzkit::kernels
