@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Markdown tables from boltzkit_bench_gaussian's JSON and gaussian_peers.py's JSON.
+"""Markdown tables from the benchmark programs' JSON and the peers' JSON.
 
-  python3 bench/make_table.py --bench bench_gaussian.json [--peers peers_gaussian.json]
+  python3 bench/make_table.py [--bench bench_gaussian.json] [--peers peers_gaussian.json]
+                              [--ising-bench bench_ising.json] [--ising-peers peers_ising.json]
                               [--bw bench|measured|BYTES_PER_S] [--out RESULTS.md]
+
+At least one of --bench (boltzkit_bench_gaussian) and --ising-bench (boltzkit_bench_ising).
 
 Main table (fp32, log p + d/dmu + d/dSigma, covariance): D, B, boltzkit ms, PyTorch ms (the better
 of MultivariateNormal+autograd and the hand-written version), JAX ms, best peer, speed-up vs the
@@ -11,6 +14,12 @@ boltzkit ms is the benchmark's median per-call time (counter median_ms; the mean
 that counter is missing). The floor is bytes in + out / bandwidth: with --bw bench (default) the
 benchmark's own floor_ms counter, with --bw measured the device-to-device copy the same run
 measured, or a number of bytes/s. Further tables: fp64, log p only, the CPU backend.
+
+Ising table (byte-per-spin sweeps): lattice, replicas, algorithm, beta, boltzkit flips/ns (from
+the median sweep time), PyTorch flips/ns (ising_peers.py's checkerboard Metropolis, Metropolis rows
+only), NVIDIA ising-gpu 2025 flips/ns from ANCHORS.md where it applies (2D single lattice at the
+same size and temperature; not run in this run), boltzkit / NVIDIA, GB/s (3 bytes per spin per
+sweep) and % of the traffic floor; then the CPU backend.
 Standard library only.
 """
 
@@ -204,22 +213,234 @@ def plain_table(bench, backend, variant, bw, lines, with_floor=True):
         lines.append(row)
 
 
+# ----------------------------------------------------------------------------------------------
+# Ising
+
+# ANCHORS.md: NVIDIA ising-gpu cuIsingModel (2025 rewrite), H100, flips/ns. Keys: (lattice,
+# replicas, beta rounded to 6 digits); T = 1.5 is beta = 1/1.5, T_c is beta_c = 0.4406868.
+NVIDIA_2025_ANCHORS = {
+    ("65536x65536", 1, round(1 / 1.5, 6)): 1426,
+    ("16384x16384", 1, round(1 / 1.5, 6)): 1249,
+    ("16384x16384", 1, round(0.4406868, 6)): 1229,
+}
+ISING_OTHER_ANCHORS = ("ANCHORS.md, other codes (H100): NVIDIA `optimized` (Romero et al. 2020) "
+                       "883 flips/ns at 65536², 841 at 16384²; NVIDIA `basic_cuda` (one byte per "
+                       "spin, like this path) 165 at 16384²; PyTorch checkerboard 8.5 at 8192².")
+
+
+def beta_key(beta):
+    return round(float(beta), 6)
+
+
+def parse_ising_name(name):
+    """'ising/gpu/metropolis/L:16384x16384/R:1/beta:0.6666667/manual_time' -> dict, or None."""
+    parts = name.split("/")
+    if len(parts) < 6 or parts[0] != "ising":
+        return None
+    fields = {"backend": parts[1], "algorithm": parts[2]}
+    for p in parts[3:]:
+        if ":" in p:
+            k, v = p.split(":", 1)
+            if k == "L":
+                fields["lattice"] = v
+            elif k == "R":
+                fields["R"] = int(v)
+            elif k == "beta":
+                fields["beta"] = float(v)
+    return fields if {"lattice", "R", "beta"} <= fields.keys() else None
+
+
+def collect_ising_bench(doc):
+    """{(backend, lattice, R, algorithm, beta key): entry}; entry = dict(flips, gbps, pct, ms,
+    beta, error); repetitions reduced to their median."""
+    runs = {}
+    for bm in (doc or {}).get("benchmarks", []):
+        f = parse_ising_name(bm.get("run_name", bm.get("name", "")))
+        if f is None:
+            continue
+        if bm.get("run_type") == "aggregate" and bm.get("aggregate_name") != "median":
+            continue
+        key = (f["backend"], f["lattice"], f["R"], f["algorithm"], beta_key(f["beta"]))
+        runs.setdefault(key, []).append((bm, f["beta"]))
+    out = {}
+    for key, entries in runs.items():
+        agg = [e for e in entries if e[0].get("run_type") == "aggregate"]
+        chosen = agg or entries
+        good = [e for e, _ in chosen if not e.get("error_occurred")]
+        beta = chosen[0][1]
+        if not good:
+            out[key] = {"error": chosen[0][0].get("error_message", "error"), "beta": beta}
+            continue
+
+        def counter(name):
+            vals = [float(e[name]) for e in good if name in e]
+            return statistics.median(vals) if vals else None
+
+        out[key] = {"flips": counter("flips_per_ns"), "gbps": counter("GBps"),
+                    "pct": counter("pct_of_floor"), "ms": counter("median_ms"),
+                    "energy": counter("energy_per_spin"), "beta": beta, "error": None}
+    return out
+
+
+def collect_ising_peers(doc):
+    """{(lattice, R, algorithm, beta key): (flips/ns or None, error or None, beta)}"""
+    out = {}
+    for r in (doc or {}).get("results", []):
+        key = (r["lattice"], r["replicas"], r.get("algorithm", "metropolis"), beta_key(r["beta"]))
+        out[key] = (r.get("flips_per_ns"), r.get("error"), float(r["beta"]))
+    return out
+
+
+def lattice_sort_key(lattice, replicas):
+    """2D before 3D; batched small lattices first, then single lattices by size."""
+    dims = [int(x) for x in lattice.split("x")]
+    return (len(dims), replicas == 1, dims[0], replicas)
+
+
+ALGORITHM_ORDER = {"metropolis": 0, "heat_bath": 1}
+
+
+def fmt_flips(v):
+    if v is None:
+        return "—"
+    return f"{v:.0f}" if v >= 100 else f"{v:.3g}"
+
+
+def ising_gpu_table(bench, peers, lines):
+    keys = {k[1:] for k in bench if k[0] == "gpu"} | set(peers)
+    if not keys:
+        return
+    lines.append("| lattice | R | algorithm | β | boltzkit flips/ns | PyTorch flips/ns | "
+                 "NVIDIA 2025 flips/ns (ANCHORS) | boltzkit / NVIDIA | GB/s | % of floor |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    for lattice, r, alg, bk in sorted(keys, key=lambda k: (lattice_sort_key(k[0], k[1]),
+                                                            ALGORITHM_ORDER.get(k[2], 9), k[2],
+                                                            -k[3])):
+        e = bench.get(("gpu", lattice, r, alg, bk))
+        p = peers.get((lattice, r, alg, bk))
+        anchor = NVIDIA_2025_ANCHORS.get((lattice, r, bk))
+        beta = e["beta"] if e else (p[2] if p else bk)
+        if e is None:
+            ours, gbps, pct, ratio = "—", "—", "—", "—"
+        elif e.get("error"):
+            ours, gbps, pct, ratio = f"skipped ({e['error']})", "—", "—", "—"
+        else:
+            ours = fmt_flips(e["flips"])
+            gbps = fmt_num(e.get("gbps"))
+            pct = f"{e['pct']:.0f}%" if e.get("pct") is not None else "—"
+            ratio = f"{e['flips'] / anchor:.2f}×" if anchor and e.get("flips") else "—"
+        if p is None:
+            torch_cell = "—"
+        elif p[0] is None:
+            torch_cell = f"error ({p[1]})" if p[1] else "—"
+        else:
+            torch_cell = fmt_flips(p[0])
+        lines.append(f"| {lattice} | {r:,} | {alg} | {beta:.7g} | {ours} | {torch_cell} | "
+                     f"{anchor if anchor else '—'} | {ratio} | {gbps} | {pct} |")
+
+
+def ising_cpu_table(bench, lines):
+    keys = sorted((k for k in bench if k[0] == "cpu"),
+                  key=lambda k: (lattice_sort_key(k[1], k[2]), ALGORITHM_ORDER.get(k[3], 9), k[3],
+                                 k[4]))
+    if not keys:
+        return
+    lines.append("| lattice | R | algorithm | β | flips/ns | ms/sweep |")
+    lines.append("|---|---|---|---|---|---|")
+    for k in keys:
+        e = bench[k]
+        _, lattice, r, alg, _ = k
+        if e.get("error"):
+            lines.append(f"| {lattice} | {r:,} | {alg} | {e['beta']:.7g} | "
+                         f"skipped ({e['error']}) | — |")
+        else:
+            lines.append(f"| {lattice} | {r:,} | {alg} | {e['beta']:.7g} | {fmt_flips(e['flips'])} "
+                         f"| {fmt_ms(e.get('ms'))} |")
+
+
+def ising_section(idoc, ipdoc, lines):
+    bench = collect_ising_bench(idoc)
+    peers = collect_ising_peers(ipdoc)
+    ctx = (idoc or {}).get("context", {})
+    lines += ["", "## Ising lattice: checkerboard sweeps, byte per spin (int8)", ""]
+    if idoc:
+        lines.append(f"- boltzkit_bench_ising: device {ctx.get('gpu', 'unknown')}, date "
+                     f"{ctx.get('date', 'unknown')}, commit "
+                     f"{ctx.get('commit') or ctx.get('build_commit', 'unknown')}")
+    else:
+        lines.append("- boltzkit_bench_ising: not run")
+    if ipdoc:
+        st = ipdoc.get("peers", {}).get("torch", {})
+        dtypes = sorted({r.get("spin_dtype") for r in ipdoc.get("results", [])
+                         if r.get("spin_dtype")})
+        lines.append(f"- PyTorch checkerboard Metropolis (bench/peers/ising_peers.py): torch "
+                     f"{ipdoc.get('versions', {}).get('torch') or '—'} ({st.get('status', '—')}"
+                     + (f": {st['reason']}" if st.get("reason") else "") + ")"
+                     + (f", {'/'.join(dtypes)} spins" if dtypes else "")
+                     + f"; device {ipdoc.get('device') or '—'}; "
+                     f"timer: {ipdoc.get('timers', {}).get('torch', '—')}")
+    else:
+        lines.append("- PyTorch peer: not run")
+    try:
+        bw = float(ctx.get("floor_bw_bytes_per_s", 3e12))
+    except ValueError:
+        bw = 3e12
+    lines.append("- flips/ns = replicas · sites / ns per sweep (median over batches of sweeps, "
+                 "CUDA events). GB/s counts 3 bytes per spin per sweep (per half-sweep: all spins "
+                 "read once, half written); % of floor = that traffic at "
+                 f"{bw / 1e12:.2f} TB/s / measured time, so the byte path tops out near "
+                 f"{bw / 3 / 1e9:.0f} flips/ns.")
+    lines.append("- NVIDIA column: ANCHORS.md's H100 figures for ising-gpu `cuIsingModel` "
+                 "(2025, 1 bit per spin) at T = 1.5 (β = 0.6666667) and T_c (β = 0.4406868); "
+                 "not re-run here (no network on the GPU machine to fetch it); ANCHORS.md does "
+                 "not name its update rule, so it is shown on both algorithms' rows.")
+    lines.append(f"- {ISING_OTHER_ANCHORS}")
+    lines.append("- The share of sweep time spent on random numbers is not measured (TODO in "
+                 "bench/ising_bench.cpp).")
+    lines.append("")
+    ising_gpu_table(bench, peers, lines)
+    if any(k[0] == "cpu" for k in bench):
+        lines += ["", "### Ising, CPU reference backend (this run's host)", ""]
+        ising_cpu_table(bench, lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--bench", required=True, help="boltzkit_bench_gaussian --benchmark_out JSON")
+    ap.add_argument("--bench", help="boltzkit_bench_gaussian --benchmark_out JSON")
     ap.add_argument("--peers", help="gaussian_peers.py --out JSON")
+    ap.add_argument("--ising-bench", help="boltzkit_bench_ising --benchmark_out JSON")
+    ap.add_argument("--ising-peers", help="ising_peers.py --out JSON")
     ap.add_argument("--bw", default="bench",
                     help="floor bandwidth: bench (the benchmark's counters), measured, or bytes/s")
     ap.add_argument("--out", help="write the markdown here (default: stdout)")
     args = ap.parse_args()
+    if not args.bench and not args.ising_bench:
+        ap.error("give --bench and/or --ising-bench")
+
+    def load_optional(path, what):
+        if not path:
+            return None
+        try:
+            return load(path)
+        except (OSError, ValueError) as e:
+            print(f"make_table: {what} file unusable ({e}); no {what} columns", file=sys.stderr)
+            return None
+
+    idoc = load(args.ising_bench) if args.ising_bench else None
+    ipdoc = load_optional(args.ising_peers, "Ising peers")
+    if not args.bench:  # Ising only
+        lines = ["# boltzkit — Ising benchmarks"]
+        ising_section(idoc, ipdoc, lines)
+        text = "\n".join(lines) + "\n"
+        if args.out:
+            with open(args.out, "w") as fh:
+                fh.write(text)
+        else:
+            sys.stdout.write(text)
+        return 0
 
     bdoc = load(args.bench)
-    pdoc = None
-    if args.peers:
-        try:
-            pdoc = load(args.peers)
-        except (OSError, ValueError) as e:
-            print(f"make_table: peers file unusable ({e}); no peer columns", file=sys.stderr)
+    pdoc = load_optional(args.peers, "peers")
     bench = collect_bench(bdoc)
     peers = collect_peers(pdoc)
     ctx = bdoc.get("context", {})
@@ -237,7 +458,7 @@ def main():
         bw_text = f"{bw / 1e12:.2f} TB/s (given)"
 
     commit = ctx.get("commit") or ctx.get("build_commit", "unknown")
-    lines = ["# boltzkit — Gaussian benchmarks", ""]
+    lines = ["# boltzkit — Gaussian" + (" and Ising" if idoc else "") + " benchmarks", ""]
     lines.append(f"- device: {ctx.get('gpu', 'unknown')}")
     lines.append(f"- date: {ctx.get('date', 'unknown')}")
     lines.append(f"- commit: {commit} (binary built from {ctx.get('build_commit', 'unknown')})")
@@ -272,6 +493,8 @@ def main():
         plain_table(bench, "cpu", "full", bw, lines, with_floor=False)
         lines += ["", "## CPU reference backend: log p only", ""]
         plain_table(bench, "cpu", "logp", bw, lines, with_floor=False)
+    if idoc or ipdoc:
+        ising_section(idoc, ipdoc, lines)
     text = "\n".join(lines) + "\n"
     if args.out:
         with open(args.out, "w") as fh:

@@ -4,17 +4,24 @@
 #   bash bench/run_gpu.sh [BIN_DIR] [OUT_DIR]
 #
 # BIN_DIR (default .gpu/) holds the binaries built elsewhere (bench/stage_gpu.sh puts them there:
-# boltzkit_bench_gaussian, boltzkit_gpu_tests if built, libbenchmark.so.1debian, COMMIT).
-# OUT_DIR (default $OUT, else bench/results/tmp) receives at most six files:
-#   run_gpu.log  gpu_tests.json  bench_gaussian.json  peers_gaussian.json  RESULTS.md  env.txt
+# boltzkit_bench_gaussian, boltzkit_bench_ising, boltzkit_gpu_tests if built,
+# libbenchmark.so.1debian, COMMIT).
+# OUT_DIR (default $OUT, else bench/results/tmp) receives at most eight files:
+#   run_gpu.log  env.txt  gpu_tests.json  bench_gaussian.json  bench_ising.json
+#   peers_ising.json  peers_gaussian.json  RESULTS.md
 # Steps: nvidia-smi -L; the GPU tests (if present); boltzkit_bench_gaussian (GPU cases and the
-# copy-bandwidth probe, JSON); the PyTorch/JAX peers; bench/make_table.py → RESULTS.md.
+# copy-bandwidth probe, JSON); boltzkit_bench_ising (GPU sweeps, JSON); the PyTorch Ising peer;
+# the PyTorch/JAX Gaussian peers, with the time left of the run's budget (at most 170 s);
+# bench/make_table.py → RESULTS.md.
 # Each step has a time limit so that the whole run stays under ~8 minutes; a failing step is
-# reported and the next one still runs. Exit status: that of the benchmark program.
+# reported and the next one still runs. Exit status: that of boltzkit_bench_gaussian, or of
+# boltzkit_bench_ising when the Gaussian one succeeded.
 #
 # Knobs (environment): BOLTZKIT_BENCH_MIN_TIME (seconds per benchmark, default 0.2),
-# BOLTZKIT_BENCH_FILTER (regex, default the GPU cases), BOLTZKIT_BW_BYTES_PER_S (floor bandwidth:
-# bytes/s or "measured"; default 3.0e12), BOLTZKIT_PEERS (torch,jax), BOLTZKIT_COMMIT.
+# BOLTZKIT_BENCH_FILTER (regex for the Gaussian program, default its GPU cases),
+# BOLTZKIT_ISING_FILTER (regex for the Ising program, default its GPU cases),
+# BOLTZKIT_BW_BYTES_PER_S (floor bandwidth: bytes/s or "measured"; default 3.0e12),
+# BOLTZKIT_PEERS (torch,jax), BOLTZKIT_RUN_BUDGET_S (default 470), BOLTZKIT_COMMIT.
 set -u -o pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -22,8 +29,12 @@ BIN_DIR=${1:-.gpu}
 OUT_DIR=${2:-${OUT:-bench/results/tmp}}
 MIN_TIME=${BOLTZKIT_BENCH_MIN_TIME:-0.2}
 FILTER=${BOLTZKIT_BENCH_FILTER:-^(device|gaussian/gpu)/}
+ISING_FILTER=${BOLTZKIT_ISING_FILTER:-^ising/gpu/}
 PEERS=${BOLTZKIT_PEERS:-torch,jax}
-T_TESTS=90 T_BENCH=180 T_PEERS=200 PEERS_BUDGET=170
+# Limits (s). The Gaussian peers come last and get what is left of RUN_BUDGET (at most
+# PEERS_BUDGET_MAX), so that a slow earlier step shortens them instead of the whole run.
+T_TESTS=90 T_BENCH=180 T_ISING=75 T_ISING_PEERS=45 ISING_PEERS_BUDGET=30 PEERS_BUDGET_MAX=170
+RUN_BUDGET=${BOLTZKIT_RUN_BUDGET_S:-470}
 
 mkdir -p "$OUT_DIR" || exit 1
 BIN_DIR=$(cd "$BIN_DIR" 2>/dev/null && pwd) || { echo "run_gpu.sh: no binary directory ${1:-.gpu}"; exit 1; }
@@ -57,7 +68,7 @@ step "environment"
   python3 --version 2>&1
 } | tee "$OUT_DIR/env.txt"
 
-for exe in boltzkit_bench_gaussian boltzkit_gpu_tests; do
+for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_gpu_tests; do
   if [ -x "$BIN_DIR/$exe" ] && LD_LIBRARY_PATH="$BIN_LD" ldd "$BIN_DIR/$exe" | grep -q "not found"; then
     echo "WARNING: $exe misses shared libraries:"
     LD_LIBRARY_PATH="$BIN_LD" ldd "$BIN_DIR/$exe" | grep "not found"
@@ -85,21 +96,48 @@ else
   echo "no $BIN_DIR/boltzkit_bench_gaussian: skipped"
 fi
 
-step "peers (PyTorch, JAX)"
-timeout "$T_PEERS" python3 bench/peers/gaussian_peers.py --peers "$PEERS" \
-  --budget-s "$PEERS_BUDGET" --out "$OUT_DIR/peers_gaussian.json"
-echo "gaussian_peers.py exit status: $?"
+step "boltzkit_bench_ising (min_time ${MIN_TIME}s, filter '$ISING_FILTER')"
+ising_rc=127
+if [ -x "$BIN_DIR/boltzkit_bench_ising" ]; then
+  LD_LIBRARY_PATH="$BIN_LD" timeout "$T_ISING" "$BIN_DIR/boltzkit_bench_ising" \
+    --benchmark_filter="$ISING_FILTER" --benchmark_min_time="$MIN_TIME" \
+    --benchmark_out="$OUT_DIR/bench_ising.json" --benchmark_out_format=json
+  ising_rc=$?
+  echo "boltzkit_bench_ising exit status: $ising_rc"
+else
+  echo "no $BIN_DIR/boltzkit_bench_ising: skipped"
+fi
+
+step "Ising peer (PyTorch checkerboard Metropolis)"
+timeout "$T_ISING_PEERS" python3 bench/peers/ising_peers.py --budget-s "$ISING_PEERS_BUDGET" \
+  --out "$OUT_DIR/peers_ising.json"
+echo "ising_peers.py exit status: $?"
+
+peers_budget=$(( RUN_BUDGET - ($(date +%s) - started) - 15 ))
+[ "$peers_budget" -gt "$PEERS_BUDGET_MAX" ] && peers_budget=$PEERS_BUDGET_MAX
+step "Gaussian peers (PyTorch, JAX; budget ${peers_budget} s)"
+if [ "$peers_budget" -ge 20 ]; then
+  timeout "$(( peers_budget + 30 ))" python3 bench/peers/gaussian_peers.py --peers "$PEERS" \
+    --budget-s "$peers_budget" --out "$OUT_DIR/peers_gaussian.json"
+  echo "gaussian_peers.py exit status: $?"
+else
+  echo "less than 20 s left of the run's ${RUN_BUDGET} s: skipped"
+fi
 
 step "table"
-if [ -f "$OUT_DIR/bench_gaussian.json" ]; then
-  peers_arg=()
-  [ -f "$OUT_DIR/peers_gaussian.json" ] && peers_arg=(--peers "$OUT_DIR/peers_gaussian.json")
-  python3 bench/make_table.py --bench "$OUT_DIR/bench_gaussian.json" "${peers_arg[@]}" \
-    --out "$OUT_DIR/RESULTS.md" && cat "$OUT_DIR/RESULTS.md"
+table_args=()
+[ -f "$OUT_DIR/bench_gaussian.json" ] && table_args+=(--bench "$OUT_DIR/bench_gaussian.json")
+[ -f "$OUT_DIR/peers_gaussian.json" ] && table_args+=(--peers "$OUT_DIR/peers_gaussian.json")
+[ -f "$OUT_DIR/bench_ising.json" ] && table_args+=(--ising-bench "$OUT_DIR/bench_ising.json")
+[ -f "$OUT_DIR/peers_ising.json" ] && table_args+=(--ising-peers "$OUT_DIR/peers_ising.json")
+if [ -f "$OUT_DIR/bench_gaussian.json" ] || [ -f "$OUT_DIR/bench_ising.json" ]; then
+  python3 bench/make_table.py "${table_args[@]}" --out "$OUT_DIR/RESULTS.md" \
+    && cat "$OUT_DIR/RESULTS.md"
 else
   echo "no benchmark JSON: no table"
 fi
 
 echo
 echo "run_gpu.sh: done in $(( $(date +%s) - started )) s; files in $OUT_DIR"
+[ "$bench_rc" -eq 0 ] && exit "$ising_rc"
 exit "$bench_rc"

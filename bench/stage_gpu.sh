@@ -4,9 +4,9 @@
 #
 #   bash bench/stage_gpu.sh [BUILD_DIR] [DEST]     (defaults: build/release, .gpu)
 #
-# Copies boltzkit_bench_gaussian and, when built, boltzkit_gpu_tests; the Debian
-# libbenchmark.so.1debian the benchmark links (the GPU machine does not have the package; the
-# binary's rpath $ORIGIN finds the copy); and COMMIT (git describe of this checkout).
+# Copies boltzkit_bench_gaussian, boltzkit_bench_ising and, when built, boltzkit_gpu_tests; the
+# Debian libbenchmark.so.1debian the benchmarks link (the GPU machine does not have the package;
+# the binaries' rpath $ORIGIN finds the copy); and COMMIT (git describe of this checkout).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BUILD=${1:-build/release}
@@ -14,7 +14,7 @@ DEST=${2:-.gpu}
 mkdir -p "$DEST"
 
 found=0
-for exe in boltzkit_bench_gaussian boltzkit_gpu_tests; do
+for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_gpu_tests; do
   path=$(find "$BUILD" -maxdepth 4 -type f -name "$exe" -perm -u+x 2>/dev/null | head -1)
   if [ -n "$path" ]; then
     cp -f "$path" "$DEST/"
@@ -26,12 +26,14 @@ for exe in boltzkit_bench_gaussian boltzkit_gpu_tests; do
 done
 [ "$found" = 1 ] || { echo "stage_gpu.sh: nothing to stage"; exit 1; }
 
-if [ -x "$DEST/boltzkit_bench_gaussian" ]; then
-  lib=$(ldd "$DEST/boltzkit_bench_gaussian" | awk '/libbenchmark/ {print $3; exit}')
+for exe in boltzkit_bench_gaussian boltzkit_bench_ising; do
+  [ -x "$DEST/$exe" ] || continue
+  lib=$(ldd "$DEST/$exe" | awk '/libbenchmark/ {print $3; exit}')
   if [ -n "$lib" ] && [ -f "$lib" ]; then
     cp -fL "$lib" "$DEST/$(basename "$lib")"
     echo "staged $lib"
+    break
   fi
-fi
+done
 git describe --always --dirty --abbrev=12 >"$DEST/COMMIT" 2>/dev/null || echo unknown >"$DEST/COMMIT"
 echo "commit $(cat "$DEST/COMMIT"); $(du -sh "$DEST" | cut -f1) in $DEST"

@@ -11,12 +11,15 @@
 
 int main(int argc, char** argv) {
   using namespace boltzkit::cli;
-  CLI::App app{"Batched Gaussian log-densities and gradients on GPU and CPU.", "boltzkit"};
+  CLI::App app{"Gaussian log-densities and gradients, and Ising lattice Monte Carlo, on GPU "
+               "and CPU.",
+               "boltzkit"};
   app.set_version_flag("--version", std::string("boltzkit ") + boltzkit::version);
   app.require_subcommand(1);
   Action action;
   add_gaussian_command(app, action);
   add_demo_command(app, action);
+  add_ising_command(app, action);
 
   try {
     app.parse(argc, argv);

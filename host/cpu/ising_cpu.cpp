@@ -3,9 +3,13 @@
 
 namespace boltzkit::ising::detail::cpu {
 
+// Below this many site updates a parallel region costs more than it saves: small lattices run
+// thousands of half-sweeps, each of which would otherwise start a team of threads.
+constexpr std::int64_t parallel_threshold = 1 << 14;
+
 void initialize(const Lattice& lattice, Spins spins, std::uint64_t seed, bool hot) {
   const std::int64_t n = lattice.sites();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (spins.replicas * n >= parallel_threshold)
   for (std::int64_t e = 0; e < spins.replicas * n; ++e)
     spins.data[e] = hot ? kernels::initial_spin(seed, e % n, e / n) : std::int8_t{1};
 }
@@ -15,7 +19,7 @@ void sweep(kernels::LatticeUpdate u, Spins spins, std::uint64_t first_sweep, std
   for (std::int64_t t = 0; t < n; ++t) {
     u.sweep = static_cast<std::uint32_t>(first_sweep + t);
     for (int colour = 0; colour < 2; ++colour) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (spins.replicas * half >= parallel_threshold)
       for (std::int64_t e = 0; e < spins.replicas * half; ++e) {
         const std::int64_t r = e / half;
         std::int8_t* lattice = spins.data + r * u.g.sites;
@@ -29,7 +33,7 @@ void sweep(kernels::LatticeUpdate u, Spins spins, std::uint64_t first_sweep, std
 void measure(const Lattice& lattice, const Couplings& couplings, Spins spins, double* energy,
              double* magnetization) {
   const kernels::LatticeGeometry g = geometry_of(lattice);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (spins.replicas * g.sites >= parallel_threshold)
   for (std::int64_t r = 0; r < spins.replicas; ++r) {
     const std::int8_t* s = spins.data + r * g.sites;
     const float* bonds =

@@ -34,6 +34,15 @@ __device__ inline int group_min(int v, int size) {
   return v;
 }
 
+#if !defined(BOLTZKIT_WARP_EMULATION)
+/// The kernel's dynamic shared memory (one declaration, so the CPU warp emulator can supply its
+/// own buffer in its place).
+__device__ inline unsigned char* dynamic_shared_memory() {
+  extern __shared__ __align__(16) unsigned char boltzkit_dynamic_shared[];
+  return boltzkit_dynamic_shared;
+}
+#endif
+
 /// Smallest power of two >= n (n <= 32).
 __host__ __device__ inline int group_size_for(int n) {
   int g = 1;

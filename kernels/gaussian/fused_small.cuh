@@ -87,10 +87,9 @@ __device__ void gaussian_group(const GaussianArgs<T>& args, const GroupTile<T>& 
 template <class T, int R, MatrixKind K>
 __global__ void __launch_bounds__(fused_threads_max)
     gaussian_fused_kernel(GaussianArgs<T> args) {
-  extern __shared__ __align__(16) unsigned char shared_raw[];
   const int groups = warp_size / args.group_size;
   const int warp = static_cast<int>(threadIdx.x) / warp_size;
-  T* shared = reinterpret_cast<T*>(shared_raw);
+  T* shared = reinterpret_cast<T*>(dynamic_shared_memory());
   const int per_warp = groups * tile_elements(args.n);
   int* info_area = reinterpret_cast<int*>(shared + args.warps_per_block * per_warp);
   const WarpTiles<T> tiles{shared + warp * per_warp, info_area + warp * groups, args.n};

@@ -8,8 +8,11 @@ namespace boltzkit::kernels {
 
 constexpr int lattice_threads = 256;
 
+// Kernels here have internal linkage (static): one .cu includes them, and the CPU emulation
+// tests compile them again without clashing with the library.
+
 /// One half-sweep: every site of `colour` in every replica.
-__global__ void __launch_bounds__(lattice_threads)
+static __global__ void __launch_bounds__(lattice_threads)
     lattice_half_sweep_kernel(LatticeUpdate u, std::int8_t* spins, std::int64_t replicas,
                               int colour) {
   const std::int64_t half = u.g.sites / 2;
@@ -23,7 +26,7 @@ __global__ void __launch_bounds__(lattice_threads)
   }
 }
 
-__global__ void __launch_bounds__(lattice_threads)
+static __global__ void __launch_bounds__(lattice_threads)
     lattice_initialize_kernel(std::int8_t* spins, std::int64_t sites, std::int64_t replicas,
                               std::uint64_t seed, bool hot) {
   const std::int64_t total = replicas * sites;
@@ -35,7 +38,7 @@ __global__ void __launch_bounds__(lattice_threads)
 }
 
 /// Pass 1: blocks_per_replica partial sums (bond term, spin sum) per replica.
-__global__ void __launch_bounds__(lattice_threads)
+static __global__ void __launch_bounds__(lattice_threads)
     lattice_partial_sums_kernel(LatticeGeometry g, const std::int8_t* spins, const float* bonds,
                                 std::int64_t bond_replica_stride, int blocks_per_replica,
                                 double* partial_bond, long long* partial_spin) {
@@ -76,7 +79,7 @@ __global__ void __launch_bounds__(lattice_threads)
 }
 
 /// Pass 2: fixed-order sum of the partials of each replica → per-spin energy and magnetization.
-__global__ void lattice_finish_sums_kernel(const double* partial_bond,
+static __global__ void lattice_finish_sums_kernel(const double* partial_bond,
                                            const long long* partial_spin, std::int64_t replicas,
                                            int blocks_per_replica, double sites, double J,
                                            double h, bool uniform, double* energy,

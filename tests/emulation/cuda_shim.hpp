@@ -16,7 +16,9 @@
 #define __forceinline__ inline
 #define __launch_bounds__(...)
 #define __align__(n)  // the emulated buffer is aligned where it is defined
-#define __shared__
+// Static shared arrays become function statics: one per process, and blocks run one at a time.
+#define __shared__ static
+#define BOLTZKIT_WARP_EMULATION 1
 
 struct dim3 {
   unsigned x = 1, y = 1, z = 1;
@@ -70,4 +72,5 @@ using std::min;
 using std::sqrt;
 /// The kernels' dynamic shared memory: blocks run one after another, so one buffer serves all.
 extern unsigned char shared_raw[];
+inline unsigned char* dynamic_shared_memory() { return shared_raw; }
 }  // namespace boltzkit::kernels

@@ -1,0 +1,491 @@
+// boltzkit_bench_ising: checkerboard sweeps of the lattice Ising model (ising::sweep, the
+// byte-per-spin path: one int8 per spin, two half-sweep launches per sweep) on the GPU and the
+// CPU backend.
+//
+// GPU cases (names ising/gpu/<algorithm>/L:<lx>x<ly>[x<lz>]/R:<replicas>/beta:<β>):
+//   2D: 4096 replicas of 128², one 16384², one 65536² (4 GiB of int8 spins: skipped with a
+//       message when cudaMemGetInfo reports too little free memory), at β = 1/1.5 (T = 1.5, the
+//       temperature of ANCHORS.md's NVIDIA figures) and β_c = 0.4406868;
+//   3D: 512 replicas of 64³, one 1024³ (1 GiB), at β = 0.2216544 (critical) and 0.3;
+//   each with Metropolis and heat bath, J = 1, h = 0. The 65536² cases run last: a fault there
+//   cannot spoil the others.
+// Per case: ising::initialize (hot start) when the (algorithm, β) variant starts, a few warm-up
+// sweeps, then CUDA events on ctx.stream() around batches of k sweeps, each batch one
+// ising::sweep(…, n_sweeps = k) call (k chosen in warm-up so that a batch lasts ≥ ~10 ms). The
+// next batch is queued before the current one is waited for, so the host's work per call
+// (acceptance tables, two small copies, 2k launches) overlaps the GPU's and is not timed. One
+// Google Benchmark iteration is one sweep (KeepRunningBatch(k), UseManualTime): real_time is the
+// mean per sweep; median_ms (median over batches) is what the tables use.
+// Counters (from the median sweep time):
+//   flips_per_ns   attempted spin updates per ns = replicas · sites / (ns per sweep)
+//   GBps           minimal traffic of the byte path: per half-sweep every spin is read once (the
+//                  neighbours, ideally from cache) and half of them written, ~1.5 bytes per spin,
+//                  so 3 bytes per spin per sweep
+//   floor_ms, pct_of_floor, floor_bw_GBps: that traffic at BOLTZKIT_BW_BYTES_PER_S (default
+//                  3.0e12, ANCHORS.md's H100 copy bandwidth; "measured" probes the device)
+//   energy_per_spin, abs_magnetization (replica means after the timed sweeps), check_bitwise.
+// TODO(rng share): the share of the time spent generating random numbers (one Philox4x32-10 per
+// site update) is not reported: the library exposes no RNG-only kernel to time, and a number
+// estimated from anything else would be invented. Add it when such a kernel exists.
+// Checks before timing: in the batched cases replica 0 after the warm-up must equal, bit for bit,
+// the CPU backend run from the same start (the library's determinism contract); in every case
+// the energy per spin must be finite and within [−d, d] and |m| ≤ 1 after the run.
+// CPU cases (ising/cpu/…: 64², 16 replicas of 32², 8 replicas of 16³, at the critical β) time
+// the CPU backend by wall clock and always run. Without a CUDA device the GPU cases report
+// SkipWithError("no CUDA device"). Diagnostics go to stderr.
+#include <benchmark/benchmark.h>
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "boltzkit/boltzkit.hpp"
+#include "boltzkit/ising.hpp"
+#include "device_buffers.hpp"
+#include "floors.hpp"
+
+#ifndef BOLTZKIT_BENCH_BUILD_COMMIT
+#define BOLTZKIT_BENCH_BUILD_COMMIT "unknown"
+#endif
+
+namespace {
+
+using boltzkit::Context;
+using boltzkit::bench::device_buffer;
+namespace ising = boltzkit::ising;
+namespace bench = boltzkit::bench;
+
+constexpr double target_batch_seconds = 10e-3;  // one timed batch of sweeps lasts about this
+constexpr std::int64_t max_sweeps_per_batch = 64;
+constexpr std::int64_t warmup_sweeps = 3;
+constexpr double traffic_bytes_per_spin_sweep = 3.0;  // byte path: 1.5 bytes per half-sweep
+constexpr std::uint64_t seed = 0x15e9ULL;
+// Free device memory kept beside the spins (context workspace, the runtime, measure's outputs).
+constexpr std::size_t memory_margin_bytes = std::size_t{512} << 20;
+
+constexpr double beta_2d_t15 = 1.0 / 1.5;
+constexpr double beta_2d_critical = 0.4406868;
+constexpr double beta_3d_critical = 0.2216544;
+constexpr double beta_3d_ordered = 0.3;
+
+struct lattice_case {
+  ising::Lattice lattice;
+  std::int64_t replicas = 1;
+  std::int64_t spins() const { return replicas * lattice.sites(); }
+};
+
+/// The device spins of one (lattice, replicas), reused by its adjacent (algorithm, β) variants.
+struct gpu_lattice {
+  lattice_case lc;
+  device_buffer<std::int8_t> spins;
+  std::string variant;           // the variant the spins currently belong to
+  std::uint64_t next_sweep = 0;  // sweep index of the next sweep (fresh random numbers)
+  std::int64_t sweeps_per_batch = 0;
+  int check_bitwise = 0;  // 1 checked equal to the CPU backend, 0 not checked
+};
+
+struct globals {
+  bool have_gpu = false;
+  std::string no_gpu_reason = "no CUDA device";
+  std::unique_ptr<Context> gpu, cpu;
+  bench::device_facts facts;
+  bench::bandwidth_setting bw;
+  double measured_copy_bw = 0.0;  // bytes/s, 0 when not measured
+  std::unique_ptr<gpu_lattice> cached;
+};
+globals g;
+
+const char* algorithm_name(ising::Algorithm a) {
+  return a == ising::Algorithm::metropolis ? "metropolis" : "heat_bath";
+}
+
+std::string fmt_beta(double beta) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.7g", beta);
+  return buf;
+}
+
+std::string lattice_name(const ising::Lattice& l) {
+  std::string s = std::to_string(l.lx) + "x" + std::to_string(l.ly);
+  if (l.dimensions() == 3) s += "x" + std::to_string(l.lz);
+  return s;
+}
+
+std::string case_name(const char* backend, const lattice_case& lc, ising::Algorithm a,
+                      double beta) {
+  return std::string("ising/") + backend + "/" + algorithm_name(a) + "/L:" +
+         lattice_name(lc.lattice) + "/R:" + std::to_string(lc.replicas) + "/beta:" +
+         fmt_beta(beta);
+}
+
+double gib(double bytes) { return bytes / double(std::size_t{1} << 30); }
+
+/// The device spins of `lc`, allocated on first use (the previous lattice is freed first).
+/// Returns nullptr with the reason in `why` when the device lacks the memory.
+gpu_lattice* get_gpu_lattice(const lattice_case& lc, std::string* why) {
+  if (g.cached && g.cached->lc.lattice.lx == lc.lattice.lx &&
+      g.cached->lc.lattice.ly == lc.lattice.ly && g.cached->lc.lattice.lz == lc.lattice.lz &&
+      g.cached->lc.replicas == lc.replicas)
+    return g.cached.get();
+  g.cached.reset();
+  g.gpu->synchronize();
+  std::size_t free_bytes = 0, total_bytes = 0;
+  BENCH_CUDA(cudaMemGetInfo(&free_bytes, &total_bytes));
+  const auto need = static_cast<std::size_t>(lc.spins());
+  if (free_bytes < need + memory_margin_bytes) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "not enough device memory: %.2f GiB of int8 spins (+%.2f GiB margin) needed, "
+                  "cudaMemGetInfo reports %.2f GiB free of %.2f GiB",
+                  gib(static_cast<double>(need)), gib(static_cast<double>(memory_margin_bytes)),
+                  gib(static_cast<double>(free_bytes)), gib(static_cast<double>(total_bytes)));
+    *why = buf;
+    std::fprintf(stderr, "boltzkit_bench_ising: %s\n", buf);
+    return nullptr;
+  }
+  auto c = std::make_unique<gpu_lattice>();
+  c->lc = lc;
+  c->spins = device_buffer<std::int8_t>(need);
+  g.cached = std::move(c);
+  return g.cached.get();
+}
+
+/// Energy per spin and |m| averaged over replicas; checks that each replica is physical.
+/// Returns an empty string when all is well.
+std::string measure_state(Context& ctx, const lattice_case& lc, ising::Spins spins,
+                          bool on_device, double* energy_mean, double* abs_m_mean) {
+  const auto r = static_cast<std::size_t>(lc.replicas);
+  std::vector<double> e(r), m(r);
+  if (on_device) {
+    device_buffer<double> de(r), dm(r);
+    ising::measure(ctx, lc.lattice, ising::Couplings{}, spins, de.data(), dm.data());
+    ctx.synchronize();  // measure ran on the context's stream; the copies use the legacy one
+    e = de.download(r);
+    m = dm.download(r);
+  } else {
+    ising::measure(ctx, lc.lattice, ising::Couplings{}, spins, e.data(), m.data());
+  }
+  const double d = lc.lattice.dimensions();
+  double se = 0.0, sm = 0.0;
+  for (std::size_t i = 0; i < r; ++i) {
+    if (!std::isfinite(e[i]) || std::abs(e[i]) > d + 1e-9 || !(std::abs(m[i]) <= 1.0 + 1e-12))
+      return "replica " + std::to_string(i) + " is unphysical after the sweeps: E/N = " +
+             std::to_string(e[i]) + ", M/N = " + std::to_string(m[i]);
+    se += e[i];
+    sm += std::abs(m[i]);
+  }
+  *energy_mean = se / static_cast<double>(r);
+  *abs_m_mean = sm / static_cast<double>(r);
+  return {};
+}
+
+void set_common_counters(benchmark::State& state, const lattice_case& lc, double beta,
+                         double med) {
+  const double flips = static_cast<double>(lc.spins());
+  const double bytes = traffic_bytes_per_spin_sweep * flips;
+  state.SetItemsProcessed(state.iterations() * lc.spins());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+  state.counters["replicas"] = static_cast<double>(lc.replicas);
+  state.counters["sites"] = static_cast<double>(lc.lattice.sites());
+  state.counters["dims"] = lc.lattice.dimensions();
+  state.counters["beta"] = beta;
+  state.counters["median_ms"] = med * 1e3;
+  state.counters["flips_per_ns"] = med > 0 ? flips / med * 1e-9 : 0.0;
+  state.counters["GBps"] = med > 0 ? bytes / med * 1e-9 : 0.0;
+}
+
+void bm_ising_gpu(benchmark::State& state, lattice_case lc, ising::Algorithm algorithm,
+                  double beta) {
+  if (!g.have_gpu) {
+    state.SkipWithError(g.no_gpu_reason.c_str());
+    return;
+  }
+  try {
+    std::string why;
+    gpu_lattice* c = get_gpu_lattice(lc, &why);
+    if (c == nullptr) {
+      state.SkipWithError(why.c_str());
+      return;
+    }
+    Context& ctx = *g.gpu;
+    cudaStream_t stream = ctx.stream();
+    const std::vector<double> betas(static_cast<std::size_t>(lc.replicas), beta);
+    const ising::Spins spins{c->spins.data(), lc.replicas};
+    const ising::Couplings couplings{};  // J = 1, h = 0
+    auto run = [&](std::int64_t n) {
+      ising::sweep(ctx, lc.lattice, couplings, algorithm, spins, betas.data(), seed, c->next_sweep,
+                   n);
+      c->next_sweep += static_cast<std::uint64_t>(n);
+    };
+
+    const std::string variant = std::string(algorithm_name(algorithm)) + "/" + fmt_beta(beta);
+    if (c->variant != variant) {  // first entry of this variant: hot start, check, pick k
+      c->variant.clear();
+      c->next_sweep = 0;
+      c->sweeps_per_batch = 0;
+      c->check_bitwise = 0;
+      ising::initialize(ctx, lc.lattice, spins, seed, /*hot=*/true);
+      const auto sites = static_cast<std::size_t>(lc.lattice.sites());
+      std::vector<std::int8_t> cpu_spins;
+      if (lc.replicas > 1) {  // replica 0 is small: follow it on the CPU backend too
+        ctx.synchronize();
+        cpu_spins = c->spins.download(sites);
+      }
+      run(warmup_sweeps);
+      ctx.synchronize();
+      if (lc.replicas > 1) {
+        ising::sweep(*g.cpu, lc.lattice, couplings, algorithm, ising::Spins{cpu_spins.data(), 1},
+                     &beta, seed, 0, warmup_sweeps);
+        const auto gpu0 = c->spins.download(sites);
+        const auto differ = std::mismatch(gpu0.begin(), gpu0.end(), cpu_spins.begin());
+        if (differ.first != gpu0.end()) {
+          const std::string problem =
+              "GPU replica 0 differs from the CPU backend after " + std::to_string(warmup_sweeps) +
+              " sweeps, first at site " + std::to_string(differ.first - gpu0.begin());
+          state.SkipWithError(problem.c_str());
+          return;
+        }
+        c->check_bitwise = 1;
+      }
+      bench::event_pair ev;
+      ev.start(stream);
+      run(1);
+      ev.stop(stream);
+      const double single = std::max(ev.seconds(), 1e-7);
+      c->sweeps_per_batch = static_cast<std::int64_t>(
+          std::clamp(std::ceil(target_batch_seconds / single), 1.0,
+                     static_cast<double>(max_sweeps_per_batch)));
+      c->variant = variant;
+    } else {
+      run(warmup_sweeps);
+    }
+    const std::int64_t k = c->sweeps_per_batch;
+
+    // Batch i+1 is queued before batch i is waited for: the host's work of a call overlaps the
+    // GPU's, and the GPU never waits for the host inside a timed batch (except batch 0).
+    bench::event_pair ev[2];
+    auto enqueue = [&](int slot) {
+      ev[slot].start(stream);
+      run(k);
+      ev[slot].stop(stream);
+    };
+    std::vector<double> times;  // per-sweep time of each batch
+    int slot = 0;
+    enqueue(slot);
+    while (state.KeepRunningBatch(k)) {
+      enqueue(1 - slot);
+      const double batch_seconds = ev[slot].seconds();
+      state.SetIterationTime(batch_seconds);
+      times.push_back(batch_seconds / static_cast<double>(k));
+      slot = 1 - slot;
+    }
+    ctx.synchronize();  // the extra batch
+    if (times.empty()) return;
+
+    double energy = 0.0, abs_m = 0.0;
+    const std::string problem = measure_state(ctx, lc, spins, true, &energy, &abs_m);
+    if (!problem.empty()) {
+      state.SkipWithError(problem.c_str());
+      return;
+    }
+    const double med = bench::median(times);
+    set_common_counters(state, lc, beta, med);
+    const double floor_s =
+        traffic_bytes_per_spin_sweep * static_cast<double>(lc.spins()) / g.bw.bytes_per_s;
+    state.counters["min_ms"] = *std::min_element(times.begin(), times.end()) * 1e3;
+    state.counters["floor_ms"] = floor_s * 1e3;
+    state.counters["pct_of_floor"] = med > 0 ? floor_s / med * 100.0 : 0.0;
+    state.counters["floor_bw_GBps"] = g.bw.bytes_per_s * 1e-9;
+    state.counters["sweeps_per_batch"] = static_cast<double>(k);
+    state.counters["batches"] = static_cast<double>(times.size());
+    state.counters["energy_per_spin"] = energy;
+    state.counters["abs_magnetization"] = abs_m;
+    state.counters["check_bitwise"] = c->check_bitwise;
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
+
+void bm_ising_cpu(benchmark::State& state, lattice_case lc, ising::Algorithm algorithm,
+                  double beta) {
+  try {
+    Context& ctx = *g.cpu;
+    std::vector<std::int8_t> host(static_cast<std::size_t>(lc.spins()));
+    const std::vector<double> betas(static_cast<std::size_t>(lc.replicas), beta);
+    const ising::Spins spins{host.data(), lc.replicas};
+    const ising::Couplings couplings{};
+    std::uint64_t next_sweep = 0;
+    constexpr std::int64_t k = 10;  // sweeps per timed call
+    ising::initialize(ctx, lc.lattice, spins, seed, /*hot=*/true);
+    ising::sweep(ctx, lc.lattice, couplings, algorithm, spins, betas.data(), seed, next_sweep,
+                 warmup_sweeps);
+    next_sweep += warmup_sweeps;
+    std::vector<double> times;  // per-sweep time of each batch
+    while (state.KeepRunningBatch(k)) {
+      const auto start = std::chrono::steady_clock::now();
+      ising::sweep(ctx, lc.lattice, couplings, algorithm, spins, betas.data(), seed, next_sweep, k);
+      benchmark::DoNotOptimize(host.data());
+      benchmark::ClobberMemory();
+      const double s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      next_sweep += k;
+      state.SetIterationTime(s);
+      times.push_back(s / static_cast<double>(k));
+    }
+    if (times.empty()) return;
+    double energy = 0.0, abs_m = 0.0;
+    const std::string problem = measure_state(ctx, lc, spins, false, &energy, &abs_m);
+    if (!problem.empty()) {
+      state.SkipWithError(problem.c_str());
+      return;
+    }
+    set_common_counters(state, lc, beta, bench::median(times));
+    state.counters["sweeps_per_batch"] = static_cast<double>(k);
+    state.counters["energy_per_spin"] = energy;
+    state.counters["abs_magnetization"] = abs_m;
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
+
+/// Device-to-device copy bandwidth, bytes read + written (the floor's reference, as in
+/// boltzkit_bench_gaussian): only when BOLTZKIT_BW_BYTES_PER_S=measured.
+void probe_bandwidth() {
+  g.measured_copy_bw = bench::measure_copy_bandwidth(g.gpu->stream(), std::size_t{1} << 30, 10);
+  if (g.measured_copy_bw > 0) {
+    g.bw.bytes_per_s = g.measured_copy_bw;
+    g.bw.source = "measured";
+  }
+}
+
+void register_case(const char* backend, const lattice_case& lc, ising::Algorithm a,
+                   double beta) {
+  const std::string name = case_name(backend, lc, a, beta);
+  if (std::string(backend) == "gpu")
+    benchmark::RegisterBenchmark(name.c_str(),
+                                 [=](benchmark::State& st) { bm_ising_gpu(st, lc, a, beta); })
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+  else
+    benchmark::RegisterBenchmark(name.c_str(),
+                                 [=](benchmark::State& st) { bm_ising_cpu(st, lc, a, beta); })
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
+}
+
+lattice_case square(std::int64_t l, std::int64_t replicas) {
+  return {ising::Lattice{l, l, 1}, replicas};
+}
+lattice_case cube(std::int64_t l, std::int64_t replicas) {
+  return {ising::Lattice{l, l, l}, replicas};
+}
+
+void register_all() {
+  const ising::Algorithm algorithms[] = {ising::Algorithm::metropolis,
+                                         ising::Algorithm::heat_bath};
+  // Variants of one lattice are adjacent so that they share the device spins; 65536² last.
+  struct entry {
+    lattice_case lc;
+    double betas[2];
+  };
+  const entry gpu_cases[] = {
+      {square(128, 4096), {beta_2d_t15, beta_2d_critical}},
+      {square(16384, 1), {beta_2d_t15, beta_2d_critical}},
+      {cube(64, 512), {beta_3d_critical, beta_3d_ordered}},
+      {cube(1024, 1), {beta_3d_critical, beta_3d_ordered}},
+      {square(65536, 1), {beta_2d_t15, beta_2d_critical}},
+  };
+  for (const entry& e : gpu_cases)
+    for (ising::Algorithm a : algorithms)
+      for (double beta : e.betas) register_case("gpu", e.lc, a, beta);
+
+  // The CPU backend at small sizes: runs everywhere.
+  struct cpu_entry {
+    lattice_case lc;
+    double beta;
+  };
+  const cpu_entry cpu_cases[] = {
+      {square(64, 1), beta_2d_critical},
+      {square(32, 16), beta_2d_critical},
+      {cube(16, 8), beta_3d_critical},
+  };
+  for (const cpu_entry& e : cpu_cases)
+    for (ising::Algorithm a : algorithms) register_case("cpu", e.lc, a, e.beta);
+}
+
+void setup_devices() {
+  g.cpu = std::make_unique<Context>(boltzkit::Backend::cpu);
+  std::string warning;
+  g.bw = bench::bandwidth_from_env(&warning);
+  if (!warning.empty()) std::fprintf(stderr, "boltzkit_bench_ising: %s\n", warning.c_str());
+  if (!boltzkit::gpu_available()) return;
+  try {
+    g.gpu = std::make_unique<Context>(boltzkit::Backend::gpu, 0);
+    g.facts = bench::query_device(g.gpu->device());
+    g.have_gpu = true;
+    if (g.bw.measure) probe_bandwidth();
+  } catch (const std::exception& e) {
+    g.have_gpu = false;
+    g.gpu.reset();
+    g.no_gpu_reason = std::string("no usable CUDA device: ") + e.what();
+    std::fprintf(stderr, "boltzkit_bench_ising: %s\n", g.no_gpu_reason.c_str());
+  }
+}
+
+void add_context() {
+  auto fmt = [](double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return std::string(buf);
+  };
+  benchmark::AddCustomContext("boltzkit_version", boltzkit::version);
+  benchmark::AddCustomContext("build_commit", BOLTZKIT_BENCH_BUILD_COMMIT);
+  if (const char* commit = std::getenv("BOLTZKIT_COMMIT"))
+    benchmark::AddCustomContext("commit", commit);
+  benchmark::AddCustomContext("gpu", g.have_gpu ? g.facts.name : "none (" + g.no_gpu_reason + ")");
+  if (g.have_gpu) {
+    benchmark::AddCustomContext("gpu_compute_capability", std::to_string(g.facts.major) + "." +
+                                                              std::to_string(g.facts.minor));
+    benchmark::AddCustomContext("gpu_sm_count", std::to_string(g.facts.sm_count));
+    benchmark::AddCustomContext("gpu_l2_bytes", std::to_string(g.facts.l2_bytes));
+    benchmark::AddCustomContext("gpu_memory_bytes", std::to_string(g.facts.global_bytes));
+    if (g.measured_copy_bw > 0)
+      benchmark::AddCustomContext("measured_copy_bw_bytes_per_s", fmt(g.measured_copy_bw));
+  }
+  benchmark::AddCustomContext("floor_bw_bytes_per_s", fmt(g.bw.bytes_per_s));
+  benchmark::AddCustomContext("floor_bw_source", g.bw.source);
+  benchmark::AddCustomContext("ising_path", "byte per spin (int8), two half-sweep launches/sweep");
+  benchmark::AddCustomContext("ising_traffic_model", "3 bytes per spin per sweep");
+  benchmark::AddCustomContext("ising_seed", std::to_string(seed));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  int rc = 0;
+  try {
+    setup_devices();
+    add_context();
+    register_all();
+    benchmark::RunSpecifiedBenchmarks();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "boltzkit_bench_ising: %s\n", e.what());
+    rc = 1;
+  }
+  // Free device memory and the contexts while the CUDA runtime is still up.
+  g.cached.reset();
+  g.gpu.reset();
+  g.cpu.reset();
+  benchmark::Shutdown();
+  return rc;
+}
