@@ -37,4 +37,18 @@ std::vector<std::uint64_t> acceptance_tables(int dims, Algorithm algorithm, doub
   return tables;
 }
 
+std::vector<std::uint64_t> packed_flip_tables(int dims, Algorithm algorithm, double J,
+                                              const double* betas, std::int64_t replicas) {
+  const int levels = 2 * dims + 1;
+  std::vector<std::uint64_t> tables(static_cast<std::size_t>(replicas * levels));
+  for (std::int64_t r = 0; r < replicas; ++r) {
+    for (int k = 0; k < levels; ++k) {
+      const double x = 4.0 * betas[r] * J * (dims - k);  // β·ΔE of flipping
+      const double q = algorithm == Algorithm::metropolis ? std::exp(-x) : 1.0 / (1.0 + std::exp(x));
+      tables[static_cast<std::size_t>(r * levels + k)] = threshold(q);
+    }
+  }
+  return tables;
+}
+
 }  // namespace boltzkit::ising::detail

@@ -15,4 +15,10 @@ int table_stride(int dims, Algorithm algorithm);
 std::vector<std::uint64_t> acceptance_tables(int dims, Algorithm algorithm, double J, double h,
                                              const double* betas, std::int64_t replicas);
 
+/// Packed path: flip probability of a spin with k anti-aligned neighbours (k = 0..2d), h = 0,
+/// per replica (replicas × (2d+1)). Metropolis min(1, e^{−4βJ(d−k)}), heat bath
+/// 1/(1 + e^{4βJ(d−k)}).
+std::vector<std::uint64_t> packed_flip_tables(int dims, Algorithm algorithm, double J,
+                                              const double* betas, std::int64_t replicas);
+
 }  // namespace boltzkit::ising::detail

@@ -1,0 +1,72 @@
+// GPU backend of the packed lattice path.
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+
+#include "../../kernels/ising/packed_kernels.cuh"
+#include "../cuda_check.hpp"
+#include "../ising_packed_backends.hpp"
+#include "launch.cuh"
+#include "workspace_layout.hpp"
+
+namespace boltzkit::ising::detail::gpu {
+
+namespace k = boltzkit::kernels;
+using boltzkit::gpu::grid_for;
+using boltzkit::gpu::WorkspaceLayout;
+
+void convert(Context& ctx, const k::PackedGeometry& g, Spins bytes, PackedSpins words,
+             bool to_words) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  const std::int64_t total = words.replicas * 2 * g.words_per_colour;
+  k::packed_convert_kernel<<<grid_for(total, k::packed_threads, ctx.device()), k::packed_threads,
+                             0, ctx.stream()>>>(g, bytes.data, words.data, words.replicas,
+                                                to_words);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
+void sweep_packed(Context& ctx, k::PackedUpdate u, const std::uint64_t* host_tables,
+                  std::int64_t table_entries, PackedSpins spins, std::uint64_t first_sweep,
+                  std::int64_t n) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  WorkspaceLayout ws;
+  const int s_tables = ws.reserve<std::uint64_t>(table_entries);
+  ws.bind(ctx.workspace(ws.bytes()));
+  // Pageable source: staged before the call returns, so the host table may go away.
+  BOLTZKIT_CUDA(cudaMemcpyAsync(ws.get<std::uint64_t>(s_tables), host_tables,
+                                sizeof(std::uint64_t) * table_entries, cudaMemcpyHostToDevice,
+                                ctx.stream()));
+  u.thresholds = ws.get<std::uint64_t>(s_tables);
+  const unsigned blocks =
+      grid_for(spins.replicas * u.g.words_per_colour, k::packed_threads, ctx.device());
+  for (std::int64_t t = 0; t < n; ++t) {
+    u.sweep = static_cast<std::uint32_t>(first_sweep + t);
+    for (int colour = 0; colour < 2; ++colour) {
+      k::packed_half_sweep_kernel<<<blocks, k::packed_threads, 0, ctx.stream()>>>(
+          u, spins.data, spins.replicas, colour);
+      BOLTZKIT_CHECK_LAUNCH();
+    }
+  }
+}
+
+void measure_packed(Context& ctx, const k::PackedGeometry& g, double J, PackedSpins spins,
+                    double* energy, double* magnetization) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  const int per_replica = static_cast<int>(
+      std::clamp<std::int64_t>(g.words_per_colour / (k::packed_threads * 4), 1, 64));
+  WorkspaceLayout ws;
+  const int s_up = ws.reserve<long long>(spins.replicas * per_replica);
+  const int s_anti = ws.reserve<long long>(spins.replicas * per_replica);
+  ws.bind(ctx.workspace(ws.bytes()));
+  k::packed_partial_counts_kernel<<<static_cast<unsigned>(spins.replicas * per_replica),
+                                    k::packed_threads, 0, ctx.stream()>>>(
+      g, spins.data, per_replica, ws.get<long long>(s_up), ws.get<long long>(s_anti));
+  BOLTZKIT_CHECK_LAUNCH();
+  k::packed_finish_counts_kernel<<<grid_for(spins.replicas, k::packed_threads, ctx.device()),
+                                   k::packed_threads, 0, ctx.stream()>>>(
+      ws.get<long long>(s_up), ws.get<long long>(s_anti), spins.replicas, per_replica,
+      static_cast<double>(g.lx * g.ly * g.lz), g.dims, J, energy, magnetization);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
+}  // namespace boltzkit::ising::detail::gpu
