@@ -22,7 +22,8 @@ std::vector<double> fingerprint(const SimulationConfig& c) {
                         static_cast<double>(c.algorithm), static_cast<double>(c.replica_exchange),
                         static_cast<double>(c.exchange_every), static_cast<double>(c.burn_in),
                         static_cast<double>(c.seed >> 32), static_cast<double>(c.seed & 0xffffffffu),
-                        static_cast<double>(c.hot_start)};
+                        static_cast<double>(c.hot_start),
+                        static_cast<double>(uses_packed_path(c))};
   f.insert(f.end(), c.betas.begin(), c.betas.end());
   return f;
 }

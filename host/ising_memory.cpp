@@ -13,6 +13,9 @@ RunMemory::RunMemory(Context& ctx, const SimulationConfig& c, std::int64_t repli
     : ctx_(ctx), lattice_(c.lattice), replicas_(replicas), sites_(c.lattice.sites()), gpu_(ctx.on_gpu()) {
   spins_ = static_cast<std::int8_t*>(allocate(static_cast<std::size_t>(replicas * sites_)));
   measured_ = static_cast<double*>(allocate(sizeof(double) * 2 * replicas));
+  if (uses_packed_path(c))
+    words_ = static_cast<std::uint64_t*>(
+        allocate(sizeof(std::uint64_t) * static_cast<std::size_t>(replicas * packed_words(c.lattice))));
   couplings_.J = c.J;
   couplings_.h = c.h;
   if (c.couplings != CouplingKind::uniform) {
@@ -53,7 +56,10 @@ void* RunMemory::allocate(std::size_t bytes) {
 
 void RunMemory::measure(Context& ctx, std::vector<double>& energy,
                         std::vector<double>& magnetization) {
-  ising::measure(ctx, lattice_, couplings_, spins(), measured_, measured_ + replicas_);
+  if (is_packed())
+    measure_packed(ctx, lattice_, couplings_.J, packed(), measured_, measured_ + replicas_);
+  else
+    ising::measure(ctx, lattice_, couplings_, spins(), measured_, measured_ + replicas_);
   std::vector<double> both(static_cast<std::size_t>(2 * replicas_));
   copy(both.data(), measured_, sizeof(double) * both.size(), false);
   energy.assign(both.begin(), both.begin() + replicas_);
@@ -77,7 +83,20 @@ void RunMemory::upload_spins(const std::vector<std::int8_t>& host) {
   copy(spins_, host.data(), host.size(), true);
 }
 
+void RunMemory::sweep(Context& ctx, const SimulationConfig& c, const double* betas,
+                      std::uint64_t sweep_index) {
+  if (is_packed())
+    sweep_packed(ctx, lattice_, c.J, c.algorithm, packed(), betas, c.seed, sweep_index, 1);
+  else
+    ising::sweep(ctx, lattice_, couplings_, c.algorithm, spins(), betas, c.seed, sweep_index, 1);
+}
+
+void RunMemory::sync_words_from_bytes(Context& ctx) {
+  if (is_packed()) pack(ctx, lattice_, spins(), packed());
+}
+
 std::vector<std::int8_t> RunMemory::download_spins() const {
+  if (is_packed()) unpack(ctx_, lattice_, packed(), spins());
   std::vector<std::int8_t> host(static_cast<std::size_t>(replicas_ * sites_));
   copy(host.data(), spins_, host.size(), false);
   return host;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "boltzkit/ising_packed.hpp"
 #include "boltzkit/ising_simulation.hpp"
 
 namespace boltzkit::ising::detail {
@@ -16,6 +17,13 @@ class RunMemory {
   RunMemory& operator=(const RunMemory&) = delete;
 
   Spins spins() const { return {spins_, replicas_}; }
+  PackedSpins packed() const { return {words_, replicas_}; }
+  bool is_packed() const { return words_ != nullptr; }
+  /// One sweep of every replica on whichever path this run uses.
+  void sweep(Context& ctx, const SimulationConfig& config, const double* betas,
+             std::uint64_t sweep_index);
+  /// Byte spins → packed words (after initialization or a restore); no-op on the byte path.
+  void sync_words_from_bytes(Context& ctx);
   const Couplings& couplings() const { return couplings_; }
   /// Energy and magnetization per spin of every replica slot, on the host (synchronizes).
   void measure(Context& ctx, std::vector<double>& energy, std::vector<double>& magnetization);
@@ -31,6 +39,7 @@ class RunMemory {
   bool gpu_;
   std::int8_t* spins_ = nullptr;
   float* bonds_ = nullptr;
+  std::uint64_t* words_ = nullptr;  // packed path only
   double* measured_ = nullptr;  // 2 × replicas
   Couplings couplings_;
   std::vector<void*> owned_;

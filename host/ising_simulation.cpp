@@ -13,6 +13,11 @@
 
 namespace boltzkit::ising {
 
+bool uses_packed_path(const SimulationConfig& c) {
+  return c.packed && c.couplings == CouplingKind::uniform && c.h == 0.0 &&
+         packed_supported(c.lattice);
+}
+
 double exchange_probability(double beta_i, double energy_i, double beta_j, double energy_j) {
   const double x = (beta_i - beta_j) * (energy_i - energy_j);
   return x >= 0 ? 1.0 : std::exp(x);
@@ -67,6 +72,7 @@ SimulationResult simulate(Context& ctx, const SimulationConfig& c) {
   } else {
     initialize(ctx, c.lattice, mem.spins(), c.seed, c.hot_start);
   }
+  mem.sync_words_from_bytes(ctx);
 
   std::vector<double> beta_of_slot(static_cast<std::size_t>(replicas));
   std::vector<double> e(static_cast<std::size_t>(replicas)), m(e.size());
@@ -77,8 +83,7 @@ SimulationResult simulate(Context& ctx, const SimulationConfig& c) {
   while (state.sweeps_done < stop) {
     for (std::size_t k = 0; k < c.betas.size(); ++k) beta_of_slot[state.slot_of_temperature[k]] = c.betas[k];
     const auto t0 = std::chrono::steady_clock::now();
-    sweep(ctx, c.lattice, mem.couplings(), c.algorithm, mem.spins(), beta_of_slot.data(), c.seed,
-          static_cast<std::uint64_t>(state.sweeps_done), 1);
+    mem.sweep(ctx, c, beta_of_slot.data(), static_cast<std::uint64_t>(state.sweeps_done));
     const bool measuring = state.sweeps_done >= c.burn_in;
     const bool exchanging = c.replica_exchange && (state.sweeps_done + 1) % c.exchange_every == 0;
     if (measuring || exchanging) {
@@ -102,6 +107,7 @@ SimulationResult simulate(Context& ctx, const SimulationConfig& c) {
 
   SimulationResult result;
   result.backend = backend_name(ctx.backend());
+  result.path = mem.is_packed() ? "packed" : "bytes";
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.flips_per_ns = sweep_seconds > 0 ? static_cast<double>(replicas) * sites * swept / (sweep_seconds * 1e9) : 0;
   result.sweeps_done = state.sweeps_done;

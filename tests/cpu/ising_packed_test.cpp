@@ -7,6 +7,7 @@
 #include "boltzkit/boltzkit.hpp"
 #include "boltzkit/ising_exact.hpp"
 #include "boltzkit/ising_packed.hpp"
+#include "boltzkit/ising_simulation.hpp"
 #include "boltzkit/mc_statistics.hpp"
 
 namespace boltzkit::testing {
@@ -127,6 +128,58 @@ TEST(IsingPacked, SameSeedSameBits) {
   ising::sweep_packed(ctx, l, 1.0, Algorithm::heat_bath, {b.data(), 1}, &beta, 10, 20, 1);
   ising::sweep_packed(ctx, l, 1.0, Algorithm::heat_bath, {a.data(), 1}, &beta, 9, 20, 1);
   EXPECT_NE(a, b);
+}
+
+}  // namespace
+}  // namespace boltzkit::testing
+
+namespace boltzkit::testing {
+namespace {
+
+TEST(IsingPackedDriver, SimulationUsesThePackedPathAndMatchesKaufman) {
+  Context ctx(Backend::cpu);
+  ising::SimulationConfig c;
+  c.lattice = {128, 4, 1};
+  c.betas = {0.35, 0.44, 0.5};
+  c.replica_exchange = true;
+  c.sweeps = 20000;
+  c.burn_in = 500;
+  c.seed = 21;
+  EXPECT_TRUE(ising::uses_packed_path(c));
+  const auto r = ising::simulate(ctx, c);
+  EXPECT_EQ(r.path, "packed");
+  for (std::size_t k = 0; k < c.betas.size(); ++k) {
+    const auto exact = ising::exact::kaufman(c.betas[k], 128, 4);
+    const auto& o = r.replicas[k].observables;
+    EXPECT_LT(std::abs(o.energy_per_spin.mean - exact.energy), 4 * o.energy_per_spin.error)
+        << "beta " << c.betas[k];
+  }
+  c.h = 0.1;
+  EXPECT_FALSE(ising::uses_packed_path(c));
+  c.h = 0.0;
+  c.packed = false;
+  EXPECT_FALSE(ising::uses_packed_path(c));
+}
+
+TEST(IsingPackedDriver, CheckpointResumeIsBitIdentical) {
+  Context ctx(Backend::cpu);
+  ising::SimulationConfig c;
+  c.lattice = {128, 6, 1};
+  c.betas = {0.4, 0.45};
+  c.replica_exchange = true;
+  c.sweeps = 200;
+  c.burn_in = 10;
+  c.seed = 5;
+  const auto whole = ising::simulate(ctx, c);
+  c.checkpoint = ::testing::TempDir() + "/boltzkit_packed_checkpoint.bin";
+  std::remove(c.checkpoint.c_str());
+  c.stop_after = 77;
+  ising::simulate(ctx, c);
+  c.stop_after = -1;
+  const auto resumed = ising::simulate(ctx, c);
+  EXPECT_EQ(resumed.spins, whole.spins);
+  EXPECT_EQ(resumed.replicas[0].energy, whole.replicas[0].energy);
+  std::remove(c.checkpoint.c_str());
 }
 
 }  // namespace

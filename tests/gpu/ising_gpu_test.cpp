@@ -7,6 +7,7 @@
 #include "boltzkit/boltzkit.hpp"
 #include "boltzkit/ising.hpp"
 #include "boltzkit/ising_exact.hpp"
+#include "boltzkit/ising_packed.hpp"
 #include "boltzkit/ising_simulation.hpp"
 #include "device_buffer.hpp"
 
@@ -110,6 +111,74 @@ TEST(IsingGpu, SimulationIsBitIdenticalToCpu) {
   for (std::size_t k = 0; k < c.betas.size(); ++k) {
     EXPECT_EQ(a.replicas[k].magnetization, b.replicas[k].magnetization);
     EXPECT_EQ(a.replicas[k].swap_acceptance, b.replicas[k].swap_acceptance);
+  }
+}
+
+}  // namespace
+}  // namespace boltzkit::testing
+
+namespace boltzkit::testing {
+namespace {
+
+class IsingPackedGpuVsCpu
+    : public ::testing::TestWithParam<std::tuple<ising::Lattice, ising::Algorithm, std::int64_t>> {};
+
+TEST_P(IsingPackedGpuVsCpu, BitIdenticalWordsAndSameMeasurements) {
+  BOLTZKIT_REQUIRE_GPU();
+  const auto [l, algorithm, replicas] = GetParam();
+  std::vector<double> betas;
+  for (std::int64_t r = 0; r < replicas; ++r) betas.push_back(0.3 + 0.07 * r);
+  Context cpu(Backend::cpu), gpu(Backend::gpu);
+  std::vector<std::int8_t> bytes(replicas * l.sites());
+  ising::initialize(cpu, l, {bytes.data(), replicas}, 3, true);
+  std::vector<std::uint64_t> words(replicas * ising::packed_words(l));
+  ising::pack(cpu, l, {bytes.data(), replicas}, {words.data(), replicas});
+  ising::sweep_packed(cpu, l, 1.0, algorithm, {words.data(), replicas}, betas.data(), 3, 0, 30);
+
+  DeviceBuffer<std::int8_t> d_bytes(bytes.size());
+  DeviceBuffer<std::uint64_t> d_words(words.size());
+  ising::initialize(gpu, l, {d_bytes.get(), replicas}, 3, true);
+  ising::pack(gpu, l, {d_bytes.get(), replicas}, {d_words.get(), replicas});
+  ising::sweep_packed(gpu, l, 1.0, algorithm, {d_words.get(), replicas}, betas.data(), 3, 0, 30);
+  gpu.synchronize();
+  EXPECT_EQ(d_words.download(), words);
+  std::vector<double> e(replicas), m(replicas);
+  ising::measure_packed(cpu, l, 1.0, {words.data(), replicas}, e.data(), m.data());
+  DeviceBuffer<double> de(replicas), dm(replicas);
+  ising::measure_packed(gpu, l, 1.0, {d_words.get(), replicas}, de.get(), dm.get());
+  gpu.synchronize();
+  EXPECT_EQ(de.download(), e);
+  EXPECT_EQ(dm.download(), m);
+  ising::unpack(gpu, l, {d_words.get(), replicas}, {d_bytes.get(), replicas});
+  ising::unpack(cpu, l, {words.data(), replicas}, {bytes.data(), replicas});
+  gpu.synchronize();
+  EXPECT_EQ(d_bytes.download(), bytes);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Lattices, IsingPackedGpuVsCpu,
+    ::testing::Values(std::make_tuple(ising::Lattice{1024, 512, 1}, ising::Algorithm::metropolis, std::int64_t{1}),
+                      std::make_tuple(ising::Lattice{128, 128, 1}, ising::Algorithm::heat_bath, std::int64_t{64}),
+                      std::make_tuple(ising::Lattice{128, 32, 32}, ising::Algorithm::metropolis, std::int64_t{4}),
+                      std::make_tuple(ising::Lattice{256, 2, 2}, ising::Algorithm::heat_bath, std::int64_t{3})));
+
+TEST(IsingGpu, PackedSimulationMatchesKaufman) {
+  BOLTZKIT_REQUIRE_GPU();
+  Context gpu(Backend::gpu);
+  ising::SimulationConfig c;
+  c.lattice = {128, 128, 1};
+  c.betas = {0.3, 0.440686793509772, 0.6};
+  c.sweeps = 20000;
+  c.burn_in = 2000;
+  c.hot_start = false;
+  c.seed = 12;
+  const auto r = ising::simulate(gpu, c);
+  EXPECT_EQ(r.path, "packed");
+  for (std::size_t k = 0; k < c.betas.size(); ++k) {
+    const auto exact = ising::exact::kaufman(c.betas[k], 128);
+    const auto& o = r.replicas[k].observables;
+    EXPECT_LT(std::abs(o.energy_per_spin.mean - exact.energy), 4 * o.energy_per_spin.error);
+    EXPECT_LT(std::abs(o.specific_heat.mean - exact.specific_heat), 4 * o.specific_heat.error);
   }
 }
 

@@ -33,6 +33,9 @@ struct SimulationConfig {
   bool hot_start = true;
   std::string checkpoint;             ///< resumed from if it exists; written at the end
   std::int64_t stop_after = -1;       ///< stop (and checkpoint) after this many sweeps in total
+  /// Use the bit-packed fast path when the run allows it (uniform couplings, h = 0, lx a
+  /// multiple of 128). The two paths draw different random streams: same statistics, other bits.
+  bool packed = true;
   std::function<void(std::int64_t done, std::int64_t total)> progress;
 };
 
@@ -51,7 +54,11 @@ struct SimulationResult {
   double seconds = 0;
   double flips_per_ns = 0;              ///< attempted spin updates per ns, sweeps only
   std::string backend;
+  std::string path;                     ///< "packed" or "bytes"
 };
+
+/// Whether simulate() runs this configuration on the bit-packed path.
+bool uses_packed_path(const SimulationConfig& config);
 
 /// Runs (or resumes) a simulation. Throws invalid_argument for a bad configuration and for a
 /// checkpoint that does not match the configuration.
