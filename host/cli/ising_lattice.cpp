@@ -32,7 +32,7 @@ struct LatticeOptions {
   std::uint64_t seed = 1;
   std::int64_t replicas = 1;
   std::int64_t exchange_every = 1;
-  bool no_exchange = false, cold = false, quiet = false, json = false;
+  bool no_exchange = false, cold = false, quiet = false, json = false, byte_spins = false;
   std::string checkpoint;
   std::string backend = "auto";
 };
@@ -96,6 +96,7 @@ ising::SimulationConfig make_config(const LatticeOptions& o) {
   c.sweeps = o.sweeps;
   c.seed = o.seed;
   c.hot_start = !o.cold;
+  c.packed = !o.byte_spins;
   c.checkpoint = o.checkpoint;
   return c;
 }
@@ -147,6 +148,7 @@ json replica_json(const ising::SimulationConfig& c, const ising::SimulationResul
     j["swap_acceptance"] = r.swap_acceptance >= 0 ? json(r.swap_acceptance) : json(nullptr);
   }
   j["backend"] = result.backend;
+  j["path"] = result.path;
   // null when this invocation ran no sweep (it resumed a finished checkpoint).
   j["flips_per_ns"] = result.flips_per_ns > 0 ? json(result.flips_per_ns) : json(nullptr);
   j["seconds"] = result.seconds;
@@ -165,7 +167,7 @@ void print_table(const ising::SimulationConfig& c, const ising::SimulationResult
   if (c.replica_exchange)
     std::cout << ", replica exchange every " << c.exchange_every << " sweep"
               << (c.exchange_every == 1 ? "" : "s");
-  std::cout << "\nbackend " << result.backend << ", ";
+  std::cout << "\nbackend " << result.backend << " (" << result.path << " path), ";
   if (result.flips_per_ns > 0)
     std::cout << fmt_g(result.flips_per_ns, 3) << " flips/ns, ";
   else
@@ -258,6 +260,8 @@ void add_ising_lattice_command(CLI::App& ising, Action& action) {
       ->capture_default_str();
   cmd->add_flag("--no-exchange", opts->no_exchange, "independent replicas (no replica exchange)");
   cmd->add_flag("--cold", opts->cold, "start from all spins +1 (default: random)");
+  cmd->add_flag("--byte-spins", opts->byte_spins,
+                "one byte per spin even where the bit-packed path applies (uniform J, h = 0, lx % 128 == 0)");
   cmd->add_option("--checkpoint", opts->checkpoint,
                   "resume from FILE if it exists; write the final state to it");
   cmd->add_option("--backend", opts->backend, "auto, cpu or gpu")->capture_default_str();
