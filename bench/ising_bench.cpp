@@ -109,10 +109,10 @@ struct lattice_case {
 struct gpu_lattice {
   lattice_case lc;
   spin_path path = spin_path::bytes;
-  device_buffer<std::int8_t> spins;     // bytes path: (R, sites)
-  device_buffer<std::uint64_t> words;   // packed path: (R, packed_words)
-  std::string variant;           // the variant the spins currently belong to
-  std::uint64_t next_sweep = 0;  // sweep index of the next sweep (fresh random numbers)
+  device_buffer<std::int8_t> spins;    // bytes path: (R, sites)
+  device_buffer<std::uint64_t> words;  // packed path: (R, packed_words)
+  std::string variant;                 // the variant the spins currently belong to
+  std::uint64_t next_sweep = 0;        // sweep index of the next sweep (fresh random numbers)
   std::int64_t sweeps_per_batch = 0;
   int check_bitwise = 0;  // 1 checked equal to the CPU backend, 0 not checked
 };
@@ -472,8 +472,8 @@ void bm_ising_gpu_packed(benchmark::State& state, lattice_case lc, ising::Algori
       run(warmup_sweeps);
       ctx.synchronize();
       if (lc.replicas > 1) {
-        ising::sweep_packed(*g.cpu, lc.lattice, J, algorithm, ising::PackedSpins{cpu_words.data(), 1},
-                            &beta, seed, 0, warmup_sweeps);
+        ising::sweep_packed(*g.cpu, lc.lattice, J, algorithm,
+                            ising::PackedSpins{cpu_words.data(), 1}, &beta, seed, 0, warmup_sweeps);
         const auto gpu0 = c->words.download(per_replica);
         const auto differ = std::mismatch(gpu0.begin(), gpu0.end(), cpu_words.begin());
         if (differ.first != gpu0.end()) {

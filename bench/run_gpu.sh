@@ -21,7 +21,7 @@
 # BOLTZKIT_BENCH_FILTER (regex for the Gaussian program, default its GPU cases),
 # BOLTZKIT_ISING_FILTER (regex for the Ising program, default its GPU cases),
 # BOLTZKIT_BW_BYTES_PER_S (floor bandwidth: bytes/s or "measured"; default 3.0e12),
-# BOLTZKIT_PEERS (torch,jax), BOLTZKIT_RUN_BUDGET_S (default 470), BOLTZKIT_COMMIT.
+# BOLTZKIT_PEERS (torch,jax), BOLTZKIT_RUN_BUDGET_S (default 520), BOLTZKIT_COMMIT.
 set -u -o pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -33,8 +33,8 @@ ISING_FILTER=${BOLTZKIT_ISING_FILTER:-^ising/gpu/}
 PEERS=${BOLTZKIT_PEERS:-torch,jax}
 # Limits (s). The Gaussian peers come last and get what is left of RUN_BUDGET (at most
 # PEERS_BUDGET_MAX), so that a slow earlier step shortens them instead of the whole run.
-T_TESTS=90 T_BENCH=180 T_ISING=75 T_ISING_PEERS=45 ISING_PEERS_BUDGET=30 PEERS_BUDGET_MAX=170
-RUN_BUDGET=${BOLTZKIT_RUN_BUDGET_S:-470}
+T_TESTS=90 T_BENCH=150 T_ISING=120 T_ISING_PEERS=45 ISING_PEERS_BUDGET=30 PEERS_BUDGET_MAX=150
+RUN_BUDGET=${BOLTZKIT_RUN_BUDGET_S:-520}
 
 mkdir -p "$OUT_DIR" || exit 1
 BIN_DIR=$(cd "$BIN_DIR" 2>/dev/null && pwd) || { echo "run_gpu.sh: no binary directory ${1:-.gpu}"; exit 1; }

@@ -16,18 +16,16 @@ void gaussian_evaluate_large(Context& ctx, const gaussian::Inputs<T>& in,
   const std::int64_t batch = in.x.batch;
   const std::int64_t chunk = chunk_size(batch, p.bytes_per_element<T>());
   WorkspaceLayout ws;
-  const int s_factor = ws.reserve<T>(chunk * p.n * p.n);
-  const int s_rhs = ws.reserve<T>(chunk * p.rhs_stride());
+  const LibraryChunkSlots<T> slots(ws, chunk, p.n, p.rhs_stride());
   const int s_vectors = ws.reserve<T>(3 * chunk * p.n);
-  const int s_ptrs = ws.reserve<T*>(2 * chunk);
-  const int s_info = ws.reserve<std::int32_t>(chunk);
   ws.bind(ctx.workspace(ws.bytes()));
   CudaExecutor ex(ctx);
   for (std::int64_t first = 0; first < batch; first += chunk) {
     const std::int64_t count = std::min(chunk, batch - first);
-    T** ptrs = ws.get<T*>(s_ptrs);
-    const LargeBuffers<T> buffers{ws.get<T>(s_factor), ws.get<T>(s_rhs),  ws.get<T>(s_vectors),
-                                  ptrs,                ptrs + count,      ws.get<std::int32_t>(s_info)};
+    T** ptrs = ws.get<T*>(slots.pointers);
+    const LargeBuffers<T> buffers{ws.get<T>(slots.factor), ws.get<T>(slots.rhs),
+                                  ws.get<T>(s_vectors),    ptrs,
+                                  ptrs + count,            ws.get<std::int32_t>(slots.info)};
     run_large_chunk(ex, in, out, p, first, count, buffers);
   }
 }

@@ -49,17 +49,14 @@ void run_large(Context& ctx, const LinalgLargeCall<T>& call, std::int64_t batch)
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
   const std::int64_t chunk = chunk_size(batch, call.template bytes_per_element<T>());
   WorkspaceLayout ws;
-  const int s_factor = ws.reserve<T>(chunk * call.n * call.n);
-  const int s_rhs = ws.reserve<T>(chunk * call.rhs_stride());
-  const int s_ptrs = ws.reserve<T*>(2 * chunk);
-  const int s_info = ws.reserve<std::int32_t>(chunk);
+  const LibraryChunkSlots<T> slots(ws, chunk, call.n, call.rhs_stride());
   ws.bind(ctx.workspace(ws.bytes()));
   CudaExecutor ex(ctx);
   for (std::int64_t first = 0; first < batch; first += chunk) {
     const std::int64_t count = std::min(chunk, batch - first);
-    T** ptrs = ws.get<T*>(s_ptrs);
-    run_linalg_large_chunk(ex, call, first, count, ws.get<T>(s_factor), ws.get<T>(s_rhs), ptrs,
-                           ptrs + count, ws.get<std::int32_t>(s_info));
+    T** ptrs = ws.get<T*>(slots.pointers);
+    run_linalg_large_chunk(ex, call, first, count, ws.get<T>(slots.factor), ws.get<T>(slots.rhs),
+                           ptrs, ptrs + count, ws.get<std::int32_t>(slots.info));
   }
 }
 

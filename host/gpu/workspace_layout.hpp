@@ -29,6 +29,18 @@ class WorkspaceLayout {
   unsigned char* base_ = nullptr;
 };
 
+/// The buffers every library-path chunk needs: column-major factors, right-hand sides, the two
+/// pointer arrays cuBLAS/cuSOLVER take, and per-element info.
+template <class T>
+struct LibraryChunkSlots {
+  int factor, rhs, pointers, info;
+  LibraryChunkSlots(WorkspaceLayout& ws, std::int64_t chunk, std::int64_t n, std::int64_t rhs_stride)
+      : factor(ws.reserve<T>(chunk * n * n)),
+        rhs(ws.reserve<T>(chunk * rhs_stride)),
+        pointers(ws.reserve<T*>(2 * chunk)),
+        info(ws.reserve<std::int32_t>(chunk)) {}
+};
+
 /// Batch elements per chunk so that a chunk's workspace stays within `budget` bytes.
 inline std::int64_t chunk_size(std::int64_t batch, std::size_t bytes_per_element,
                                std::size_t budget = std::size_t{512} << 20) {

@@ -71,4 +71,37 @@ double tolerance_for(int dim, double cond) {
   return 20.0 * std::max(1, dim) * std::max(1.0, cond) * eps;
 }
 
+/// Outputs of another backend (GPU, or the emulated GPU kernels) against the CPU float64 reference: identical info, NaN where it failed, and a
+/// norm-wise relative error under `tol` everywhere else.
+template <class T>
+::testing::AssertionResult matches_cpu_outputs(const Problem<T>& p, const HostOutputs<T>& gpu,
+                                           const HostOutputs<T>& cpu, double tol) {
+  const int n = p.dim;
+  for (std::int64_t b = 0; b < p.batch; ++b) {
+    auto fail = [&]() { return ::testing::AssertionFailure() << "element " << b << " (D=" << n << "): "; };
+    if (gpu.info[b] != cpu.info[b]) return fail() << "info gpu " << gpu.info[b] << " cpu " << cpu.info[b];
+    if (is_poison(gpu.log_prob[b])) return fail() << "log_prob unwritten";
+    const bool failed = cpu.info[b] != 0;
+    auto check = [&](const T* g, const T* c, std::int64_t count, const char* name) -> ::testing::AssertionResult {
+      for (std::int64_t i = 0; i < count; ++i) {
+        if (is_poison(g[i])) return fail() << name << "[" << i << "] unwritten";
+        if (failed && !std::isnan(g[i])) return fail() << name << "[" << i << "] not NaN";
+      }
+      if (failed) return ::testing::AssertionSuccess();
+      const double e = relative_error(g, c, count, name[0] == 'l' ? 1.0 : 1e-30);
+      if (!(e <= tol)) return fail() << name << " relative error " << e << " > " << tol;
+      return ::testing::AssertionSuccess();
+    };
+    auto r = check(&gpu.log_prob[b], &cpu.log_prob[b], 1, "log_prob");
+    if (!r) return r;
+    if (gpu.grad_mean.empty()) continue;
+    if (!(r = check(gpu.grad_mean.data() + b * n, cpu.grad_mean.data() + b * n, n, "grad_mean"))) return r;
+    if (!(r = check(gpu.grad_x.data() + b * n, cpu.grad_x.data() + b * n, n, "grad_x"))) return r;
+    if (!(r = check(gpu.grad_matrix.data() + b * n * n, cpu.grad_matrix.data() + b * n * n,
+                    static_cast<std::int64_t>(n) * n, "grad_matrix")))
+      return r;
+  }
+  return ::testing::AssertionSuccess();
+}
+
 }  // namespace boltzkit::testing

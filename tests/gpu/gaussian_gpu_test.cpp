@@ -55,7 +55,7 @@ TYPED_TEST(GpuGaussian, MatchesCpuReference) {
         const auto gpu = run_gpu(ctx, p);
         const auto cpu = run_cpu(p);
         const double cond_eff = kind == Kind::covariance ? cond * cond : cond * cond;
-        EXPECT_TRUE(gpu_matches_cpu(p, gpu, cpu, tolerance_for<T>(dim, cond_eff)))
+        EXPECT_TRUE(matches_cpu_outputs(p, gpu, cpu, tolerance_for<T>(dim, cond_eff)))
             << "seed " << seed << " kind " << static_cast<int>(kind) << " cond " << cond;
       }
     }
@@ -71,7 +71,7 @@ TYPED_TEST(GpuGaussian, LogProbOnly) {
     for (int dim : {1, 7, 32, 40, 64, 96, 200}) {
       auto p = random_problem<T>(23, dim, kind, 10.0, rng);
       mix_in_failures(p, rng);
-      EXPECT_TRUE(gpu_matches_cpu(p, run_gpu(ctx, p, false), run_cpu(p, false),
+      EXPECT_TRUE(matches_cpu_outputs(p, run_gpu(ctx, p, false), run_cpu(p, false),
                                   tolerance_for<T>(dim, 100.0)))
           << "dim " << dim;
     }
