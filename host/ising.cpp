@@ -29,28 +29,26 @@ void check_lattice(const Lattice& l) {
   if (l.lz != 1) check_extent(l.lz, "lz");
 }
 
-void check_spins(const Lattice& l, const Spins& s) {
+void check_spins(const Spins& s) {
   boltzkit::detail::require(s.replicas >= 1, "replicas must be >= 1, got " +
                                                  std::to_string(s.replicas));
   boltzkit::detail::require(s.data != nullptr, "spins: null pointer");
   boltzkit::detail::require(s.replicas <= 0xfffffff0LL, "too many replicas");
-  (void)l;
 }
 
-void check_couplings(const Couplings& c, const Spins& s, const Lattice& l) {
+void check_couplings(const Couplings& c, const Lattice& l) {
   boltzkit::detail::require(std::isfinite(c.J) && std::isfinite(c.h), "J and h must be finite");
   if (c.bonds != nullptr)
     boltzkit::detail::require(c.bond_replica_stride == 0 ||
                                   c.bond_replica_stride >= l.sites() * l.dimensions(),
                               "bond_replica_stride overlaps the bonds of one replica");
-  (void)s;
 }
 
 }  // namespace
 
 void initialize(Context& ctx, const Lattice& lattice, Spins spins, std::uint64_t seed, bool hot) {
   check_lattice(lattice);
-  check_spins(lattice, spins);
+  check_spins(spins);
   if (ctx.on_gpu())
     detail::gpu::initialize(ctx, lattice, spins, seed, hot);
   else
@@ -61,8 +59,8 @@ void sweep(Context& ctx, const Lattice& lattice, const Couplings& couplings, Alg
            Spins spins, const double* betas, std::uint64_t seed, std::uint64_t first_sweep,
            std::int64_t n_sweeps) {
   check_lattice(lattice);
-  check_spins(lattice, spins);
-  check_couplings(couplings, spins, lattice);
+  check_spins(spins);
+  check_couplings(couplings, lattice);
   boltzkit::detail::require(betas != nullptr, "betas: null pointer");
   for (std::int64_t r = 0; r < spins.replicas; ++r)
     boltzkit::detail::require(std::isfinite(betas[r]) && betas[r] >= 0.0,
@@ -98,8 +96,8 @@ void sweep(Context& ctx, const Lattice& lattice, const Couplings& couplings, Alg
 void measure(Context& ctx, const Lattice& lattice, const Couplings& couplings, Spins spins,
              double* energy, double* magnetization) {
   check_lattice(lattice);
-  check_spins(lattice, spins);
-  check_couplings(couplings, spins, lattice);
+  check_spins(spins);
+  check_couplings(couplings, lattice);
   boltzkit::detail::require(energy != nullptr && magnetization != nullptr,
                             "energy/magnetization: null pointer");
   if (ctx.on_gpu())

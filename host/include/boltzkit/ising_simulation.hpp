@@ -52,7 +52,9 @@ struct SimulationResult {
   std::int64_t sweeps_done = 0;         ///< burn-in included
   bool finished = false;                ///< false when stopped early by stop_after
   double seconds = 0;
-  double flips_per_ns = 0;              ///< attempted spin updates per ns, sweeps only
+  /// Attempted spin updates per ns of the sweep loop of this call (the per-sweep measurements
+  /// and their device-to-host copies included; use the benchmarks for kernel throughput).
+  double flips_per_ns = 0;
   std::string backend;
   std::string path;                     ///< "packed" or "bytes"
 };
