@@ -24,20 +24,16 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "bench_environment.hpp"
 #include "boltzkit/boltzkit.hpp"
 #include "device_buffers.hpp"
 #include "floors.hpp"
 #include "random_inputs.hpp"
-
-#ifndef BOLTZKIT_BENCH_BUILD_COMMIT
-#define BOLTZKIT_BENCH_BUILD_COMMIT "unknown"
-#endif
 
 namespace {
 
@@ -82,13 +78,7 @@ struct cpu_case : case_base {
   std::vector<std::int32_t> info;
 };
 
-struct globals {
-  bool have_gpu = false;
-  std::string no_gpu_reason = "no CUDA device";
-  std::unique_ptr<Context> gpu, cpu;
-  bench::device_facts facts;
-  bench::bandwidth_setting bw;
-  double measured_copy_bw = 0.0;                      // bytes/s, 0 when not measured
+struct globals : bench::environment {
   std::unique_ptr<case_base> gpu_cached, cpu_cached;  // the last case's data, reused by variants
 };
 globals g;
@@ -268,10 +258,7 @@ void set_common_counters(benchmark::State& state, std::int64_t dim, std::int64_t
 template <class T>
 void bm_gaussian_gpu(benchmark::State& state, std::int64_t dim, std::int64_t batch,
                      gaussian_outputs o) {
-  if (!g.have_gpu) {
-    state.SkipWithError(g.no_gpu_reason.c_str());
-    return;
-  }
+  if (!g.require_gpu(state)) return;
   try {
     auto& c = get_gpu_case<T>(dim, batch);
     Context& ctx = *g.gpu;
@@ -319,11 +306,7 @@ void bm_gaussian_gpu(benchmark::State& state, std::int64_t dim, std::int64_t bat
     const double flops = bench::gaussian_flops(dim, batch, o);
     const double med = bench::median(times);
     set_common_counters(state, dim, batch, bytes, flops, med);
-    const double floor_s = bytes / g.bw.bytes_per_s;
-    state.counters["min_ms"] = *std::min_element(times.begin(), times.end()) * 1e3;
-    state.counters["floor_ms"] = floor_s * 1e3;
-    state.counters["pct_of_floor"] = med > 0 ? floor_s / med * 100.0 : 0.0;
-    state.counters["floor_bw_GBps"] = g.bw.bytes_per_s * 1e-9;
+    bench::set_floor_counters(state, times, med, bytes, g.bw.bytes_per_s);
     state.counters["sets"] = static_cast<double>(n_sets);
     state.counters["calls_per_batch"] = per_batch;
     state.counters["check_max_rel_err"] = c.max_rel_err;
@@ -383,10 +366,7 @@ void bm_gaussian_cpu(benchmark::State& state, std::int64_t dim, std::int64_t bat
 
 /// Device-to-device copy bandwidth, bytes read + written (the memory floor's reference).
 void bm_device_copy(benchmark::State& state, std::size_t bytes) {
-  if (!g.have_gpu) {
-    state.SkipWithError(g.no_gpu_reason.c_str());
-    return;
-  }
+  if (!g.require_gpu(state)) return;
   try {
     cudaStream_t stream = g.gpu->stream();
     device_buffer<unsigned char> src(bytes), dst(bytes);
@@ -475,72 +455,16 @@ void register_all() {
   }
 }
 
-void setup_devices() {
-  g.cpu = std::make_unique<Context>(boltzkit::Backend::cpu);
-  std::string warning;
-  g.bw = bench::bandwidth_from_env(&warning);
-  if (!warning.empty()) std::fprintf(stderr, "boltzkit_bench_gaussian: %s\n", warning.c_str());
-  if (!boltzkit::gpu_available()) return;
-  try {
-    g.gpu = std::make_unique<Context>(boltzkit::Backend::gpu, 0);
-    g.facts = bench::query_device(g.gpu->device());
-    g.have_gpu = true;
-    g.measured_copy_bw = bench::measure_copy_bandwidth(g.gpu->stream(), std::size_t{1} << 30, 10);
-    if (g.bw.measure && g.measured_copy_bw > 0) {
-      g.bw.bytes_per_s = g.measured_copy_bw;
-      g.bw.source = "measured";
-    }
-  } catch (const std::exception& e) {
-    g.have_gpu = false;
-    g.gpu.reset();
-    g.no_gpu_reason = std::string("no usable CUDA device: ") + e.what();
-    std::fprintf(stderr, "boltzkit_bench_gaussian: %s\n", g.no_gpu_reason.c_str());
-  }
-}
-
-void add_context() {
-  auto fmt = [](double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return std::string(buf);
-  };
-  benchmark::AddCustomContext("boltzkit_version", boltzkit::version);
-  benchmark::AddCustomContext("build_commit", BOLTZKIT_BENCH_BUILD_COMMIT);
-  if (const char* commit = std::getenv("BOLTZKIT_COMMIT"))
-    benchmark::AddCustomContext("commit", commit);
-  benchmark::AddCustomContext("gpu", g.have_gpu ? g.facts.name : "none (" + g.no_gpu_reason + ")");
-  if (g.have_gpu) {
-    benchmark::AddCustomContext("gpu_compute_capability", std::to_string(g.facts.major) + "." +
-                                                              std::to_string(g.facts.minor));
-    benchmark::AddCustomContext("gpu_sm_count", std::to_string(g.facts.sm_count));
-    benchmark::AddCustomContext("gpu_l2_bytes", std::to_string(g.facts.l2_bytes));
-    benchmark::AddCustomContext("gpu_memory_bytes", std::to_string(g.facts.global_bytes));
-    benchmark::AddCustomContext("measured_copy_bw_bytes_per_s", fmt(g.measured_copy_bw));
-  }
-  benchmark::AddCustomContext("floor_bw_bytes_per_s", fmt(g.bw.bytes_per_s));
-  benchmark::AddCustomContext("floor_bw_source", g.bw.source);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  int rc = 0;
-  try {
-    setup_devices();
-    add_context();
-    register_all();
-    benchmark::RunSpecifiedBenchmarks();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "boltzkit_bench_gaussian: %s\n", e.what());
-    rc = 1;
-  }
-  // Free device memory and the contexts while the CUDA runtime is still up.
-  g.gpu_cached.reset();
-  g.cpu_cached.reset();
-  g.gpu.reset();
-  g.cpu.reset();
-  benchmark::Shutdown();
-  return rc;
+  bench::program p;
+  p.name = "boltzkit_bench_gaussian";
+  p.probe = bench::copy_probe::always;  // measured_copy_bw_bytes_per_s is always in the context
+  p.register_all = register_all;
+  p.release = [] {
+    g.gpu_cached.reset();
+    g.cpu_cached.reset();
+  };
+  return bench::run_program(argc, argv, g, p);
 }

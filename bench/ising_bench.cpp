@@ -58,21 +58,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "bench_environment.hpp"
 #include "boltzkit/boltzkit.hpp"
 #include "boltzkit/ising.hpp"
 #include "boltzkit/ising_packed.hpp"
 #include "device_buffers.hpp"
 #include "floors.hpp"
-
-#ifndef BOLTZKIT_BENCH_BUILD_COMMIT
-#define BOLTZKIT_BENCH_BUILD_COMMIT "unknown"
-#endif
 
 namespace {
 
@@ -117,13 +113,7 @@ struct gpu_lattice {
   int check_bitwise = 0;  // 1 checked equal to the CPU backend, 0 not checked
 };
 
-struct globals {
-  bool have_gpu = false;
-  std::string no_gpu_reason = "no CUDA device";
-  std::unique_ptr<Context> gpu, cpu;
-  bench::device_facts facts;
-  bench::bandwidth_setting bw;
-  double measured_copy_bw = 0.0;  // bytes/s, 0 when not measured
+struct globals : bench::environment {
   std::unique_ptr<gpu_lattice> cached;
 };
 globals g;
@@ -209,7 +199,7 @@ gpu_lattice* get_gpu_lattice(const lattice_case& lc, spin_path path, std::string
                   gib(static_cast<double>(memory_margin_bytes)),
                   gib(static_cast<double>(free_bytes)), gib(static_cast<double>(total_bytes)));
     *why = buf;
-    std::fprintf(stderr, "boltzkit_bench_ising: %s\n", buf);
+    g.warn(buf);
     return nullptr;
   }
   auto c = std::make_unique<gpu_lattice>();
@@ -226,8 +216,8 @@ gpu_lattice* get_gpu_lattice(const lattice_case& lc, spin_path path, std::string
 /// Checks that each replica is physical (E/N finite and within [−d, d], |m| ≤ 1) and averages
 /// E/N and |m| over the replicas. Returns an empty string when all is well.
 std::string check_physical(const lattice_case& lc, const std::vector<double>& e,
-                           const std::vector<double>& m, const char* when, double* energy_mean,
-                           double* abs_m_mean) {
+                           const std::vector<double>& m, const std::string& when,
+                           double* energy_mean, double* abs_m_mean) {
   const double d = lc.lattice.dimensions();
   double se = 0.0, sm = 0.0;
   for (std::size_t i = 0; i < e.size(); ++i) {
@@ -243,38 +233,128 @@ std::string check_physical(const lattice_case& lc, const std::vector<double>& e,
   return {};
 }
 
-/// Bytes path: energy per spin and |m| averaged over replicas, checked to be physical.
-std::string measure_state(Context& ctx, const lattice_case& lc, ising::Spins spins,
-                          bool on_device, double* energy_mean, double* abs_m_mean) {
+/// The byte path on one context (ising::sweep, one int8 per spin, J = 1, h = 0). The benchmark
+/// bodies below are written once for both paths against this and packed_path.
+struct byte_path {
+  using word = std::int8_t;
+  using view = ising::Spins;
+  static constexpr spin_path path = spin_path::bytes;
+  static constexpr const char* label = "";         // in the bitwise-check message
+  static constexpr const char* measure_note = "";  // in the measurement messages
+  static constexpr bool checked_after_warmup = false;
+
+  Context& ctx;
+  const ising::Lattice& lattice;
+  ising::Algorithm algorithm;
+  view spins;
+
+  void sweep(const double* betas, std::uint64_t first_sweep, std::int64_t n) const {
+    ising::sweep(ctx, lattice, ising::Couplings{}, algorithm, spins, betas, seed, first_sweep, n);
+  }
+  void measure(double* energy, double* magnetization) const {
+    ising::measure(ctx, lattice, ising::Couplings{}, spins, energy, magnetization);
+  }
+
+  static std::string unsupported(const lattice_case&) { return {}; }
+  static device_buffer<word>& buffer(gpu_lattice& c) { return c.spins; }
+  /// Hot start on the device (ising::initialize); replica 0's start into `replica0` when there
+  /// are several replicas.
+  static void hot_start_gpu(Context& ctx, const lattice_case& lc, device_buffer<word>& spins,
+                            std::vector<word>* replica0) {
+    ising::initialize(ctx, lc.lattice, view{spins.data(), lc.replicas}, seed, /*hot=*/true);
+    if (lc.replicas > 1) {  // replica 0 is small: follow it on the CPU backend too
+      ctx.synchronize();
+      *replica0 = spins.download(static_cast<std::size_t>(lc.lattice.sites()));
+    }
+  }
+  static std::vector<word> hot_start_cpu(Context& ctx, const lattice_case& lc) {
+    std::vector<word> host(static_cast<std::size_t>(lc.spins()));
+    ising::initialize(ctx, lc.lattice, view{host.data(), lc.replicas}, seed, /*hot=*/true);
+    return host;
+  }
+  static std::string where(std::size_t i, const std::vector<word>&, const std::vector<word>&) {
+    return "site " + std::to_string(i);
+  }
+};
+
+/// The packed path on one context (ising::sweep_packed, one bit per spin, J = 1, h = 0).
+struct packed_path {
+  using word = std::uint64_t;
+  using view = ising::PackedSpins;
+  static constexpr spin_path path = spin_path::packed;
+  static constexpr const char* label = "packed ";
+  static constexpr const char* measure_note = " (measure_packed)";
+  static constexpr bool checked_after_warmup = true;  // every replica's E/N after the warm-up
+  static constexpr double J = 1.0;
+
+  Context& ctx;
+  const ising::Lattice& lattice;
+  ising::Algorithm algorithm;
+  view words;
+
+  void sweep(const double* betas, std::uint64_t first_sweep, std::int64_t n) const {
+    ising::sweep_packed(ctx, lattice, J, algorithm, words, betas, seed, first_sweep, n);
+  }
+  void measure(double* energy, double* magnetization) const {
+    ising::measure_packed(ctx, lattice, J, words, energy, magnetization);
+  }
+
+  static std::string unsupported(const lattice_case& lc) { return packed_unsupported_reason(lc); }
+  static device_buffer<word>& buffer(gpu_lattice& c) { return c.words; }
+  /// Hot start made on the host (hot_words) and uploaded; replica 0's start into `replica0`
+  /// when there are several replicas.
+  static void hot_start_gpu(Context& ctx, const lattice_case& lc, device_buffer<word>& words,
+                            std::vector<word>* replica0) {
+    const auto per_replica = static_cast<std::size_t>(ising::packed_words(lc.lattice));
+    std::vector<word> start = hot_words(words.size(), seed);
+    ctx.synchronize();  // nothing of an earlier variant may still use the words
+    words.upload(start);
+    // A pageable cudaMemcpy may return before its DMA lands, and ctx.stream() does not wait
+    // for the legacy stream: finish the upload before the sweeps are queued.
+    BENCH_CUDA(cudaDeviceSynchronize());
+    if (lc.replicas > 1)  // replica 0 is small: follow it on the CPU backend too
+      replica0->assign(start.begin(), start.begin() + static_cast<std::ptrdiff_t>(per_replica));
+  }
+  static std::vector<word> hot_start_cpu(Context&, const lattice_case& lc) {
+    return hot_words(packed_word_count(lc), seed);
+  }
+  static std::string where(std::size_t i, const std::vector<word>& gpu0,
+                           const std::vector<word>& cpu0) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, ": GPU %016llx, CPU %016llx",
+                  static_cast<unsigned long long>(gpu0[i]),
+                  static_cast<unsigned long long>(cpu0[i]));
+    return "word " + std::to_string(i) + " of " + std::to_string(gpu0.size()) + buf;
+  }
+};
+
+/// Energy per spin and |m| averaged over the replicas of `p` (measured on its context),
+/// checked to be physical. Returns an empty string when all is well.
+template <class Path>
+std::string measure_state(const Path& p, const lattice_case& lc, const std::string& when,
+                          double* energy_mean, double* abs_m_mean) {
   const auto r = static_cast<std::size_t>(lc.replicas);
   std::vector<double> e(r), m(r);
-  if (on_device) {
+  if (p.ctx.on_gpu()) {
     device_buffer<double> de(r), dm(r);
-    ising::measure(ctx, lc.lattice, ising::Couplings{}, spins, de.data(), dm.data());
-    ctx.synchronize();  // measure ran on the context's stream; the copies use the legacy one
+    p.measure(de.data(), dm.data());
+    p.ctx.synchronize();  // measure ran on the context's stream; the copies use the legacy one
     e = de.download(r);
     m = dm.download(r);
   } else {
-    ising::measure(ctx, lc.lattice, ising::Couplings{}, spins, e.data(), m.data());
+    p.measure(e.data(), m.data());
   }
-  return check_physical(lc, e, m, "after the sweeps", energy_mean, abs_m_mean);
+  return check_physical(lc, e, m, when + Path::measure_note, energy_mean, abs_m_mean);
 }
 
-/// Packed path: the same from ising::measure_packed (J = 1).
-std::string measure_packed_state(Context& ctx, const lattice_case& lc, ising::PackedSpins words,
-                                 const char* when, double* energy_mean, double* abs_m_mean) {
-  const auto r = static_cast<std::size_t>(lc.replicas);
-  std::vector<double> e(r), m(r);
-  if (ctx.on_gpu()) {
-    device_buffer<double> de(r), dm(r);
-    ising::measure_packed(ctx, lc.lattice, 1.0, words, de.data(), dm.data());
-    ctx.synchronize();
-    e = de.download(r);
-    m = dm.download(r);
-  } else {
-    ising::measure_packed(ctx, lc.lattice, 1.0, words, e.data(), m.data());
-  }
-  return check_physical(lc, e, m, when, energy_mean, abs_m_mean);
+/// measure_state; a problem is reported with SkipWithError and false returned.
+template <class Path>
+bool measure_or_skip(benchmark::State& state, const Path& p, const lattice_case& lc,
+                     const char* when, double* energy, double* abs_m) {
+  const std::string problem = measure_state(p, lc, when, energy, abs_m);
+  if (problem.empty()) return true;
+  state.SkipWithError(problem.c_str());
+  return false;
 }
 
 void set_common_counters(benchmark::State& state, const lattice_case& lc, spin_path path,
@@ -337,12 +417,9 @@ void set_gpu_counters(benchmark::State& state, const gpu_lattice& c, double beta
                       const std::vector<double>& times, double energy, double abs_m) {
   const double med = bench::median(times);
   set_common_counters(state, c.lc, c.path, beta, med);
-  const double floor_s = traffic_bytes_per_spin_sweep(c.path) *
-                         static_cast<double>(c.lc.spins()) / g.bw.bytes_per_s;
-  state.counters["min_ms"] = *std::min_element(times.begin(), times.end()) * 1e3;
-  state.counters["floor_ms"] = floor_s * 1e3;
-  state.counters["pct_of_floor"] = med > 0 ? floor_s / med * 100.0 : 0.0;
-  state.counters["floor_bw_GBps"] = g.bw.bytes_per_s * 1e-9;
+  bench::set_floor_counters(state, times, med,
+                            traffic_bytes_per_spin_sweep(c.path) * static_cast<double>(c.lc.spins()),
+                            g.bw.bytes_per_s);
   state.counters["sweeps_per_batch"] = static_cast<double>(c.sweeps_per_batch);
   state.counters["batches"] = static_cast<double>(times.size());
   state.counters["energy_per_spin"] = energy;
@@ -350,104 +427,49 @@ void set_gpu_counters(benchmark::State& state, const gpu_lattice& c, double beta
   state.counters["check_bitwise"] = c.check_bitwise;
 }
 
-void bm_ising_gpu(benchmark::State& state, lattice_case lc, ising::Algorithm algorithm,
-                  double beta) {
-  if (!g.have_gpu) {
-    state.SkipWithError(g.no_gpu_reason.c_str());
-    return;
-  }
-  try {
-    std::string why;
-    gpu_lattice* c = get_gpu_lattice(lc, spin_path::bytes, &why);
-    if (c == nullptr) {
-      state.SkipWithError(why.c_str());
-      return;
-    }
-    Context& ctx = *g.gpu;
-    const std::vector<double> betas(static_cast<std::size_t>(lc.replicas), beta);
-    const ising::Spins spins{c->spins.data(), lc.replicas};
-    const ising::Couplings couplings{};  // J = 1, h = 0
-    auto run = [&](std::int64_t n) {
-      ising::sweep(ctx, lc.lattice, couplings, algorithm, spins, betas.data(), seed, c->next_sweep,
-                   n);
-      c->next_sweep += static_cast<std::uint64_t>(n);
-    };
-
-    const std::string variant = std::string(algorithm_name(algorithm)) + "/" + fmt_beta(beta);
-    if (c->variant != variant) {  // first entry of this variant: hot start, check, pick k
-      c->variant.clear();
-      c->next_sweep = 0;
-      c->sweeps_per_batch = 0;
-      c->check_bitwise = 0;
-      ising::initialize(ctx, lc.lattice, spins, seed, /*hot=*/true);
-      const auto sites = static_cast<std::size_t>(lc.lattice.sites());
-      std::vector<std::int8_t> cpu_spins;
-      if (lc.replicas > 1) {  // replica 0 is small: follow it on the CPU backend too
-        ctx.synchronize();
-        cpu_spins = c->spins.download(sites);
-      }
-      run(warmup_sweeps);
-      ctx.synchronize();
-      if (lc.replicas > 1) {
-        ising::sweep(*g.cpu, lc.lattice, couplings, algorithm, ising::Spins{cpu_spins.data(), 1},
-                     &beta, seed, 0, warmup_sweeps);
-        const auto gpu0 = c->spins.download(sites);
-        const auto differ = std::mismatch(gpu0.begin(), gpu0.end(), cpu_spins.begin());
-        if (differ.first != gpu0.end()) {
-          const std::string problem =
-              "GPU replica 0 differs from the CPU backend after " + std::to_string(warmup_sweeps) +
-              " sweeps, first at site " + std::to_string(differ.first - gpu0.begin());
-          state.SkipWithError(problem.c_str());
-          return;
-        }
-        c->check_bitwise = 1;
-      }
-      c->sweeps_per_batch = pick_sweeps_per_batch(ctx.stream(), run);
-      c->variant = variant;
-    } else {
-      run(warmup_sweeps);
-    }
-
-    const std::vector<double> times = time_batches(state, ctx, c->sweeps_per_batch, run);
-    if (times.empty()) return;
-
-    double energy = 0.0, abs_m = 0.0;
-    const std::string problem = measure_state(ctx, lc, spins, true, &energy, &abs_m);
-    if (!problem.empty()) {
-      state.SkipWithError(problem.c_str());
-      return;
-    }
-    set_gpu_counters(state, *c, beta, times, energy, abs_m);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
+/// Replica 0 on the GPU after the warm-up against the CPU backend run `warmup_sweeps` from the
+/// same start `replica0` (the determinism contract). Returns an empty string when bit-identical.
+template <class Path>
+std::string compare_replica0(const lattice_case& lc, ising::Algorithm algorithm, double beta,
+                             const device_buffer<typename Path::word>& gpu_buffer,
+                             std::vector<typename Path::word>& replica0) {
+  const Path cpu{*g.cpu, lc.lattice, algorithm, typename Path::view{replica0.data(), 1}};
+  cpu.sweep(&beta, 0, warmup_sweeps);
+  const auto gpu0 = gpu_buffer.download(replica0.size());
+  const auto differ = std::mismatch(gpu0.begin(), gpu0.end(), replica0.begin());
+  if (differ.first == gpu0.end()) return {};
+  const auto i = static_cast<std::size_t>(differ.first - gpu0.begin());
+  return std::string("GPU ") + Path::label + "replica 0 differs from the CPU backend after " +
+         std::to_string(warmup_sweeps) + " sweeps, first at " + Path::where(i, gpu0, replica0);
 }
 
-void bm_ising_gpu_packed(benchmark::State& state, lattice_case lc, ising::Algorithm algorithm,
-                         double beta) {
-  const std::string unsupported = packed_unsupported_reason(lc);
-  if (!unsupported.empty()) {
-    state.SkipWithError(unsupported.c_str());
-    return;
-  }
-  if (!g.have_gpu) {
-    state.SkipWithError(g.no_gpu_reason.c_str());
-    return;
-  }
+/// Whether `Path` can run `lc`; if not, SkipWithError with the reason and false.
+template <class Path>
+bool runs_or_skip(benchmark::State& state, const lattice_case& lc) {
+  const std::string unsupported = Path::unsupported(lc);
+  if (unsupported.empty()) return true;
+  state.SkipWithError(unsupported.c_str());
+  return false;
+}
+
+template <class Path>
+void bm_ising_gpu(benchmark::State& state, lattice_case lc, ising::Algorithm algorithm,
+                  double beta) {
+  if (!runs_or_skip<Path>(state, lc)) return;
+  if (!g.require_gpu(state)) return;
   try {
     std::string why;
-    gpu_lattice* c = get_gpu_lattice(lc, spin_path::packed, &why);
+    gpu_lattice* c = get_gpu_lattice(lc, Path::path, &why);
     if (c == nullptr) {
       state.SkipWithError(why.c_str());
       return;
     }
     Context& ctx = *g.gpu;
+    auto& buffer = Path::buffer(*c);
     const std::vector<double> betas(static_cast<std::size_t>(lc.replicas), beta);
-    const ising::PackedSpins words{c->words.data(), lc.replicas};
-    constexpr double J = 1.0;  // h = 0 on the packed path
+    const Path p{ctx, lc.lattice, algorithm, typename Path::view{buffer.data(), lc.replicas}};
     auto run = [&](std::int64_t n) {
-      ising::sweep_packed(ctx, lc.lattice, J, algorithm, words, betas.data(), seed, c->next_sweep,
-                          n);
+      p.sweep(betas.data(), c->next_sweep, n);
       c->next_sweep += static_cast<std::uint64_t>(n);
     };
 
@@ -457,47 +479,22 @@ void bm_ising_gpu_packed(benchmark::State& state, lattice_case lc, ising::Algori
       c->next_sweep = 0;
       c->sweeps_per_batch = 0;
       c->check_bitwise = 0;
-      const auto per_replica = static_cast<std::size_t>(ising::packed_words(lc.lattice));
-      std::vector<std::uint64_t> cpu_words;
-      {
-        std::vector<std::uint64_t> start = hot_words(c->words.size(), seed);
-        ctx.synchronize();  // nothing of an earlier variant may still use the words
-        c->words.upload(start);
-        // A pageable cudaMemcpy may return before its DMA lands, and ctx.stream() does not wait
-        // for the legacy stream: finish the upload before the sweeps are queued.
-        BENCH_CUDA(cudaDeviceSynchronize());
-        if (lc.replicas > 1)  // replica 0 is small: follow it on the CPU backend too
-          cpu_words.assign(start.begin(), start.begin() + static_cast<std::ptrdiff_t>(per_replica));
-      }
+      std::vector<typename Path::word> replica0;
+      Path::hot_start_gpu(ctx, lc, buffer, &replica0);
       run(warmup_sweeps);
       ctx.synchronize();
       if (lc.replicas > 1) {
-        ising::sweep_packed(*g.cpu, lc.lattice, J, algorithm,
-                            ising::PackedSpins{cpu_words.data(), 1}, &beta, seed, 0, warmup_sweeps);
-        const auto gpu0 = c->words.download(per_replica);
-        const auto differ = std::mismatch(gpu0.begin(), gpu0.end(), cpu_words.begin());
-        if (differ.first != gpu0.end()) {
-          const auto w = static_cast<std::size_t>(differ.first - gpu0.begin());
-          char buf[96];
-          std::snprintf(buf, sizeof buf, ": GPU %016llx, CPU %016llx",
-                        static_cast<unsigned long long>(gpu0[w]),
-                        static_cast<unsigned long long>(cpu_words[w]));
-          const std::string problem = "GPU packed replica 0 differs from the CPU backend after " +
-                                      std::to_string(warmup_sweeps) + " sweeps, first at word " +
-                                      std::to_string(w) + " of " + std::to_string(per_replica) +
-                                      buf;
+        const std::string problem = compare_replica0<Path>(lc, algorithm, beta, buffer, replica0);
+        if (!problem.empty()) {
           state.SkipWithError(problem.c_str());
           return;
         }
         c->check_bitwise = 1;
       }
       double e0 = 0.0, m0 = 0.0;
-      const std::string problem =
-          measure_packed_state(ctx, lc, words, "after the warm-up (measure_packed)", &e0, &m0);
-      if (!problem.empty()) {
-        state.SkipWithError(problem.c_str());
+      if (Path::checked_after_warmup &&
+          !measure_or_skip(state, p, lc, "after the warm-up", &e0, &m0))
         return;
-      }
       c->sweeps_per_batch = pick_sweeps_per_batch(ctx.stream(), run);
       c->variant = variant;
     } else {
@@ -508,12 +505,7 @@ void bm_ising_gpu_packed(benchmark::State& state, lattice_case lc, ising::Algori
     if (times.empty()) return;
 
     double energy = 0.0, abs_m = 0.0;
-    const std::string problem = measure_packed_state(
-        ctx, lc, words, "after the sweeps (measure_packed)", &energy, &abs_m);
-    if (!problem.empty()) {
-      state.SkipWithError(problem.c_str());
-      return;
-    }
+    if (!measure_or_skip(state, p, lc, "after the sweeps", &energy, &abs_m)) return;
     set_gpu_counters(state, *c, beta, times, energy, abs_m);
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
@@ -540,76 +532,30 @@ std::vector<double> time_cpu_batches(benchmark::State& state, std::int64_t k, co
 
 constexpr std::int64_t cpu_sweeps_per_batch = 10;
 
+template <class Path>
 void bm_ising_cpu(benchmark::State& state, lattice_case lc, ising::Algorithm algorithm,
                   double beta) {
+  if (!runs_or_skip<Path>(state, lc)) return;
   try {
     Context& ctx = *g.cpu;
-    std::vector<std::int8_t> host(static_cast<std::size_t>(lc.spins()));
+    std::vector<typename Path::word> host = Path::hot_start_cpu(ctx, lc);
     const std::vector<double> betas(static_cast<std::size_t>(lc.replicas), beta);
-    const ising::Spins spins{host.data(), lc.replicas};
-    const ising::Couplings couplings{};
+    const Path p{ctx, lc.lattice, algorithm, typename Path::view{host.data(), lc.replicas}};
     std::uint64_t next_sweep = 0;
     auto run = [&](std::int64_t n) {
-      ising::sweep(ctx, lc.lattice, couplings, algorithm, spins, betas.data(), seed, next_sweep, n);
-      next_sweep += static_cast<std::uint64_t>(n);
-    };
-    ising::initialize(ctx, lc.lattice, spins, seed, /*hot=*/true);
-    run(warmup_sweeps);
-    const std::vector<double> times =
-        time_cpu_batches(state, cpu_sweeps_per_batch, host.data(), run);
-    if (times.empty()) return;
-    double energy = 0.0, abs_m = 0.0;
-    const std::string problem = measure_state(ctx, lc, spins, false, &energy, &abs_m);
-    if (!problem.empty()) {
-      state.SkipWithError(problem.c_str());
-      return;
-    }
-    set_common_counters(state, lc, spin_path::bytes, beta, bench::median(times));
-    state.counters["sweeps_per_batch"] = static_cast<double>(cpu_sweeps_per_batch);
-    state.counters["energy_per_spin"] = energy;
-    state.counters["abs_magnetization"] = abs_m;
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
-}
-
-void bm_ising_cpu_packed(benchmark::State& state, lattice_case lc, ising::Algorithm algorithm,
-                         double beta) {
-  const std::string unsupported = packed_unsupported_reason(lc);
-  if (!unsupported.empty()) {
-    state.SkipWithError(unsupported.c_str());
-    return;
-  }
-  try {
-    Context& ctx = *g.cpu;
-    std::vector<std::uint64_t> host = hot_words(packed_word_count(lc), seed);
-    const std::vector<double> betas(static_cast<std::size_t>(lc.replicas), beta);
-    const ising::PackedSpins words{host.data(), lc.replicas};
-    std::uint64_t next_sweep = 0;
-    auto run = [&](std::int64_t n) {
-      ising::sweep_packed(ctx, lc.lattice, 1.0, algorithm, words, betas.data(), seed, next_sweep,
-                          n);
+      p.sweep(betas.data(), next_sweep, n);
       next_sweep += static_cast<std::uint64_t>(n);
     };
     run(warmup_sweeps);
     double e0 = 0.0, m0 = 0.0;
-    std::string problem =
-        measure_packed_state(ctx, lc, words, "after the warm-up (measure_packed)", &e0, &m0);
-    if (!problem.empty()) {
-      state.SkipWithError(problem.c_str());
+    if (Path::checked_after_warmup && !measure_or_skip(state, p, lc, "after the warm-up", &e0, &m0))
       return;
-    }
     const std::vector<double> times =
         time_cpu_batches(state, cpu_sweeps_per_batch, host.data(), run);
     if (times.empty()) return;
     double energy = 0.0, abs_m = 0.0;
-    problem = measure_packed_state(ctx, lc, words, "after the sweeps (measure_packed)", &energy,
-                                   &abs_m);
-    if (!problem.empty()) {
-      state.SkipWithError(problem.c_str());
-      return;
-    }
-    set_common_counters(state, lc, spin_path::packed, beta, bench::median(times));
+    if (!measure_or_skip(state, p, lc, "after the sweeps", &energy, &abs_m)) return;
+    set_common_counters(state, lc, Path::path, beta, bench::median(times));
     state.counters["sweeps_per_batch"] = static_cast<double>(cpu_sweeps_per_batch);
     state.counters["energy_per_spin"] = energy;
     state.counters["abs_magnetization"] = abs_m;
@@ -618,32 +564,23 @@ void bm_ising_cpu_packed(benchmark::State& state, lattice_case lc, ising::Algori
   }
 }
 
-/// Device-to-device copy bandwidth, bytes read + written (the floor's reference, as in
-/// boltzkit_bench_gaussian): only when BOLTZKIT_BW_BYTES_PER_S=measured.
-void probe_bandwidth() {
-  g.measured_copy_bw = bench::measure_copy_bandwidth(g.gpu->stream(), std::size_t{1} << 30, 10);
-  if (g.measured_copy_bw > 0) {
-    g.bw.bytes_per_s = g.measured_copy_bw;
-    g.bw.source = "measured";
-  }
+template <class Path>
+benchmark::internal::Benchmark* register_path(const std::string& name, bool gpu,
+                                              const lattice_case& lc, ising::Algorithm a,
+                                              double beta) {
+  if (gpu)
+    return benchmark::RegisterBenchmark(
+        name.c_str(), [=](benchmark::State& st) { bm_ising_gpu<Path>(st, lc, a, beta); });
+  return benchmark::RegisterBenchmark(
+      name.c_str(), [=](benchmark::State& st) { bm_ising_cpu<Path>(st, lc, a, beta); });
 }
 
 void register_case(bool gpu, spin_path path, const lattice_case& lc, ising::Algorithm a,
                    double beta) {
   const std::string name = case_name(gpu ? "gpu" : "cpu", path, lc, a, beta);
-  benchmark::internal::Benchmark* b = nullptr;
-  if (gpu && path == spin_path::bytes)
-    b = benchmark::RegisterBenchmark(name.c_str(),
-                                     [=](benchmark::State& st) { bm_ising_gpu(st, lc, a, beta); });
-  else if (gpu)
-    b = benchmark::RegisterBenchmark(
-        name.c_str(), [=](benchmark::State& st) { bm_ising_gpu_packed(st, lc, a, beta); });
-  else if (path == spin_path::bytes)
-    b = benchmark::RegisterBenchmark(name.c_str(),
-                                     [=](benchmark::State& st) { bm_ising_cpu(st, lc, a, beta); });
-  else
-    b = benchmark::RegisterBenchmark(
-        name.c_str(), [=](benchmark::State& st) { bm_ising_cpu_packed(st, lc, a, beta); });
+  benchmark::internal::Benchmark* b = path == spin_path::bytes
+                                          ? register_path<byte_path>(name, gpu, lc, a, beta)
+                                          : register_path<packed_path>(name, gpu, lc, a, beta);
   b->UseManualTime()->Unit(gpu ? benchmark::kMillisecond : benchmark::kMicrosecond);
 }
 
@@ -706,47 +643,8 @@ void register_all() {
     for (ising::Algorithm a : algorithms) register_case(false, e.path, e.lc, a, e.beta);
 }
 
-void setup_devices() {
-  g.cpu = std::make_unique<Context>(boltzkit::Backend::cpu);
-  std::string warning;
-  g.bw = bench::bandwidth_from_env(&warning);
-  if (!warning.empty()) std::fprintf(stderr, "boltzkit_bench_ising: %s\n", warning.c_str());
-  if (!boltzkit::gpu_available()) return;
-  try {
-    g.gpu = std::make_unique<Context>(boltzkit::Backend::gpu, 0);
-    g.facts = bench::query_device(g.gpu->device());
-    g.have_gpu = true;
-    if (g.bw.measure) probe_bandwidth();
-  } catch (const std::exception& e) {
-    g.have_gpu = false;
-    g.gpu.reset();
-    g.no_gpu_reason = std::string("no usable CUDA device: ") + e.what();
-    std::fprintf(stderr, "boltzkit_bench_ising: %s\n", g.no_gpu_reason.c_str());
-  }
-}
-
-void add_context() {
-  auto fmt = [](double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return std::string(buf);
-  };
-  benchmark::AddCustomContext("boltzkit_version", boltzkit::version);
-  benchmark::AddCustomContext("build_commit", BOLTZKIT_BENCH_BUILD_COMMIT);
-  if (const char* commit = std::getenv("BOLTZKIT_COMMIT"))
-    benchmark::AddCustomContext("commit", commit);
-  benchmark::AddCustomContext("gpu", g.have_gpu ? g.facts.name : "none (" + g.no_gpu_reason + ")");
-  if (g.have_gpu) {
-    benchmark::AddCustomContext("gpu_compute_capability", std::to_string(g.facts.major) + "." +
-                                                              std::to_string(g.facts.minor));
-    benchmark::AddCustomContext("gpu_sm_count", std::to_string(g.facts.sm_count));
-    benchmark::AddCustomContext("gpu_l2_bytes", std::to_string(g.facts.l2_bytes));
-    benchmark::AddCustomContext("gpu_memory_bytes", std::to_string(g.facts.global_bytes));
-    if (g.measured_copy_bw > 0)
-      benchmark::AddCustomContext("measured_copy_bw_bytes_per_s", fmt(g.measured_copy_bw));
-  }
-  benchmark::AddCustomContext("floor_bw_bytes_per_s", fmt(g.bw.bytes_per_s));
-  benchmark::AddCustomContext("floor_bw_source", g.bw.source);
+/// The Ising program's own context entries (after bench::environment's).
+void add_ising_context() {
   benchmark::AddCustomContext("ising_path",
                               "bytes: int8 per spin (ising::sweep); packed: 1 bit per spin "
                               "(ising::sweep_packed, names …/packed/…); two half-sweep launches "
@@ -760,22 +658,12 @@ void add_context() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  int rc = 0;
-  try {
-    setup_devices();
-    add_context();
-    register_all();
-    benchmark::RunSpecifiedBenchmarks();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "boltzkit_bench_ising: %s\n", e.what());
-    rc = 1;
-  }
-  // Free device memory and the contexts while the CUDA runtime is still up.
-  g.cached.reset();
-  g.gpu.reset();
-  g.cpu.reset();
-  benchmark::Shutdown();
-  return rc;
+  bench::program p;
+  p.name = "boltzkit_bench_ising";
+  // The copy-bandwidth probe only for BOLTZKIT_BW_BYTES_PER_S=measured.
+  p.probe = bench::copy_probe::on_request;
+  p.add_context = add_ising_context;
+  p.register_all = register_all;
+  p.release = [] { g.cached.reset(); };
+  return bench::run_program(argc, argv, g, p);
 }

@@ -460,6 +460,16 @@ def ising_section(idoc, ipdoc, lines):
         ising_cpu_table(bench, lines)
 
 
+def write_lines(lines, out):
+    """The table's lines, one per line, to the file `out` or (without one) to stdout."""
+    text = "\n".join(lines) + "\n"
+    if out:
+        with open(out, "w") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bench", help="boltzkit_bench_gaussian --benchmark_out JSON")
@@ -487,12 +497,7 @@ def main():
     if not args.bench:  # Ising only
         lines = ["# boltzkit — Ising benchmarks"]
         ising_section(idoc, ipdoc, lines)
-        text = "\n".join(lines) + "\n"
-        if args.out:
-            with open(args.out, "w") as fh:
-                fh.write(text)
-        else:
-            sys.stdout.write(text)
+        write_lines(lines, args.out)
         return 0
 
     bdoc = load(args.bench)
@@ -551,12 +556,7 @@ def main():
         plain_table(bench, "cpu", "logp", bw, lines, with_floor=False)
     if idoc or ipdoc:
         ising_section(idoc, ipdoc, lines)
-    text = "\n".join(lines) + "\n"
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    write_lines(lines, args.out)
     return 0
 
 

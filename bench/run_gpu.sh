@@ -84,29 +84,27 @@ else
   echo "no $BIN_DIR/boltzkit_gpu_tests: skipped"
 fi
 
-step "boltzkit_bench_gaussian (min_time ${MIN_TIME}s, filter '$FILTER')"
-bench_rc=127
-if [ -x "$BIN_DIR/boltzkit_bench_gaussian" ]; then
-  LD_LIBRARY_PATH="$BIN_LD" timeout "$T_BENCH" "$BIN_DIR/boltzkit_bench_gaussian" \
-    --benchmark_filter="$FILTER" --benchmark_min_time="$MIN_TIME" \
-    --benchmark_out="$OUT_DIR/bench_gaussian.json" --benchmark_out_format=json
-  bench_rc=$?
-  echo "boltzkit_bench_gaussian exit status: $bench_rc"
-else
-  echo "no $BIN_DIR/boltzkit_bench_gaussian: skipped"
-fi
+# run_bench EXE LIMIT FILTER JSON: one benchmark program's step, JSON into $OUT_DIR/JSON; returns
+# its exit status (127 when BIN_DIR lacks it).
+run_bench() {
+  local exe=$1 limit=$2 filter=$3 json=$4 rc=127
+  step "$exe (min_time ${MIN_TIME}s, filter '$filter')"
+  if [ -x "$BIN_DIR/$exe" ]; then
+    LD_LIBRARY_PATH="$BIN_LD" timeout "$limit" "$BIN_DIR/$exe" \
+      --benchmark_filter="$filter" --benchmark_min_time="$MIN_TIME" \
+      --benchmark_out="$OUT_DIR/$json" --benchmark_out_format=json
+    rc=$?
+    echo "$exe exit status: $rc"
+  else
+    echo "no $BIN_DIR/$exe: skipped"
+  fi
+  return "$rc"
+}
 
-step "boltzkit_bench_ising (min_time ${MIN_TIME}s, filter '$ISING_FILTER')"
-ising_rc=127
-if [ -x "$BIN_DIR/boltzkit_bench_ising" ]; then
-  LD_LIBRARY_PATH="$BIN_LD" timeout "$T_ISING" "$BIN_DIR/boltzkit_bench_ising" \
-    --benchmark_filter="$ISING_FILTER" --benchmark_min_time="$MIN_TIME" \
-    --benchmark_out="$OUT_DIR/bench_ising.json" --benchmark_out_format=json
-  ising_rc=$?
-  echo "boltzkit_bench_ising exit status: $ising_rc"
-else
-  echo "no $BIN_DIR/boltzkit_bench_ising: skipped"
-fi
+run_bench boltzkit_bench_gaussian "$T_BENCH" "$FILTER" bench_gaussian.json
+bench_rc=$?
+run_bench boltzkit_bench_ising "$T_ISING" "$ISING_FILTER" bench_ising.json
+ising_rc=$?
 
 step "Ising peer (PyTorch checkerboard Metropolis)"
 timeout "$T_ISING_PEERS" python3 bench/peers/ising_peers.py --budget-s "$ISING_PEERS_BUDGET" \

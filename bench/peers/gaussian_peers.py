@@ -23,16 +23,26 @@ Usage:
 
 import argparse
 import contextlib
-import datetime
 import json
 import math
 import os
-import platform
-import socket
 import statistics
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # peer_common beside this file
+from peer_common import (  # noqa: E402
+    deadline_of,
+    dry_run_status,
+    log,
+    new_doc,
+    parse_pairs,
+    past,
+    probe_torch,
+    torch_timer,
+    write_doc,
+)
 
 # (D, B) of the GPU benchmark: ANCHORS.md's table, then the large-D path.
 FP32_SIZES = [(4, 1048576), (8, 1048576), (16, 262144), (32, 65536), (64, 16384), (128, 4096),
@@ -40,22 +50,6 @@ FP32_SIZES = [(4, 1048576), (8, 1048576), (16, 262144), (32, 65536), (64, 16384)
 FP64_SIZES = [(16, 65536), (64, 4096)]
 LOG_2PI = math.log(2.0 * math.pi)
 JAX_REPS = 20
-EVENT_REPS = 20
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def parse_sizes(text):
-    sizes = []
-    for item in text.split(","):
-        item = item.strip()
-        if not item:
-            continue
-        d, b = item.split(":")
-        sizes.append((int(d), int(b)))
-    return sizes
 
 
 def plan_cases(args):
@@ -66,77 +60,15 @@ def plan_cases(args):
         if dt not in ("float32", "float64"):
             raise SystemExit(f"unknown dtype {dt!r} (float32, float64)")
         if args.sizes:
-            sizes = parse_sizes(args.sizes)
+            sizes = parse_pairs(args.sizes)
         else:
             sizes = FP32_SIZES if dt == "float32" else FP64_SIZES
         cases += [(dt, d, b) for d, b in sizes]
     return cases
 
 
-def commit_of_checkout():
-    env = os.environ.get("BOLTZKIT_COMMIT")
-    if env:
-        return env
-    try:
-        here = os.path.dirname(os.path.abspath(__file__))
-        out = subprocess.run(["git", "-C", here, "describe", "--always", "--dirty", "--abbrev=12"],
-                             capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return "unknown"
-
-
 # ----------------------------------------------------------------------------------------------
 # PyTorch
-
-
-def probe_torch():
-    """(module or None, status dict)."""
-    try:
-        import torch  # noqa: PLC0415
-    except Exception as e:  # ImportError, or a broken install
-        return None, {"status": "skipped", "reason": f"torch not importable: {e}"}
-    status = {"version": torch.__version__}
-    if not torch.cuda.is_available():
-        status.update(status="skipped", reason="torch sees no CUDA device")
-        return None, status
-    status.update(status="ok", device=torch.cuda.get_device_name(0))
-    return torch, status
-
-
-def torch_timer(torch):
-    """(callable(fn) -> median ms, description)."""
-    try:
-        from triton.testing import do_bench  # noqa: PLC0415
-
-        def timed(fn):
-            try:
-                return float(do_bench(fn, warmup=25, rep=100, return_mode="median"))
-            except TypeError:  # older Triton: no return_mode
-                return float(do_bench(fn, warmup=25, rep=100, quantiles=[0.5])[0])
-
-        return timed, "triton.testing.do_bench(warmup=25, rep=100, median)"
-    except Exception:  # no Triton: plain CUDA events
-        pass
-
-    def timed(fn):
-        for _ in range(3):
-            fn()
-        torch.cuda.synchronize()
-        times = []
-        for _ in range(EVENT_REPS):
-            start = torch.cuda.Event(enable_timing=True)
-            stop = torch.cuda.Event(enable_timing=True)
-            start.record()
-            fn()
-            stop.record()
-            stop.synchronize()
-            times.append(start.elapsed_time(stop))
-        return statistics.median(times)
-
-    return timed, f"CUDA events, median of {EVENT_REPS} after 3 warm-ups"
 
 
 def torch_inputs(torch, d, b, dtype, seed):
@@ -190,7 +122,7 @@ def run_torch(torch, cases, seed, deadline=None):
     timed, timer = torch_timer(torch)
     results = []
     for dtype_name, d, b in cases:
-        if deadline is not None and time.monotonic() > deadline:
+        if past(deadline):
             for peer in ("torch_mvn_autograd", "torch_hand"):
                 results.append(result(peer, dtype_name, d, b, None, "budget: not run"))
             continue
@@ -424,34 +356,24 @@ def main():
     if unknown:
         raise SystemExit(f"unknown peers {sorted(unknown)} (torch, jax)")
     cases = plan_cases(args)
-    doc = {
-        "schema": "boltzkit-peers-gaussian/1",
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "host": socket.gethostname(),
-        "commit": commit_of_checkout(),
-        "python": platform.python_version(),
-        "device": None,
-        "versions": {},
+    doc = new_doc("boltzkit-peers-gaussian/1")
+    doc.update({
         "timers": {"jax": f"wall clock around block_until_ready, median of {JAX_REPS}"},
         "inputs": "S = A A^T/D + 0.5 I, A ~ U[-1,1); mu ~ U[-1,1); x = mu + U[-2,2)",
         "peers": {},
         "results": [],
-    }
+    })
     log(f"gaussian_peers: {len(cases)} cases: "
         + ", ".join(f"fp{dt[-2:]} D={d} B={b}" for dt, d, b in cases))
 
     if args.dry_run:
-        for name, mod in (("torch", "torch"), ("jax", "jax"), ("triton", "triton")):
-            try:
-                __import__(mod)
-                doc["peers"][name] = {"status": "importable (dry run)"}
-            except Exception as e:
-                doc["peers"][name] = {"status": "skipped", "reason": f"{mod} not importable: {e}"}
+        for name in ("torch", "jax", "triton"):
+            doc["peers"][name] = dry_run_status(name)
             log(f"  {name}: {doc['peers'][name]}")
         doc["dry_run"] = True
         print_table(doc["results"])
     else:
-        deadline = time.monotonic() + args.budget_s if args.budget_s else None
+        deadline = deadline_of(args.budget_s)
         if "jax" in peers:
             jax_timeout = args.jax_timeout
             if deadline is not None:
@@ -482,11 +404,7 @@ def main():
             log(f"torch: {status.get('status')} {status.get('reason', '')}")
         print_table(doc["results"])
 
-    if args.out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(args.out, "w") as fh:
-            json.dump(doc, fh, indent=2)
-        log(f"wrote {args.out}")
+    write_doc(args.out, doc)
     return 0
 
 

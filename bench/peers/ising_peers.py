@@ -23,16 +23,23 @@ Usage:
 """
 
 import argparse
-import datetime
-import json
 import math
 import os
-import platform
-import socket
 import statistics
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # peer_common beside this file
+from peer_common import (  # noqa: E402
+    deadline_of,
+    dry_run_status,
+    event_ms,
+    log,
+    new_doc,
+    parse_pairs,
+    past,
+    probe_torch,
+    write_doc,
+)
 
 # (L, replicas) and betas of the 2D cases.
 DEFAULT_SIZES = [(8192, 1), (16384, 1), (128, 4096)]
@@ -42,55 +49,12 @@ NVIDIA_NOTE = ("NVIDIA ising-gpu not built or run (no network on the GPU machine
                "ANCHORS.md's H100 figures are the reference")
 
 
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def parse_sizes(text):
-    sizes = []
-    for item in text.split(","):
-        item = item.strip()
-        if item:
-            l, r = item.split(":")
-            sizes.append((int(l), int(r)))
-    return sizes
-
-
 def parse_betas(text):
     return [float(b) for b in text.split(",") if b.strip()]
 
 
 def lattice_name(l):
     return f"{l}x{l}"
-
-
-def commit_of_checkout():
-    env = os.environ.get("BOLTZKIT_COMMIT")
-    if env:
-        return env
-    try:
-        here = os.path.dirname(os.path.abspath(__file__))
-        out = subprocess.run(["git", "-C", here, "describe", "--always", "--dirty", "--abbrev=12"],
-                             capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return "unknown"
-
-
-def probe_torch():
-    """(module or None, status dict)."""
-    try:
-        import torch  # noqa: PLC0415
-    except Exception as e:  # ImportError, or a broken install
-        return None, {"status": "skipped", "reason": f"torch not importable: {e}"}
-    status = {"version": torch.__version__}
-    if not torch.cuda.is_available():
-        status.update(status="skipped", reason="torch sees no CUDA device")
-        return None, status
-    status.update(status="ok", device=torch.cuda.get_device_name(0))
-    return torch, status
 
 
 class Checkerboard:
@@ -147,24 +111,14 @@ def time_case(torch, l, replicas, beta, args):
         sim.sweep()
     torch.cuda.synchronize()
     # sweeps per batch: a batch lasts >= ~20 ms, at most args.batch sweeps
-    start = torch.cuda.Event(enable_timing=True)
-    stop = torch.cuda.Event(enable_timing=True)
-    start.record()
-    sim.sweep()
-    stop.record()
-    stop.synchronize()
-    single_ms = max(start.elapsed_time(stop), 1e-3)
+    single_ms = max(event_ms(torch, sim.sweep), 1e-3)
     per_batch = max(1, min(args.batch, math.ceil(20.0 / single_ms)))
-    times = []
-    for _ in range(args.reps):
-        start = torch.cuda.Event(enable_timing=True)
-        stop = torch.cuda.Event(enable_timing=True)
-        start.record()
+
+    def batch():
         for _ in range(per_batch):
             sim.sweep()
-        stop.record()
-        stop.synchronize()
-        times.append(start.elapsed_time(stop) / per_batch)
+
+    times = [event_ms(torch, batch) / per_batch for _ in range(args.reps)]
     ms = statistics.median(times)
     energy, abs_m = sim.observables()
     del sim
@@ -208,43 +162,32 @@ def main():
     ap.add_argument("--dry-run", action="store_true", help="print the plan; touch no GPU")
     args = ap.parse_args()
 
-    sizes = parse_sizes(args.sizes) if args.sizes else DEFAULT_SIZES
+    sizes = parse_pairs(args.sizes) if args.sizes else DEFAULT_SIZES
     betas = parse_betas(args.betas) if args.betas else DEFAULT_BETAS
     for l, r in sizes:
         if l < 2 or l % 2 or r < 1:
             raise SystemExit(f"bad size {l}:{r} (L even >= 2, R >= 1)")
     cases = [(l, r, b) for l, r in sizes for b in betas]
-    doc = {
-        "schema": "boltzkit-peers-ising/1",
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "host": socket.gethostname(),
-        "commit": commit_of_checkout(),
-        "python": platform.python_version(),
-        "device": None,
-        "versions": {},
+    doc = new_doc("boltzkit-peers-ising/1")
+    doc.update({
         "timers": {"torch": f"CUDA events around batches of <= {args.batch} sweeps (>= ~20 ms), "
                             f"median of {args.reps} after {args.warmup} warm-up sweeps"},
         "model": "2D periodic, J = 1, h = 0, hot start; flips/ns = R*L*L / ns per sweep",
         "nvidia_reference": NVIDIA_NOTE,
         "peers": {},
         "results": [],
-    }
+    })
     log(f"ising_peers: {len(cases)} cases ({args.spin_dtype} spins): "
         + ", ".join(f"{r}x{l}^2 beta={b:.7g}" for l, r, b in cases))
     log(f"ising_peers: {NVIDIA_NOTE}")
 
     if args.dry_run:
-        try:
-            import torch  # noqa: PLC0415
-
-            doc["peers"]["torch"] = {"status": "importable (dry run)", "version": torch.__version__}
-        except Exception as e:
-            doc["peers"]["torch"] = {"status": "skipped", "reason": f"torch not importable: {e}"}
+        doc["peers"]["torch"] = dry_run_status("torch", with_version=True)
         log(f"  torch: {doc['peers']['torch']}")
         doc["dry_run"] = True
         doc["plan"] = [{"lattice": lattice_name(l), "replicas": r, "beta": b} for l, r, b in cases]
     else:
-        deadline = time.monotonic() + args.budget_s if args.budget_s else None
+        deadline = deadline_of(args.budget_s)
         torch, status = probe_torch()
         doc["peers"]["torch"] = status
         doc["versions"]["torch"] = status.get("version")
@@ -253,7 +196,7 @@ def main():
         else:
             doc["device"] = status.get("device")
             for l, r, b in cases:
-                if deadline is not None and time.monotonic() > deadline:
+                if past(deadline):
                     doc["results"].append(result(l, r, b, args.spin_dtype, error="budget: not run"))
                     continue
                 try:
@@ -268,11 +211,7 @@ def main():
                 torch.cuda.empty_cache()
     print_table(doc["results"])
 
-    if args.out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(args.out, "w") as fh:
-            json.dump(doc, fh, indent=2)
-        log(f"wrote {args.out}")
+    write_doc(args.out, doc)
     return 0
 
 
