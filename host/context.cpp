@@ -45,6 +45,9 @@ struct Context::State {
 
   ~State() {
     if (backend != Backend::gpu) return;
+    struct ClearErrors {  // errors ignored here must not surface at the caller's next check
+      ~ClearErrors() { cudaGetLastError(); }
+    } clear;
     // Destructors must not throw: errors here are ignored on purpose.
     cudaSetDevice(device);
     if (workspace != nullptr) cudaFreeAsync(workspace, stream);
@@ -61,9 +64,11 @@ Context::Context(Backend backend, int device, CUstream_st* stream)
   if (backend == Backend::gpu && !have_gpu)
     throw invalid_argument("backend gpu requested but no CUDA device is available");
   if (backend == Backend::automatic) backend = have_gpu ? Backend::gpu : Backend::cpu;
-  state_->backend = backend;
   state_->device = device;
-  if (backend != Backend::gpu) return;
+  if (backend != Backend::gpu) {
+    state_->backend = backend;
+    return;
+  }
   int count = 0;
   BOLTZKIT_CUDA(cudaGetDeviceCount(&count));
   detail::require(device >= 0 && device < count,
@@ -76,6 +81,7 @@ Context::Context(Backend backend, int device, CUstream_st* stream)
     BOLTZKIT_CUDA(cudaStreamCreateWithFlags(&state_->stream, cudaStreamNonBlocking));
     state_->owns_stream = true;
   }
+  state_->backend = Backend::gpu;  // only now: ~State() cleans up a fully built GPU state
 }
 
 Context::~Context() = default;
@@ -112,6 +118,13 @@ void* Context::cusolver_handle() {
 void* Context::workspace(std::size_t bytes) {
   detail::require(state_->backend == Backend::gpu, "workspace() needs a gpu context");
   if (bytes <= state_->capacity) return state_->workspace;
+  // Growing inside a capture would hand the graph's memory to later calls (and free memory a
+  // graph still uses afterwards): make the first call outside the capture.
+  cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
+  BOLTZKIT_CUDA(cudaStreamIsCapturing(state_->stream, &capture));
+  detail::require(capture == cudaStreamCaptureStatusNone,
+                  "the workspace would grow during stream capture: run the call once before "
+                  "capturing it");
   // Grow geometrically so a sweep over sizes does not reallocate at every step.
   std::size_t grown = std::max(bytes, state_->capacity + state_->capacity / 2);
   if (state_->workspace != nullptr) BOLTZKIT_CUDA(cudaFreeAsync(state_->workspace, state_->stream));

@@ -100,6 +100,7 @@ void measure(Context& ctx, const Lattice& lattice, const Couplings& couplings, S
   check_couplings(couplings, lattice);
   boltzkit::detail::require(energy != nullptr && magnetization != nullptr,
                             "energy/magnetization: null pointer");
+  boltzkit::detail::require(spins.replicas <= (1LL << 24), "measure: at most 2^24 replicas per call");
   if (ctx.on_gpu())
     detail::gpu::measure(ctx, lattice, couplings, spins, energy, magnetization);
   else

@@ -86,6 +86,8 @@ void measure_packed(Context& ctx, const Lattice& lattice, double J, PackedSpins 
   check(lattice, spins.replicas, spins.data);
   boltzkit::detail::require(energy != nullptr && magnetization != nullptr,
                             "energy/magnetization: null pointer");
+  boltzkit::detail::require(spins.replicas <= (1LL << 24),
+                            "measure_packed: at most 2^24 replicas per call");
   const auto g = detail::packed_geometry_of(lattice);
   if (ctx.on_gpu()) detail::gpu::measure_packed(ctx, g, J, spins, energy, magnetization);
   else detail::cpu::measure_packed(g, J, spins, energy, magnetization);

@@ -16,6 +16,7 @@ using kernels::LinalgOp;
 
 template <class T, int R, LinalgOp Op>
 void launch_small(Context& ctx, kernels::LinalgArgs<T> args) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
   const TileLaunch plan = plan_tile_launch<T>(args.n, args.batch, ctx.device());
   args.group_size = plan.group_size;
   args.warps_per_block = plan.warps_per_block;

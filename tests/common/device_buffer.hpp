@@ -43,8 +43,11 @@ class DeviceBuffer {
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
 
   void upload(const std::vector<T>& host) {
-    if (!host.empty())
-      cuda_ok(cudaMemcpy(ptr_, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice), "upload");
+    if (host.empty()) return;
+    cuda_ok(cudaMemcpy(ptr_, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice), "upload");
+    // A pageable upload may still be in flight on the legacy stream when cudaMemcpy returns, and
+    // the library's non-blocking streams do not wait for it.
+    cuda_ok(cudaDeviceSynchronize(), "upload");
   }
   std::vector<T> download() const {
     std::vector<T> host(count_);

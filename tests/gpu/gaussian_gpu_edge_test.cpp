@@ -88,9 +88,11 @@ TEST(GpuGaussianEdges, BatchesBeyondInt32Index) {
   DeviceBuffer<float> x(static_cast<std::size_t>(batch * n)), d_mean(mean), d_cov(cov);
   DeviceBuffer<float> lp(static_cast<std::size_t>(batch));
   // x = 0 everywhere except the last element, which must land at index > 2^31.
-  cuda_ok(cudaMemset(x.get(), 0, batch * n * sizeof(float)), "memset");
+  cuda_ok(cudaMemsetAsync(x.get(), 0, batch * n * sizeof(float), ctx.stream()), "memset");
   const float last[2] = {1.5f, 2.0f};
-  cuda_ok(cudaMemcpy(x.get() + (batch - 1) * n, last, sizeof(last), cudaMemcpyHostToDevice), "copy");
+  cuda_ok(cudaMemcpyAsync(x.get() + (batch - 1) * n, last, sizeof(last), cudaMemcpyHostToDevice,
+                          ctx.stream()),
+          "copy");
   gaussian::Inputs<float> in;
   in.x = vector_batch<const float>::packed(x.get(), batch, n);
   in.mean = vector_batch<const float>(d_mean.get(), batch, n, 0);

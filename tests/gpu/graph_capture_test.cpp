@@ -29,7 +29,22 @@ TEST_P(GraphCapture, EvaluateIsCapturableAndReplays) {
   cudaGraph_t graph = nullptr;
   cudaGraphExec_t exec = nullptr;
   cuda_ok(cudaStreamBeginCapture(ctx.stream(), cudaStreamCaptureModeGlobal), "begin capture");
-  gaussian::evaluate(ctx, dp.inputs(p), replay.outputs(p.batch, n));
+  {
+    // Ends the capture even when evaluate() throws, so later tests see a usable stream.
+    struct CaptureGuard {
+      cudaStream_t stream;
+      bool active = true;
+      ~CaptureGuard() {
+        if (!active) return;
+        cudaGraph_t abandoned = nullptr;
+        cudaStreamEndCapture(stream, &abandoned);
+        if (abandoned != nullptr) cudaGraphDestroy(abandoned);
+        cudaGetLastError();
+      }
+    } guard{ctx.stream()};
+    gaussian::evaluate(ctx, dp.inputs(p), replay.outputs(p.batch, n));
+    guard.active = false;
+  }
   cuda_ok(cudaStreamEndCapture(ctx.stream(), &graph), "end capture (a hidden sync breaks it)");
   cuda_ok(cudaGraphInstantiate(&exec, graph, 0), "instantiate");
   for (int k = 0; k < 3; ++k) cuda_ok(cudaGraphLaunch(exec, ctx.stream()), "launch");
