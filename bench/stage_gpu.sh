@@ -14,7 +14,7 @@ DEST=${2:-.gpu}
 mkdir -p "$DEST"
 
 found=0
-for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_gpu_tests; do
+for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_gpu_tests boltzkit; do
   path=$(find "$BUILD" -maxdepth 4 -type f -name "$exe" -perm -u+x 2>/dev/null | head -1)
   if [ -n "$path" ]; then
     cp -f "$path" "$DEST/"
