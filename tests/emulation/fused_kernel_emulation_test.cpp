@@ -120,7 +120,7 @@ TYPED_TEST(EmulatedFusedKernel, MatchesCpuReferenceAtEverySmallDimension) {
       break_some(p, rng);
       for (bool gradients : {true, false}) {
         EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, gradients), reference(p, gradients),
-                                      tolerance_for<T>(dim, 400.0)))
+                                      tolerance_for<T>(dim, 20.0)))
             << "kind " << static_cast<int>(kind) << " gradients " << gradients;
       }
     }

@@ -49,13 +49,16 @@ TYPED_TEST(GpuGaussian, MatchesCpuReference) {
   for (Kind kind : {Kind::covariance, Kind::precision, Kind::cholesky}) {
     for (int dim : dims_to_test()) {
       for (double cond : {1.0, 1e3, 1e6}) {
-        if (std::is_same_v<T, float> && cond * cond * dim * 1.2e-7 > 0.5) continue;  // beyond float
+        // float at cond 1e6 has cond·ε ≈ 0.1: nothing left to compare but NaN-freedom.
+        if (std::is_same_v<T, float> && cond * std::numeric_limits<float>::epsilon() > 1e-3)
+          continue;
         auto p = random_problem<T>(batch_for(dim), dim, kind, cond, rng);
         mix_in_failures(p, rng);
         const auto gpu = run_gpu(ctx, p);
         const auto cpu = run_cpu(p);
-        const double cond_eff = kind == Kind::covariance ? cond * cond : cond * cond;
-        EXPECT_TRUE(matches_cpu_outputs(p, gpu, cpu, tolerance_for<T>(dim, cond_eff)))
+        // Rounding in T grows like D·cond(Σ)·ε for every parameterization (Σ, Λ = Σ⁻¹ and
+        // L = chol(Σ) all carry the conditioning of the generated Σ).
+        EXPECT_TRUE(matches_cpu_outputs(p, gpu, cpu, tolerance_for<T>(dim, cond)))
             << "seed " << seed << " kind " << static_cast<int>(kind) << " cond " << cond;
       }
     }
