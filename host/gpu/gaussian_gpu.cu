@@ -3,7 +3,7 @@
 #include "backends.hpp"
 #include "gaussian_large.hpp"
 #include "launch.cuh"
-#include "refs.hpp"
+#include "gaussian_args.hpp"
 
 namespace boltzkit::gpu {
 
@@ -44,17 +44,7 @@ void gaussian_evaluate(Context& ctx, const gaussian::Inputs<T>& in,
     return;
   }
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  kernels::GaussianArgs<T> args{};
-  args.x = ref(in.x);
-  args.mean = ref(in.mean);
-  args.matrix = ref(in.matrix);
-  args.log_prob = out.log_prob;
-  args.info = out.info;
-  args.grad_mean = ref(out.grad_mean);
-  args.grad_x = ref(out.grad_x);
-  args.grad_matrix = ref(out.grad_matrix);
-  args.batch = in.x.batch;
-  args.n = static_cast<int>(n);
+  const kernels::GaussianArgs<T> args = fused_arguments(in, out);
   switch (in.parameterization) {
     case gaussian::Parameterization::covariance:
       launch_fused_kind<T, MatrixKind::covariance>(ctx, args, args.batch, args.n);

@@ -5,6 +5,7 @@
 // clang-format off: the shim must come first
 #include "../../kernels/gaussian/fused_small.cuh"
 #include "../../kernels/gaussian/linalg_small.cuh"
+#include "../../host/gpu/gaussian_args.hpp"
 // clang-format on
 
 #include <gtest/gtest.h>
@@ -33,26 +34,13 @@ Plan plan_for(int n) {
   return p;
 }
 
-template <class T>
-k::VectorRef<T> vref(const vector_batch<T>& v) { return {v.data, v.batch_stride}; }
-template <class T>
-k::MatrixRef<T> mref(const matrix_batch<T>& m) { return {m.data, m.batch_stride, m.row_stride}; }
+using gpu::ref;
 
 template <class T, int R, k::MatrixKind K>
 void run_fused(const gaussian::Inputs<T>& in, const gaussian::Outputs<T>& out) {
   const int n = static_cast<int>(in.x.dim);
   const Plan plan = plan_for<T>(n);
-  k::GaussianArgs<T> args{};
-  args.x = vref(in.x);
-  args.mean = vref(in.mean);
-  args.matrix = mref(in.matrix);
-  args.log_prob = out.log_prob;
-  args.info = out.info;
-  args.grad_mean = vref(out.grad_mean);
-  args.grad_x = vref(out.grad_x);
-  args.grad_matrix = mref(out.grad_matrix);
-  args.batch = in.x.batch;
-  args.n = n;
+  k::GaussianArgs<T> args = gpu::fused_arguments(in, out);
   args.group_size = plan.group_size;
   args.warps_per_block = plan.warps_per_block;
   emu::launch(k::gaussian_fused_kernel<T, R, K>, 2, plan.warps_per_block * 32, plan.shared_bytes,
@@ -157,10 +145,10 @@ TYPED_TEST(EmulatedFusedKernel, LinalgBlocksMatchCpu) {
     const auto a = matrix_batch<const T>::packed(p.matrix.data(), batch, n);
     linalg::cholesky(cpu, a, matrix_batch<T>::packed(l_ref.data(), batch, n), info_ref.data());
     k::LinalgArgs<T> args{};
-    args.a = mref(a);
+    args.a = ref(a);
     args.batch = batch;
     args.n = n;
-    args.matrix_out = mref(matrix_batch<T>::packed(l_emu.data(), batch, n));
+    args.matrix_out = ref(matrix_batch<T>::packed(l_emu.data(), batch, n));
     args.info = info_emu.data();
     run_linalg_op<T, k::LinalgOp::cholesky>(args);
     EXPECT_EQ(info_emu, info_ref);
@@ -170,12 +158,12 @@ TYPED_TEST(EmulatedFusedKernel, LinalgBlocksMatchCpu) {
     const auto lc = matrix_batch<const T>::packed(l_ref.data(), batch, n);
     const auto rhs = vector_batch<const T>::packed(p.x.data(), batch, n);
     k::LinalgArgs<T> largs{};
-    largs.a = mref(lc);
+    largs.a = ref(lc);
     largs.batch = batch;
     largs.n = n;
-    largs.rhs = vref(rhs);
-    largs.vector_out = vref(vector_batch<T>::packed(v_emu.data(), batch, n));
-    largs.matrix_out = mref(matrix_batch<T>::packed(out_emu.data(), batch, n));
+    largs.rhs = ref(rhs);
+    largs.vector_out = ref(vector_batch<T>::packed(v_emu.data(), batch, n));
+    largs.matrix_out = ref(matrix_batch<T>::packed(out_emu.data(), batch, n));
     for (bool transpose : {false, true}) {
       linalg::triangular_solve(cpu, lc, rhs, vector_batch<T>::packed(v_ref.data(), batch, n), transpose);
       if (transpose) run_linalg_op<T, k::LinalgOp::solve_transposed>(largs);
