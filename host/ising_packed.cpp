@@ -36,22 +36,24 @@ bool packed_supported(const Lattice& l) {
 
 std::int64_t packed_words(const Lattice& l) { return 2 * (l.lx / 128) * l.ly * l.lz; }
 
-void pack(Context& ctx, const Lattice& lattice, Spins bytes, PackedSpins words) {
+namespace {
+void convert(Context& ctx, const Lattice& lattice, Spins bytes, PackedSpins words, bool to_words) {
   check(lattice, words.replicas, words.data);
   check(lattice, bytes.replicas, bytes.data);
-  boltzkit::detail::require(bytes.replicas == words.replicas, "pack: replica counts differ");
+  boltzkit::detail::require(bytes.replicas == words.replicas,
+                            std::string(to_words ? "pack" : "unpack") + ": replica counts differ");
   const auto g = detail::packed_geometry_of(lattice);
-  if (ctx.on_gpu()) detail::gpu::convert(ctx, g, bytes, words, true);
-  else detail::cpu::convert(g, bytes, words, true);
+  if (ctx.on_gpu()) detail::gpu::convert(ctx, g, bytes, words, to_words);
+  else detail::cpu::convert(g, bytes, words, to_words);
+}
+}  // namespace
+
+void pack(Context& ctx, const Lattice& lattice, Spins bytes, PackedSpins words) {
+  convert(ctx, lattice, bytes, words, true);
 }
 
 void unpack(Context& ctx, const Lattice& lattice, PackedSpins words, Spins bytes) {
-  check(lattice, words.replicas, words.data);
-  check(lattice, bytes.replicas, bytes.data);
-  boltzkit::detail::require(bytes.replicas == words.replicas, "unpack: replica counts differ");
-  const auto g = detail::packed_geometry_of(lattice);
-  if (ctx.on_gpu()) detail::gpu::convert(ctx, g, bytes, words, false);
-  else detail::cpu::convert(g, bytes, words, false);
+  convert(ctx, lattice, bytes, words, false);
 }
 
 void sweep_packed(Context& ctx, const Lattice& lattice, double J, Algorithm algorithm,

@@ -301,6 +301,16 @@ FiniteLattice kaufman(double beta, int lx, int ly) {
 
 namespace {
 
+/// Weight sums (w = Σ e^{−β(E−ref)}, e1 = Σ (E−ref)·…, e2 = Σ (E−ref)²·…) re-expressed about a
+/// new reference `to`: the shift both accumulators of the enumeration need.
+void shift_energy_moments(double& w, double& e1, double& e2, double delta, double r) {
+  const double n1 = e1 + delta * w;
+  const double n2 = e2 + 2 * delta * e1 + delta * delta * w;
+  w *= r;
+  e1 = r * n1;
+  e2 = r * n2;
+}
+
 constexpr double rescale_threshold = 64.0;  // largest log-weight relative to the reference
 constexpr int block_bits_max = 6;           // fastest spins accumulated per block
 constexpr int refresh_bits = 10;             // exact recomputation of fields every 2^10 states
@@ -318,12 +328,7 @@ struct Accumulator {
   // Re-express the sums relative to the reference `to` (factor r = exp(−β(a − to))).
   void move_ref(double to, double beta) {
     const double r = std::exp(-beta * (ref - to));
-    const double delta = ref - to;  // E − to = (E − a) + delta
-    const double n1 = m1 + delta * m0;
-    const double n2 = m2 + 2 * delta * m1 + delta * delta * m0;
-    m0 *= r;
-    m1 = r * n1;
-    m2 = r * n2;
+    shift_energy_moments(m0, m1, m2, ref - to, r);  // E − to = (E − ref) + (ref − to)
     abs_mag *= r;
     mag2 *= r;
     mag4 *= r;
@@ -406,12 +411,7 @@ Accumulator walk_chunk(const Problem& p, std::uint64_t t0, int chunk_bits) {
 
   auto rescale_block = [&](double to) {
     const double r = std::exp(-beta * (acc.ref - to));
-    const double delta = acc.ref - to;
-    const double n1 = b1 + delta * bw;
-    const double n2 = b2 + 2 * delta * b1 + delta * delta * bw;
-    bw *= r;
-    b1 = r * n1;
-    b2 = r * n2;
+    shift_energy_moments(bw, b1, b2, acc.ref - to, r);
     bam *= r;
     bm2 *= r;
     bm4 *= r;
