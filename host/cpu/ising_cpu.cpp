@@ -14,18 +14,28 @@ void initialize(const Lattice& lattice, Spins spins, std::uint64_t seed, bool ho
     spins.data[e] = hot ? kernels::initial_spin(seed, e % n, e / n) : std::int8_t{1};
 }
 
-void sweep(kernels::LatticeUpdate u, Spins spins, std::uint64_t first_sweep, std::int64_t n) {
+namespace {
+template <int Dims>
+void half_sweep(const kernels::LatticeUpdate& u, Spins spins, int colour) {
   const std::int64_t half = u.g.sites / 2;
+#pragma omp parallel for schedule(static) if (spins.replicas * half >= parallel_threshold)
+  for (std::int64_t e = 0; e < spins.replicas * half; ++e) {
+    const std::int64_t r = e / half;
+    std::int8_t* lattice = spins.data + r * u.g.sites;
+    const kernels::SiteCoords c = kernels::site_of_colour(u.g, e - r * half, colour);
+    lattice[c.i] = kernels::updated_spin<Dims>(u, lattice, c, r);
+  }
+}
+}  // namespace
+
+void sweep(kernels::LatticeUpdate u, Spins spins, std::uint64_t first_sweep, std::int64_t n) {
   for (std::int64_t t = 0; t < n; ++t) {
     u.sweep = static_cast<std::uint32_t>(first_sweep + t);
     for (int colour = 0; colour < 2; ++colour) {
-#pragma omp parallel for schedule(static) if (spins.replicas * half >= parallel_threshold)
-      for (std::int64_t e = 0; e < spins.replicas * half; ++e) {
-        const std::int64_t r = e / half;
-        std::int8_t* lattice = spins.data + r * u.g.sites;
-        const kernels::SiteCoords c = kernels::site_of_colour(u.g, e - r * half, colour);
-        lattice[c.i] = kernels::updated_spin(u, lattice, c, r);
-      }
+      if (u.g.dims == 3)
+        half_sweep<3>(u, spins, colour);
+      else
+        half_sweep<2>(u, spins, colour);
     }
   }
 }

@@ -48,8 +48,12 @@ void sweep(Context& ctx, k::LatticeUpdate u, const std::uint64_t* host_tables,
   for (std::int64_t t = 0; t < n; ++t) {
     u.sweep = static_cast<std::uint32_t>(first_sweep + t);
     for (int colour = 0; colour < 2; ++colour) {
-      k::lattice_half_sweep_kernel<<<blocks, k::lattice_threads, 0, ctx.stream()>>>(
-          u, spins.data, spins.replicas, colour);
+      if (u.g.dims == 3)
+        k::lattice_half_sweep_kernel<3><<<blocks, k::lattice_threads, 0, ctx.stream()>>>(
+            u, spins.data, spins.replicas, colour);
+      else
+        k::lattice_half_sweep_kernel<2><<<blocks, k::lattice_threads, 0, ctx.stream()>>>(
+            u, spins.data, spins.replicas, colour);
       BOLTZKIT_CHECK_LAUNCH();
     }
   }

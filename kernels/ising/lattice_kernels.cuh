@@ -11,7 +11,8 @@ constexpr int lattice_threads = 256;
 // Kernels here have internal linkage (static): one .cu includes them, and the CPU emulation
 // tests compile them again without clashing with the library.
 
-/// One half-sweep: every site of `colour` in every replica.
+/// One half-sweep: every site of `colour` in every replica. Dims = u.g.dims.
+template <int Dims>
 static __global__ void __launch_bounds__(lattice_threads)
     lattice_half_sweep_kernel(LatticeUpdate u, std::int8_t* spins, std::int64_t replicas,
                               int colour) {
@@ -22,7 +23,7 @@ static __global__ void __launch_bounds__(lattice_threads)
     const std::int64_t r = e / half;
     std::int8_t* lattice = spins + r * u.g.sites;
     const SiteCoords c = site_of_colour(u.g, e - r * half, colour);
-    lattice[c.i] = updated_spin(u, lattice, c, r);
+    lattice[c.i] = updated_spin<Dims>(u, lattice, c, r);
   }
 }
 

@@ -48,20 +48,21 @@ BOLTZKIT_HD inline SiteCoords site_of_colour(const LatticeGeometry& g, std::int6
   const std::int64_t half_x = g.lx / 2;
   const std::int64_t row = q / half_x;
   const std::int64_t xh = q - row * half_x;
-  const std::int64_t z = row / g.ly;
+  const std::int64_t z = g.lz == 1 ? 0 : row / g.ly;
   const std::int64_t y = row - z * g.ly;
   const std::int64_t x = 2 * xh + ((y + z + colour) & 1);
   return {x, y, z, (z * g.ly + y) * g.lx + x};
 }
 
-/// Site index of the neighbour one step along axis a (0 x, 1 y, 2 z) in direction dir (±1).
+/// Site index of the neighbour one step along axis a (0 x, 1 y, 2 z) in direction dir (±1):
+/// an offset from c.i, wrapped at the periodic boundary.
 BOLTZKIT_HD inline std::int64_t neighbour(const LatticeGeometry& g, const SiteCoords& c, int a,
                                           int dir) {
-  std::int64_t x = c.x, y = c.y, z = c.z;
-  if (a == 0) x = (x + dir + g.lx) % g.lx;
-  if (a == 1) y = (y + dir + g.ly) % g.ly;
-  if (a == 2) z = (z + dir + g.lz) % g.lz;
-  return (z * g.ly + y) * g.lx + x;
+  const std::int64_t coord = a == 0 ? c.x : a == 1 ? c.y : c.z;
+  const std::int64_t extent = a == 0 ? g.lx : a == 1 ? g.ly : g.lz;
+  const std::int64_t stride = a == 0 ? 1 : a == 1 ? g.lx : g.lx * g.ly;
+  if (dir > 0) return coord + 1 == extent ? c.i - (extent - 1) * stride : c.i + stride;
+  return coord == 0 ? c.i + (extent - 1) * stride : c.i - stride;
 }
 
 BOLTZKIT_HD inline std::uint32_t site_random_word(const LatticeUpdate& u, std::int64_t i,
@@ -71,27 +72,29 @@ BOLTZKIT_HD inline std::uint32_t site_random_word(const LatticeUpdate& u, std::i
       .w[0];
 }
 
-/// New value of the spin at `c` in replica r (spins = that replica's lattice).
+/// New value of the spin at `c` in replica r (spins = that replica's lattice). Dims = u.g.dims,
+/// a template parameter so the neighbour loops unroll.
+template <int Dims>
 BOLTZKIT_HD inline std::int8_t updated_spin(const LatticeUpdate& u, const std::int8_t* spins,
                                             const SiteCoords& c, std::int64_t r) {
   const std::int8_t s = spins[c.i];
   const std::uint32_t word = site_random_word(u, c.i, r);
   if (u.bonds == nullptr) {
     int sum = 0;
-    for (int a = 0; a < u.g.dims; ++a)
+    for (int a = 0; a < Dims; ++a)
       sum += spins[neighbour(u.g, c, a, +1)] + spins[neighbour(u.g, c, a, -1)];
-    const int k = (sum + 2 * u.g.dims) / 2;
+    const int k = (sum + 2 * Dims) / 2;
     const std::uint64_t* table = u.thresholds + r * u.table_stride;
     if (u.heat_bath) return word < table[k] ? std::int8_t{1} : std::int8_t{-1};
-    const int row = (s + 1) / 2 * (2 * u.g.dims + 1);
+    const int row = (s + 1) / 2 * (2 * Dims + 1);
     return word < table[row + k] ? static_cast<std::int8_t>(-s) : s;
   }
   // Per-bond couplings: local field in double, fixed summation order.
   const float* bonds = u.bonds + r * u.bond_replica_stride;
   double field = 0.0;
-  for (int a = 0; a < u.g.dims; ++a) {
+  for (int a = 0; a < Dims; ++a) {
     const std::int64_t up = neighbour(u.g, c, a, +1), down = neighbour(u.g, c, a, -1);
-    const double j_up = bonds[c.i * u.g.dims + a], j_down = bonds[down * u.g.dims + a];
+    const double j_up = bonds[c.i * Dims + a], j_down = bonds[down * Dims + a];
     field = rn_add(field, spins[up] > 0 ? j_up : -j_up);
     field = rn_add(field, spins[down] > 0 ? j_down : -j_down);
   }

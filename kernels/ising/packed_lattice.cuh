@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "../common/host_device.hpp"
+#include "../common/periodic.hpp"
 #include "../common/philox.cuh"
 
 namespace boltzkit::kernels {
@@ -46,50 +47,51 @@ BOLTZKIT_HD inline int popcount64(std::uint64_t v) {
 
 /// Neighbour words of word (colour c, z, y, w): vertical/depth ones are the other colour's words
 /// at the same (w), the two horizontal ones are that row shifted by one bit either way.
+/// Dims is a template parameter so that every array below lives in registers.
+template <int Dims>
 struct NeighbourWords {
-  std::uint64_t n[6];
-  int count;
+  std::uint64_t n[2 * Dims];
 };
 
-BOLTZKIT_HD inline NeighbourWords neighbour_words(const PackedGeometry& g,
-                                                  const std::uint64_t* other, std::int64_t z,
-                                                  std::int64_t y, std::int64_t w, int colour) {
-  NeighbourWords out{};
+template <int Dims>
+BOLTZKIT_HD inline NeighbourWords<Dims> neighbour_words(const PackedGeometry& g,
+                                                        const std::uint64_t* other,
+                                                        std::int64_t z, std::int64_t y,
+                                                        std::int64_t w, int colour) {
+  NeighbourWords<Dims> out{};
   const std::int64_t W = g.words_per_row;
   auto row_of = [&](std::int64_t zz, std::int64_t yy) { return other + (zz * g.ly + yy) * W; };
   const std::uint64_t* row = row_of(z, y);
   const std::uint64_t same = row[w];
-  const std::uint64_t prev = row[(w + W - 1) % W];
-  const std::uint64_t next = row[(w + 1) % W];
   // Offset o of this colour in this row: o = 0 → horizontal neighbours at j and j − 1;
   // o = 1 → at j and j + 1 (compressed indices of the other colour).
   const int o = static_cast<int>((y + z + colour) & 1);
-  const std::uint64_t shifted = o == 0 ? (same << 1) | (prev >> 63) : (same >> 1) | (next << 63);
   out.n[0] = same;
-  out.n[1] = shifted;
-  out.n[2] = row_of(z, (y + 1) % g.ly)[w];
-  out.n[3] = row_of(z, (y + g.ly - 1) % g.ly)[w];
-  out.count = 4;
-  if (g.dims == 3) {
-    out.n[4] = row_of((z + 1) % g.lz, y)[w];
-    out.n[5] = row_of((z + g.lz - 1) % g.lz, y)[w];
-    out.count = 6;
+  out.n[1] = o == 0 ? (same << 1) | (row[previous_periodic(w, W)] >> 63)
+                    : (same >> 1) | (row[next_periodic(w, W)] << 63);
+  out.n[2] = row_of(z, next_periodic(y, g.ly))[w];
+  out.n[3] = row_of(z, previous_periodic(y, g.ly))[w];
+  if constexpr (Dims == 3) {
+    out.n[4] = row_of(next_periodic(z, g.lz), y)[w];
+    out.n[5] = row_of(previous_periodic(z, g.lz), y)[w];
   }
   return out;
 }
 
 /// New value of word (colour, z, y, w) of replica r. `self` is this colour's array and `other`
-/// the other colour's, both of that replica.
+/// the other colour's, both of that replica. Dims must equal u.g.dims.
+template <int Dims>
 BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::uint64_t* self,
                                               const std::uint64_t* other, std::int64_t z,
                                               std::int64_t y, std::int64_t w, int colour,
                                               std::int64_t r) {
+  constexpr int levels = 2 * Dims + 1;
   const std::int64_t index = (z * u.g.ly + y) * u.g.words_per_row + w;
   const std::uint64_t s = self[index];
-  const NeighbourWords nb = neighbour_words(u.g, other, z, y, w, colour);
+  const NeighbourWords<Dims> nb = neighbour_words<Dims>(u.g, other, z, y, w, colour);
   // Bit-sliced count of anti-aligned neighbours: k = 4·c2 + 2·c1 + c0.
   std::uint64_t c0 = 0, c1 = 0, c2 = 0;
-  for (int a = 0; a < nb.count; ++a) {
+  for (int a = 0; a < 2 * Dims; ++a) {
     const std::uint64_t x = s ^ nb.n[a];
     const std::uint64_t carry0 = c0 & x;
     c0 ^= x;
@@ -97,17 +99,20 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
     c1 ^= carry0;
     c2 |= carry1;
   }
-  const int levels = 2 * u.g.dims + 1;
+  // Lanes by count, and the lanes that are certain (q = 1) or impossible (q = 0); the
+  // fractional bits of q in registers for the plane loop.
   const std::uint64_t* q = u.thresholds + r * levels;
-  // Lanes by count, and the lanes that are certain (q = 1) or impossible (q = 0).
-  std::uint64_t lanes_of[7] = {};
+  std::uint64_t lanes_of[levels];
+  std::uint32_t q_bits[levels];
   std::uint64_t accept = 0, undecided = 0;
   for (int k = 0; k < levels; ++k) {
     const std::uint64_t m = ((k & 1) ? c0 : ~c0) & ((k & 2) ? c1 : ~c1) & ((k & 4) ? c2 : ~c2);
+    const std::uint64_t qk = q[k];
     lanes_of[k] = m;
-    if (q[k] >= (std::uint64_t{1} << 32))
+    q_bits[k] = static_cast<std::uint32_t>(qk);
+    if (qk >= (std::uint64_t{1} << 32))
       accept |= m;
-    else if (q[k] > 0)
+    else if (qk > 0)
       undecided |= m;
   }
   const std::uint64_t word_index = static_cast<std::uint64_t>(index);
@@ -118,12 +123,12 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
                                    (static_cast<std::uint64_t>(colour) << 23) |
                                    ((word_index >> 32) & 0x7fffff)),
         u.sweep, static_cast<std::uint32_t>(r));
-    for (int half = 0; half < 2 && undecided != 0; ++half) {
+    for (int half = 0; half < 2; ++half) {
       const int bit = 31 - (plane + half);  // most significant first
       const std::uint64_t random = (static_cast<std::uint64_t>(rw.w[2 * half + 1]) << 32) | rw.w[2 * half];
       std::uint64_t threshold_bits = 0;
       for (int k = 0; k < levels; ++k)
-        if ((q[k] >> bit) & 1) threshold_bits |= lanes_of[k];
+        threshold_bits |= lanes_of[k] & (std::uint64_t{0} - ((q_bits[k] >> bit) & 1u));
       // u < q is decided at the first differing bit: u 0, q 1 → accept; u 1, q 0 → reject.
       accept |= undecided & ~random & threshold_bits;
       undecided &= ~(random ^ threshold_bits);
@@ -141,7 +146,7 @@ BOLTZKIT_HD inline PackedWordIndex packed_word_index(const PackedGeometry& g, st
   std::int64_t rest = e - r * g.words_per_colour;
   const std::int64_t row = rest / g.words_per_row;
   const std::int64_t w = rest - row * g.words_per_row;
-  const std::int64_t z = row / g.ly;
+  const std::int64_t z = g.lz == 1 ? 0 : row / g.ly;
   return {r, z, row - z * g.ly, w};
 }
 
@@ -155,16 +160,24 @@ BOLTZKIT_HD inline std::int64_t packed_site(const PackedGeometry& g, std::int64_
 
 /// Anti-aligned bonds touching colour-0 word (z, y, w): every bond has exactly one colour-0 end,
 /// so summing this over colour-0 words counts each anti-aligned bond once.
+template <int Dims>
 BOLTZKIT_HD inline int anti_aligned_bonds(const PackedGeometry& g, const std::uint64_t* colour0,
                                           const std::uint64_t* colour1, std::int64_t z,
                                           std::int64_t y, std::int64_t w) {
   const std::uint64_t s = colour0[(z * g.ly + y) * g.words_per_row + w];
-  const NeighbourWords nb = neighbour_words(g, colour1, z, y, w, 0);
+  const NeighbourWords<Dims> nb = neighbour_words<Dims>(g, colour1, z, y, w, 0);
   // The horizontal bond to the same-index word is the x+1 or x−1 bond, the shifted one the
   // other: each of the 2d neighbour slots is a distinct bond.
   int anti = 0;
-  for (int a = 0; a < nb.count; ++a) anti += popcount64(s ^ nb.n[a]);
+  for (int a = 0; a < 2 * Dims; ++a) anti += popcount64(s ^ nb.n[a]);
   return anti;
+}
+
+BOLTZKIT_HD inline int anti_aligned_bonds(const PackedGeometry& g, const std::uint64_t* colour0,
+                                          const std::uint64_t* colour1, std::int64_t z,
+                                          std::int64_t y, std::int64_t w) {
+  return g.dims == 3 ? anti_aligned_bonds<3>(g, colour0, colour1, z, y, w)
+                     : anti_aligned_bonds<2>(g, colour0, colour1, z, y, w);
 }
 
 }  // namespace boltzkit::kernels

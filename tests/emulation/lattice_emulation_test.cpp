@@ -48,7 +48,8 @@ void emulated_sweeps(const Case& c, std::vector<std::int8_t>& spins, const std::
   for (int t = 0; t < sweeps; ++t) {
     u.sweep = static_cast<std::uint32_t>(t);
     for (int colour = 0; colour < 2; ++colour)
-      emu::launch(k::lattice_half_sweep_kernel, blocks, 64, 0, u, spins.data(), c.replicas, colour);
+      emu::launch(c.lattice.dimensions() == 3 ? k::lattice_half_sweep_kernel<3> : k::lattice_half_sweep_kernel<2>,
+                  blocks, 64, 0, u, spins.data(), c.replicas, colour);
   }
 }
 

@@ -51,7 +51,8 @@ TEST_P(PackedKernelsOnEmulator, SameWordsAsCpuBackend) {
     for (int t = 0; t < 4; ++t) {
       u.sweep = static_cast<std::uint32_t>(5 + t);
       for (int colour = 0; colour < 2; ++colour)
-        emu::launch(k::packed_half_sweep_kernel, blocks, 64, 0, u, words.data(), replicas, colour);
+        emu::launch(l.dimensions() == 3 ? k::packed_half_sweep_kernel<3> : k::packed_half_sweep_kernel<2>,
+                    blocks, 64, 0, u, words.data(), replicas, colour);
     }
     EXPECT_EQ(words, expected) << "blocks " << blocks;
   }
