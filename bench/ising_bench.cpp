@@ -36,10 +36,8 @@
 //   floor_ms, pct_of_floor, floor_bw_GBps: that traffic at BOLTZKIT_BW_BYTES_PER_S (default
 //                  3.0e12, ANCHORS.md's H100 copy bandwidth; "measured" probes the device)
 //   energy_per_spin, abs_magnetization (replica means after the timed sweeps), check_bitwise.
-// TODO(rng share): the share of the time spent generating random numbers (one Philox4x32-10 per
-// site update on the byte path, lazy bit-planes on the packed path) is not reported: the library
-// exposes no RNG-only kernel to time, and a number estimated from anything else would be
-// invented. Add it when such a kernel exists.
+// The share of the time spent on random numbers (packed path): the ising_rng_share/… cases of
+// ising_rng_share.cpp, registered after these.
 // Checks before timing: in the batched cases replica 0 after the warm-up must equal, bit for bit,
 // the CPU backend run from the same start (the library's determinism contract: ising::sweep resp.
 // ising::sweep_packed on Context(Backend::cpu)); on the packed path every replica's
@@ -69,6 +67,8 @@
 #include "boltzkit/ising_packed.hpp"
 #include "device_buffers.hpp"
 #include "floors.hpp"
+#include "ising_case_names.hpp"
+#include "ising_rng_share.hpp"
 
 namespace {
 
@@ -76,6 +76,10 @@ using boltzkit::Context;
 using boltzkit::bench::device_buffer;
 namespace ising = boltzkit::ising;
 namespace bench = boltzkit::bench;
+using bench::algorithm_name;
+using bench::fmt_beta;
+using bench::hot_words;
+using bench::lattice_name;
 
 constexpr double target_batch_seconds = 10e-3;  // one timed batch of sweeps lasts about this
 constexpr std::int64_t max_sweeps_per_batch = 64;
@@ -118,22 +122,6 @@ struct globals : bench::environment {
 };
 globals g;
 
-const char* algorithm_name(ising::Algorithm a) {
-  return a == ising::Algorithm::metropolis ? "metropolis" : "heat_bath";
-}
-
-std::string fmt_beta(double beta) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.7g", beta);
-  return buf;
-}
-
-std::string lattice_name(const ising::Lattice& l) {
-  std::string s = std::to_string(l.lx) + "x" + std::to_string(l.ly);
-  if (l.dimensions() == 3) s += "x" + std::to_string(l.lz);
-  return s;
-}
-
 /// bytes: ising/<backend>/<algorithm>/…; packed: ising/<backend>/packed/<algorithm>/….
 std::string case_name(const char* backend, spin_path path, const lattice_case& lc,
                       ising::Algorithm a, double beta) {
@@ -158,20 +146,6 @@ std::string packed_unsupported_reason(const lattice_case& lc) {
   if (l.dimensions() == 3 && l.lx == 64 && l.ly == 64 && l.lz == 64 && lc.replicas == 512)
     why += "; the same 2^27 spins run as ising/gpu/packed/<algorithm>/L:128x64x64/R:256";
   return why;
-}
-
-/// A packed hot start: every bit (every bit is a spin) from a counter-based splitmix64 of
-/// (seed, word index), so each spin is up with probability 1/2.
-std::vector<std::uint64_t> hot_words(std::size_t count, std::uint64_t key) {
-  std::vector<std::uint64_t> w(count);
-  const std::uint64_t base = key * 0xd1342543de82ef95ULL;
-  for (std::size_t i = 0; i < count; ++i) {
-    std::uint64_t x = base + 0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(i) + 1);
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    w[i] = x ^ (x >> 31);
-  }
-  return w;
 }
 
 /// The device spins of `lc` on `path`, allocated on first use (the previous lattice is freed
@@ -641,6 +615,8 @@ void register_all() {
   };
   for (const cpu_entry& e : cpu_cases)
     for (ising::Algorithm a : algorithms) register_case(false, e.path, e.lc, a, e.beta);
+
+  bench::register_rng_share_cases(g);
 }
 
 /// The Ising program's own context entries (after bench::environment's).

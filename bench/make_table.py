@@ -404,6 +404,47 @@ def ising_cpu_table(bench, lines):
                          f"{fmt_flips(e['flips'])} | {fmt_ms(e.get('ms'))} |")
 
 
+def collect_rng_share(doc):
+    """Rows of the ising_rng_share/<backend>/<algorithm>/L:…/R:…/beta:… cases, in file order."""
+    rows = []
+    for bm in (doc or {}).get("benchmarks", []):
+        name = bm.get("run_name", bm.get("name", ""))
+        if not name.startswith("ising_rng_share/") or bm.get("run_type") == "aggregate":
+            continue
+        f = parse_ising_name("ising/" + name.split("/", 1)[1])
+        if f is None:
+            continue
+        f["error"] = bm.get("error_message") if bm.get("error_occurred") else None
+        for key in ("philox_ms", "hash_ms", "flips_per_ns", "flips_per_ns_hash",
+                    "rng_share_lower_bound", "philox_calls_per_word"):
+            f[key] = bm.get(key)
+        rows.append(f)
+    return rows
+
+
+def rng_share_table(rows, lines):
+    lines += ["", "### Share of the packed sweep spent on random numbers", "",
+              "Each case times the packed update with its Philox4x32-10 planes and with a cheap "
+              "counter hash in their place (bench/packed_planes.hpp), alternating batches on one "
+              "lattice; share ≥ 1 − hash / Philox (the hash is not free). Philox calls per word: "
+              "counted on the CPU backend from the final state (2 planes per call, 64 spins per "
+              "word).", "",
+              "| backend | lattice | R | algorithm | β | Philox ms/sweep | hash ms/sweep | "
+              "flips/ns (Philox) | flips/ns (hash) | RNG share ≥ | Philox calls/word |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        head = f"| {r['backend']} | {r['lattice']} | {r['R']:,} | {r['algorithm']} | {r['beta']:.7g} |"
+        if r["error"]:
+            lines.append(head + f" skipped ({r['error']}) | — | — | — | — | — |")
+            continue
+        share = r.get("rng_share_lower_bound")
+        calls = r.get("philox_calls_per_word")
+        lines.append(head + f" {fmt_ms(r.get('philox_ms'))} | {fmt_ms(r.get('hash_ms'))} | "
+                     f"{fmt_flips(r.get('flips_per_ns'))} | {fmt_flips(r.get('flips_per_ns_hash'))} | "
+                     + (f"{100 * share:.0f}%" if share is not None else "—") + " | "
+                     + (f"{calls:.2f}" if calls is not None else "—") + " |")
+
+
 def ising_section(idoc, ipdoc, lines):
     bench = collect_ising_bench(idoc)
     peers = collect_ising_peers(ipdoc)
@@ -450,11 +491,12 @@ def ising_section(idoc, ipdoc, lines):
                  f"rows. Target: {TARGET_RATIO:g}× that figure; boltzkit / NVIDIA says met or not "
                  "met.")
     lines.append(f"- {ISING_OTHER_ANCHORS}")
-    lines.append("- The share of sweep time spent on random numbers is not measured (TODO in "
-                 "bench/ising_bench.cpp).")
     lines.append("")
     ising_gpu_table(bench, peers, lines)
     ising_target_summary(bench, lines)
+    rng_rows = collect_rng_share(idoc)
+    if rng_rows:
+        rng_share_table(rng_rows, lines)
     if any(k[0] == "cpu" for k in bench):
         lines += ["", "### Ising, CPU reference backend (this run's host)", ""]
         ising_cpu_table(bench, lines)

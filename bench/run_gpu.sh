@@ -19,7 +19,7 @@
 #
 # Knobs (environment): BOLTZKIT_BENCH_MIN_TIME (seconds per benchmark, default 0.2),
 # BOLTZKIT_BENCH_FILTER (regex for the Gaussian program, default its GPU cases),
-# BOLTZKIT_ISING_FILTER (regex for the Ising program, default its GPU cases),
+# BOLTZKIT_ISING_FILTER (regex for the Ising program, default its GPU cases and RNG-share cases),
 # BOLTZKIT_BW_BYTES_PER_S (floor bandwidth: bytes/s or "measured"; default 3.0e12),
 # BOLTZKIT_PEERS (torch,jax), BOLTZKIT_RUN_BUDGET_S (default 520), BOLTZKIT_COMMIT.
 set -u -o pipefail
@@ -29,11 +29,11 @@ BIN_DIR=${1:-.gpu}
 OUT_DIR=${2:-${OUT:-bench/results/tmp}}
 MIN_TIME=${BOLTZKIT_BENCH_MIN_TIME:-0.2}
 FILTER=${BOLTZKIT_BENCH_FILTER:-^(device|gaussian/gpu)/}
-ISING_FILTER=${BOLTZKIT_ISING_FILTER:-^ising/gpu/}
+ISING_FILTER=${BOLTZKIT_ISING_FILTER:-^ising(_rng_share)?/gpu/}
 PEERS=${BOLTZKIT_PEERS:-torch,jax}
 # Limits (s). The Gaussian peers come last and get what is left of RUN_BUDGET (at most
 # PEERS_BUDGET_MAX), so that a slow earlier step shortens them instead of the whole run.
-T_TESTS=90 T_BENCH=150 T_ISING=120 T_ISING_PEERS=45 ISING_PEERS_BUDGET=30 PEERS_BUDGET_MAX=150
+T_TESTS=90 T_BENCH=150 T_ISING=140 T_ISING_PEERS=45 ISING_PEERS_BUDGET=30 PEERS_BUDGET_MAX=150
 RUN_BUDGET=${BOLTZKIT_RUN_BUDGET_S:-520}
 
 mkdir -p "$OUT_DIR" || exit 1

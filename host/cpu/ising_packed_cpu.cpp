@@ -1,11 +1,12 @@
 // CPU backend of the packed lattice path: the GPU kernels' word functions in loops.
 #include "../../kernels/ising/packed_lattice.cuh"
 #include "../ising_packed_backends.hpp"
+#include "ising_packed_loop.hpp"
 
 namespace boltzkit::ising::detail::cpu {
 
 namespace {
-constexpr std::int64_t parallel_threshold = 1 << 10;  // words; see ising_cpu.cpp
+constexpr std::int64_t parallel_threshold = packed_parallel_threshold;
 
 using WordIndex = kernels::PackedWordIndex;
 WordIndex word_index(const kernels::PackedGeometry& g, std::int64_t e) {
@@ -34,31 +35,15 @@ void convert(const kernels::PackedGeometry& g, Spins bytes, PackedSpins words, b
   }
 }
 
-namespace {
-template <int Dims>
-void half_sweep(const kernels::PackedUpdate& u, PackedSpins spins, int colour) {
-  const std::int64_t total = spins.replicas * u.g.words_per_colour;
-#pragma omp parallel for schedule(static) if (total >= parallel_threshold)
-  for (std::int64_t e = 0; e < total; ++e) {
-    const WordIndex p = word_index(u.g, e);
-    std::uint64_t* replica = spins.data + p.r * 2 * u.g.words_per_colour;
-    std::uint64_t* self = replica + colour * u.g.words_per_colour;
-    const std::uint64_t* other = replica + (1 - colour) * u.g.words_per_colour;
-    self[(p.z * u.g.ly + p.y) * u.g.words_per_row + p.w] =
-        kernels::updated_word<Dims>(u, self, other, p.z, p.y, p.w, colour, p.r);
-  }
-}
-}  // namespace
-
 void sweep_packed(kernels::PackedUpdate u, PackedSpins spins, std::uint64_t first_sweep,
                   std::int64_t n) {
   for (std::int64_t t = 0; t < n; ++t) {
     u.sweep = static_cast<std::uint32_t>(first_sweep + t);
     for (int colour = 0; colour < 2; ++colour) {
       if (u.g.dims == 3)
-        half_sweep<3>(u, spins, colour);
+        packed_half_sweep<3>(u, spins, colour);
       else
-        half_sweep<2>(u, spins, colour);
+        packed_half_sweep<2>(u, spins, colour);
     }
   }
 }

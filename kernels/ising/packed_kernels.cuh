@@ -9,8 +9,8 @@ namespace boltzkit::kernels {
 constexpr int packed_threads = 256;
 
 /// Dims = u.g.dims (2 or 3), a template parameter so the word update keeps its arrays in
-/// registers.
-template <int Dims>
+/// registers. Planes: see PhiloxPlanes.
+template <int Dims, class Planes = PhiloxPlanes>
 static __global__ void __launch_bounds__(packed_threads)
     packed_half_sweep_kernel(PackedUpdate u, std::uint64_t* words, std::int64_t replicas,
                              int colour) {
@@ -22,7 +22,7 @@ static __global__ void __launch_bounds__(packed_threads)
     std::uint64_t* self = replica + colour * u.g.words_per_colour;
     const std::uint64_t* other = replica + (1 - colour) * u.g.words_per_colour;
     self[(p.z * u.g.ly + p.y) * u.g.words_per_row + p.w] =
-        updated_word<Dims>(u, self, other, p.z, p.y, p.w, colour, p.r);
+        updated_word<Dims, Planes>(u, self, other, p.z, p.y, p.w, colour, p.r);
   }
 }
 
