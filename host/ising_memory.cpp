@@ -2,6 +2,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -12,7 +13,9 @@ namespace boltzkit::ising::detail {
 RunMemory::RunMemory(Context& ctx, const SimulationConfig& c, std::int64_t replicas)
     : ctx_(ctx), lattice_(c.lattice), replicas_(replicas), sites_(c.lattice.sites()), gpu_(ctx.on_gpu()) {
   spins_ = static_cast<std::int8_t*>(allocate(static_cast<std::size_t>(replicas * sites_)));
-  measured_ = static_cast<double*>(allocate(sizeof(double) * 2 * replicas));
+  // Up to 256 queued measurements, within 64 MiB.
+  slots_ = std::clamp<std::int64_t>((std::int64_t{64} << 20) / (16 * replicas), 1, 256);
+  measured_ = static_cast<double*>(allocate(sizeof(double) * 2 * replicas * slots_));
   if (uses_packed_path(c))
     words_ = static_cast<std::uint64_t*>(
         allocate(sizeof(std::uint64_t) * static_cast<std::size_t>(replicas * packed_words(c.lattice))));
@@ -54,16 +57,17 @@ void* RunMemory::allocate(std::size_t bytes) {
   return p;
 }
 
-void RunMemory::measure(Context& ctx, std::vector<double>& energy,
-                        std::vector<double>& magnetization) {
+void RunMemory::measure_into(Context& ctx, std::int64_t slot) {
+  double* energy = measured_ + slot * 2 * replicas_;
   if (is_packed())
-    measure_packed(ctx, lattice_, couplings_.J, packed(), measured_, measured_ + replicas_);
+    measure_packed(ctx, lattice_, couplings_.J, packed(), energy, energy + replicas_);
   else
-    ising::measure(ctx, lattice_, couplings_, spins(), measured_, measured_ + replicas_);
-  std::vector<double> both(static_cast<std::size_t>(2 * replicas_));
-  copy(both.data(), measured_, sizeof(double) * both.size(), false);
-  energy.assign(both.begin(), both.begin() + replicas_);
-  magnetization.assign(both.begin() + replicas_, both.end());
+    ising::measure(ctx, lattice_, couplings_, spins(), energy, energy + replicas_);
+}
+
+void RunMemory::fetch(std::int64_t count, std::vector<double>& out) const {
+  out.resize(static_cast<std::size_t>(count * 2 * replicas_));
+  copy(out.data(), measured_, sizeof(double) * out.size(), false);
 }
 
 /// Copies in stream order on the Context's (non-blocking) stream, then waits: a plain cudaMemcpy

@@ -1,6 +1,7 @@
 #pragma once
-// Buffers of one lattice run in the Context's memory space: spins, per-bond couplings and the
-// per-replica measurement outputs.
+// Buffers of one lattice run in the Context's memory space: spins, per-bond couplings and a
+// queue of per-replica measurements, so that the host fetches them in batches instead of
+// waiting for the device after every sweep.
 #include <cstdint>
 #include <vector>
 
@@ -25,8 +26,14 @@ class RunMemory {
   /// Byte spins → packed words (after initialization or a restore); no-op on the byte path.
   void sync_words_from_bytes(Context& ctx);
   const Couplings& couplings() const { return couplings_; }
-  /// Energy and magnetization per spin of every replica slot, on the host (synchronizes).
-  void measure(Context& ctx, std::vector<double>& energy, std::vector<double>& magnetization);
+  /// Measurements the device queue holds (>= 1).
+  std::int64_t measure_slots() const { return slots_; }
+  /// Queues the energy and magnetization per spin of every replica into queue entry `slot`
+  /// (asynchronous on the GPU).
+  void measure_into(Context& ctx, std::int64_t slot);
+  /// The first `count` queue entries on the host (synchronizes): entry j is 2·R doubles,
+  /// energies of replica slots 0..R−1, then their magnetizations.
+  void fetch(std::int64_t count, std::vector<double>& out) const;
   void upload_spins(const std::vector<std::int8_t>& host);
   std::vector<std::int8_t> download_spins() const;
 
@@ -40,7 +47,8 @@ class RunMemory {
   std::int8_t* spins_ = nullptr;
   float* bonds_ = nullptr;
   std::uint64_t* words_ = nullptr;  // packed path only
-  double* measured_ = nullptr;  // 2 × replicas
+  std::int64_t slots_ = 1;
+  double* measured_ = nullptr;  // slots_ × 2 × replicas
   Couplings couplings_;
   std::vector<void*> owned_;
 };

@@ -75,8 +75,25 @@ SimulationResult simulate(Context& ctx, const SimulationConfig& c) {
   mem.sync_words_from_bytes(ctx);
 
   std::vector<double> beta_of_slot(static_cast<std::size_t>(replicas));
-  std::vector<double> e(static_cast<std::size_t>(replicas)), m(e.size());
   const std::int64_t stop = c.stop_after >= 0 ? std::min(c.stop_after, total) : total;
+  // Measurements wait on the device until the queue is full, an exchange needs the energies,
+  // or the run stops; `recorded` says which queue entries are measurements (an exchange during
+  // burn-in measures without recording).
+  std::vector<double> fetched;
+  std::vector<bool> recorded;
+  auto drain = [&] {
+    if (recorded.empty()) return;
+    mem.fetch(static_cast<std::int64_t>(recorded.size()), fetched);
+    for (std::size_t j = 0; j < recorded.size(); ++j) {
+      if (!recorded[j]) continue;
+      const double* e = fetched.data() + j * 2 * static_cast<std::size_t>(replicas);
+      for (std::size_t k = 0; k < c.betas.size(); ++k) {
+        const std::size_t slot = state.slot_of_temperature[k];
+        state.energy[k].push_back(e[slot]);
+        state.magnetization[k].push_back(e[static_cast<std::size_t>(replicas) + slot]);
+      }
+    }
+  };
   const auto start = std::chrono::steady_clock::now();
   double sweep_seconds = 0;
   std::int64_t swept = 0;
@@ -86,24 +103,33 @@ SimulationResult simulate(Context& ctx, const SimulationConfig& c) {
     mem.sweep(ctx, c, beta_of_slot.data(), static_cast<std::uint64_t>(state.sweeps_done));
     const bool measuring = state.sweeps_done >= c.burn_in;
     const bool exchanging = c.replica_exchange && (state.sweeps_done + 1) % c.exchange_every == 0;
+    const bool last = state.sweeps_done + 1 == stop;
     if (measuring || exchanging) {
-      mem.measure(ctx, e, m);  // synchronizes: the host needs these numbers now
+      mem.measure_into(ctx, static_cast<std::int64_t>(recorded.size()));
+      recorded.push_back(measuring);
+    }
+    const bool flush = !recorded.empty() &&
+                       (exchanging || last ||
+                        static_cast<std::int64_t>(recorded.size()) == mem.measure_slots());
+    if (flush) {
+      drain();  // synchronizes
     } else if (ctx.on_gpu() && (state.sweeps_done % 64 == 63)) {
-      ctx.synchronize();  // keep the launch queue (and the timing) honest
+      ctx.synchronize();  // keep the progress report (and the timing) honest
     }
     sweep_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ++swept;
-    if (measuring) {
-      for (std::size_t k = 0; k < c.betas.size(); ++k) {
-        state.energy[k].push_back(e[state.slot_of_temperature[k]]);
-        state.magnetization[k].push_back(m[state.slot_of_temperature[k]]);
-      }
+    if (exchanging) {
+      // The energies of this sweep's measurement, the last queue entry.
+      const std::vector<double> e(fetched.end() - 2 * replicas, fetched.end() - replicas);
+      exchange(c, static_cast<std::uint64_t>(state.sweeps_done), e, static_cast<double>(sites), state);
     }
-    if (exchanging) exchange(c, static_cast<std::uint64_t>(state.sweeps_done), e, static_cast<double>(sites), state);
+    if (flush) recorded.clear();
     ++state.sweeps_done;
     if (c.progress) c.progress(state.sweeps_done, total);
   }
-  ctx.synchronize();
+  const auto t_sync = std::chrono::steady_clock::now();
+  ctx.synchronize();  // work after the last drain (a stop during burn-in)
+  sweep_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_sync).count();
 
   SimulationResult result;
   result.backend = backend_name(ctx.backend());

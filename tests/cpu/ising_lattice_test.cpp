@@ -6,6 +6,7 @@
 
 #include "boltzkit/boltzkit.hpp"
 #include "boltzkit/ising_exact.hpp"
+#include "boltzkit/ising_packed.hpp"
 #include "boltzkit/ising_simulation.hpp"
 
 namespace boltzkit::testing {
@@ -198,6 +199,56 @@ TEST(IsingLattice, CheckpointResumeIsBitIdentical) {
   EXPECT_THROW(ising::simulate(ctx, c), boltzkit::invalid_argument);
   std::remove(c.checkpoint.c_str());
 }
+
+// simulate() queues measurements on the device and fetches them in batches: its series must be
+// the one a plain loop of sweep + measure over the public API gives, across several batches
+// (600 sweeps; a batch holds at most 256) and on both spin paths.
+class SimulationSeries : public ::testing::TestWithParam<ising::Lattice> {};
+
+TEST_P(SimulationSeries, EqualsPlainLoopOverThePublicApi) {
+  const ising::Lattice lattice = GetParam();
+  Context ctx(Backend::cpu);
+  ising::SimulationConfig c;
+  c.lattice = lattice;
+  c.betas = {0.35, 0.45};
+  c.burn_in = 7;
+  c.sweeps = 600;
+  c.seed = 31;
+  const auto r = ising::simulate(ctx, c);
+
+  const auto replicas = static_cast<std::int64_t>(c.betas.size());
+  const bool packed = ising::uses_packed_path(c);
+  std::vector<std::int8_t> spins(static_cast<std::size_t>(replicas * lattice.sites()));
+  std::vector<std::uint64_t> words(static_cast<std::size_t>(replicas * ising::packed_words(lattice)));
+  ising::initialize(ctx, lattice, {spins.data(), replicas}, c.seed, true);
+  if (packed) ising::pack(ctx, lattice, {spins.data(), replicas}, {words.data(), replicas});
+  std::vector<double> e(c.betas.size()), m(c.betas.size());
+  for (std::int64_t t = 0; t < c.burn_in + c.sweeps; ++t) {
+    const auto index = static_cast<std::uint64_t>(t);
+    if (packed)
+      ising::sweep_packed(ctx, lattice, c.J, c.algorithm, {words.data(), replicas}, c.betas.data(),
+                          c.seed, index, 1);
+    else
+      ising::sweep(ctx, lattice, ising::Couplings{}, c.algorithm, {spins.data(), replicas},
+                   c.betas.data(), c.seed, index, 1);
+    if (t < c.burn_in) continue;
+    if (packed)
+      ising::measure_packed(ctx, lattice, c.J, {words.data(), replicas}, e.data(), m.data());
+    else
+      ising::measure(ctx, lattice, ising::Couplings{}, {spins.data(), replicas}, e.data(), m.data());
+    for (std::size_t k = 0; k < c.betas.size(); ++k) {
+      const auto i = static_cast<std::size_t>(t - c.burn_in);
+      ASSERT_EQ(r.replicas[k].energy.at(i), e[k]) << "sweep " << t << " replica " << k;
+      ASSERT_EQ(r.replicas[k].magnetization.at(i), m[k]) << "sweep " << t << " replica " << k;
+    }
+  }
+  if (packed) ising::unpack(ctx, lattice, {words.data(), replicas}, {spins.data(), replicas});
+  EXPECT_EQ(r.spins, spins);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothPaths, SimulationSeries,
+                         ::testing::Values(ising::Lattice{8, 6, 1},      // byte path
+                                           ising::Lattice{128, 4, 1}));  // packed path
 
 // With one exchange attempt per even sweep between two replicas, the measured acceptance rate
 // equals the mean of min(1, exp(Δβ ΔE)) over the attempts, within binomial error.
