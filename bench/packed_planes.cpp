@@ -56,6 +56,9 @@ packed_variant::packed_variant(Context& ctx, const ising::Lattice& lattice,
     BENCH_CUDA(cudaMalloc(reinterpret_cast<void**>(&device_thresholds_), bytes));
     BENCH_CUDA(cudaMemcpy(device_thresholds_, host_thresholds_.data(), bytes,
                           cudaMemcpyHostToDevice));
+    // A pageable cudaMemcpy may return before its DMA lands, and ctx.stream() does not wait
+    // for the legacy stream: finish it before any sweep is queued.
+    BENCH_CUDA(cudaDeviceSynchronize());
     update_.thresholds = device_thresholds_;
   }
 }
