@@ -4,6 +4,9 @@
 #include <cuda_runtime_api.h>
 #include <cusolverDn.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "cuda_check.hpp"
 #include "validate.hpp"
 
@@ -42,6 +45,15 @@ struct Context::State {
   cusolverDnHandle_t cusolver = nullptr;
   void* workspace = nullptr;
   std::size_t capacity = 0;
+  // upload(): pinned buffers used in turn; each one's event marks the end of its last copy.
+  struct Staging {
+    void* pinned = nullptr;
+    std::size_t capacity = 0;
+    cudaEvent_t copied = nullptr;
+  };
+  static constexpr int staging_slots = 8;
+  Staging staging[staging_slots];
+  int next_staging = 0;
 
   ~State() {
     if (backend != Backend::gpu) return;
@@ -54,6 +66,10 @@ struct Context::State {
     if (cublas != nullptr) cublasDestroy(cublas);
     if (cusolver != nullptr) cusolverDnDestroy(cusolver);
     if (stream != nullptr) cudaStreamSynchronize(stream);
+    for (Staging& slot : staging) {
+      if (slot.pinned != nullptr) cudaFreeHost(slot.pinned);
+      if (slot.copied != nullptr) cudaEventDestroy(slot.copied);
+    }
     if (owns_stream && stream != nullptr) cudaStreamDestroy(stream);
   }
 };
@@ -136,5 +152,32 @@ void* Context::workspace(std::size_t bytes) {
 }
 
 std::size_t Context::workspace_capacity() const { return state_->capacity; }
+
+void Context::upload(void* dst, const void* src, std::size_t bytes) {
+  detail::require(state_->backend == Backend::gpu, "upload() needs a gpu context");
+  if (bytes == 0) return;
+  cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
+  BOLTZKIT_CUDA(cudaStreamIsCapturing(state_->stream, &capture));
+  detail::require(capture == cudaStreamCaptureStatusNone,
+                  "this call copies host data to the device and cannot be captured into a CUDA "
+                  "graph");
+  BOLTZKIT_CUDA(cudaSetDevice(state_->device));
+  State::Staging& slot = state_->staging[state_->next_staging];
+  state_->next_staging = (state_->next_staging + 1) % State::staging_slots;
+  // Waits only for this slot's previous copy, staging_slots uploads ago.
+  if (slot.copied != nullptr) BOLTZKIT_CUDA(cudaEventSynchronize(slot.copied));
+  else BOLTZKIT_CUDA(cudaEventCreateWithFlags(&slot.copied, cudaEventDisableTiming));
+  if (slot.capacity < bytes) {
+    if (slot.pinned != nullptr) BOLTZKIT_CUDA(cudaFreeHost(slot.pinned));
+    slot.pinned = nullptr;
+    slot.capacity = 0;
+    const std::size_t grown = std::max<std::size_t>(bytes, 4096);
+    BOLTZKIT_CUDA(cudaMallocHost(&slot.pinned, grown));
+    slot.capacity = grown;
+  }
+  std::memcpy(slot.pinned, src, bytes);
+  BOLTZKIT_CUDA(cudaMemcpyAsync(dst, slot.pinned, bytes, cudaMemcpyHostToDevice, state_->stream));
+  BOLTZKIT_CUDA(cudaEventRecord(slot.copied, state_->stream));
+}
 
 }  // namespace boltzkit

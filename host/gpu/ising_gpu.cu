@@ -32,16 +32,14 @@ void sweep(Context& ctx, k::LatticeUpdate u, const std::uint64_t* host_tables,
   const int s_tables = ws.reserve<std::uint64_t>(std::max<std::int64_t>(table_entries, 1));
   const int s_betas = ws.reserve<double>(spins.replicas);
   ws.bind(ctx.workspace(ws.bytes()));
-  // Pageable sources: the copy is staged before the call returns, so the host arrays may go.
+  // Through the context's pinned staging: the call does not wait, the host arrays may go.
   if (table_entries > 0) {
-    BOLTZKIT_CUDA(cudaMemcpyAsync(ws.get<std::uint64_t>(s_tables), host_tables,
-                                  sizeof(std::uint64_t) * table_entries, cudaMemcpyHostToDevice,
-                                  ctx.stream()));
+    ctx.upload(ws.get<std::uint64_t>(s_tables), host_tables,
+               sizeof(std::uint64_t) * static_cast<std::size_t>(table_entries));
     u.thresholds = ws.get<std::uint64_t>(s_tables);
   }
-  BOLTZKIT_CUDA(cudaMemcpyAsync(ws.get<double>(s_betas), host_betas,
-                                sizeof(double) * spins.replicas, cudaMemcpyHostToDevice,
-                                ctx.stream()));
+  ctx.upload(ws.get<double>(s_betas), host_betas,
+             sizeof(double) * static_cast<std::size_t>(spins.replicas));
   u.betas = ws.get<double>(s_betas);
   const unsigned blocks =
       grid_for(spins.replicas * (u.g.sites / 2), k::lattice_threads, ctx.device());

@@ -32,10 +32,9 @@ void sweep_packed(Context& ctx, k::PackedUpdate u, const std::uint64_t* host_tab
   WorkspaceLayout ws;
   const int s_tables = ws.reserve<std::uint64_t>(table_entries);
   ws.bind(ctx.workspace(ws.bytes()));
-  // Pageable source: staged before the call returns, so the host table may go away.
-  BOLTZKIT_CUDA(cudaMemcpyAsync(ws.get<std::uint64_t>(s_tables), host_tables,
-                                sizeof(std::uint64_t) * table_entries, cudaMemcpyHostToDevice,
-                                ctx.stream()));
+  // Through the context's pinned staging: the call does not wait, the host table may go.
+  ctx.upload(ws.get<std::uint64_t>(s_tables), host_tables,
+             sizeof(std::uint64_t) * static_cast<std::size_t>(table_entries));
   u.thresholds = ws.get<std::uint64_t>(s_tables);
   const unsigned blocks =
       grid_for(spins.replicas * u.g.words_per_colour, k::packed_threads, ctx.device());

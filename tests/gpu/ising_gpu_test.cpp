@@ -76,6 +76,72 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{{8, 8, 8}, Algorithm::heat_bath, true, 3},
                       Case{{1024, 1024, 1}, Algorithm::metropolis, false, 1}));
 
+// Sweep calls upload their tables through the context's pinned staging ring: 40 calls with a
+// different β ladder each, queued without any synchronization (more calls than staging
+// buffers, and each call's host arrays gone before the device reads them), must still give
+// the CPU backend's lattice bit for bit, on both paths.
+TEST(IsingGpu, QueuedSweepsWithChangingBetasMatchCpu) {
+  BOLTZKIT_REQUIRE_GPU();
+  const ising::Lattice lattice{128, 16, 1};
+  const std::int64_t replicas = 3, calls = 40;
+  const std::uint64_t seed = 5;
+  auto betas_of_call = [](std::int64_t t) {
+    return std::vector<double>{0.2 + 0.01 * t, 0.45 - 0.005 * t, 0.3 + 0.002 * t};
+  };
+  Context cpu(Backend::cpu), gpu(Backend::gpu);
+  std::vector<std::int8_t> host(static_cast<std::size_t>(replicas * lattice.sites()));
+  ising::initialize(cpu, lattice, {host.data(), replicas}, seed, true);
+  std::vector<std::uint64_t> words(static_cast<std::size_t>(replicas * ising::packed_words(lattice)));
+  ising::pack(cpu, lattice, {host.data(), replicas}, {words.data(), replicas});
+  DeviceBuffer<std::int8_t> d_spins(host);
+  DeviceBuffer<std::uint64_t> d_words(words);
+  for (std::int64_t t = 0; t < calls; ++t) {
+    const auto betas = betas_of_call(t);
+    const auto index = static_cast<std::uint64_t>(2 * t);
+    ising::sweep(cpu, lattice, ising::Couplings{}, Algorithm::metropolis, {host.data(), replicas},
+                 betas.data(), seed, index, 2);
+    ising::sweep_packed(cpu, lattice, 1.0, Algorithm::heat_bath, {words.data(), replicas},
+                        betas.data(), seed, index, 2);
+    ising::sweep(gpu, lattice, ising::Couplings{}, Algorithm::metropolis,
+                 {d_spins.get(), replicas}, betas.data(), seed, index, 2);
+    ising::sweep_packed(gpu, lattice, 1.0, Algorithm::heat_bath, {d_words.get(), replicas},
+                        betas.data(), seed, index, 2);
+  }
+  gpu.synchronize();
+  EXPECT_EQ(d_spins.download(), host);
+  EXPECT_EQ(d_words.download(), words);
+}
+
+// A sweep uploads host tables, which a CUDA graph could not replay faithfully: under stream
+// capture it throws invalid_argument before queuing anything, and the context stays usable.
+TEST(IsingGpu, SweepRefusesStreamCapture) {
+  BOLTZKIT_REQUIRE_GPU();
+  const ising::Lattice lattice{16, 16, 1};
+  Context gpu(Backend::gpu);
+  DeviceBuffer<std::int8_t> spins(static_cast<std::size_t>(lattice.sites()));
+  ising::initialize(gpu, lattice, {spins.get(), 1}, 1, true);
+  const double beta = 0.4;
+  ising::sweep(gpu, lattice, ising::Couplings{}, Algorithm::metropolis, {spins.get(), 1}, &beta,
+               1, 0, 1);  // warm-up: the workspace exists before the capture
+  gpu.synchronize();
+  cuda_ok(cudaStreamBeginCapture(gpu.stream(), cudaStreamCaptureModeGlobal), "begin capture");
+  bool threw = false;
+  try {
+    ising::sweep(gpu, lattice, ising::Couplings{}, Algorithm::metropolis, {spins.get(), 1},
+                 &beta, 1, 1, 1);
+  } catch (const boltzkit::invalid_argument&) {
+    threw = true;
+  }
+  cudaGraph_t graph = nullptr;
+  cudaStreamEndCapture(gpu.stream(), &graph);
+  if (graph != nullptr) cudaGraphDestroy(graph);
+  cudaGetLastError();
+  EXPECT_TRUE(threw);
+  ising::sweep(gpu, lattice, ising::Couplings{}, Algorithm::metropolis, {spins.get(), 1}, &beta,
+               1, 1, 1);
+  EXPECT_NO_THROW(gpu.synchronize());
+}
+
 TEST(IsingGpu, SimulationMatchesEnumeration) {
   BOLTZKIT_REQUIRE_GPU();
   Context gpu(Backend::gpu);

@@ -51,6 +51,13 @@ class Context {
   void* workspace(std::size_t bytes);
   std::size_t workspace_capacity() const;
 
+  /// Copies `bytes` from host memory `src` to device memory `dst` in stream order, through
+  /// pinned staging memory the context owns (a ring of a few buffers), so the call neither waits
+  /// for work queued earlier nor keeps `src`: it may be reused on return. (cudaMemcpyAsync from
+  /// pageable memory may synchronize with the stream.) Throws invalid_argument during stream
+  /// capture: a graph would replay whatever the reused staging buffer holds then.
+  void upload(void* dst, const void* src, std::size_t bytes);
+
  private:
   struct State;
   std::unique_ptr<State> state_;

@@ -45,7 +45,9 @@ void initialize(Context& ctx, const Lattice& lattice, Spins spins, std::uint64_t
 
 /// n_sweeps full sweeps (colour 0 then colour 1) numbered first_sweep, first_sweep+1, ...;
 /// replica r at inverse temperature betas[r] (host array of R values). Sweep indices must stay
-/// below 2^32 − 1. Asynchronous on the GPU.
+/// below 2^32 − 1. Asynchronous on the GPU: the acceptance tables go through the Context's
+/// pinned staging (Context::upload), so `betas` may be reused on return; for the same reason a
+/// sweep cannot be captured into a CUDA graph (invalid_argument).
 /// Throws invalid_argument for odd or < 2 extents, NaN or negative β, R < 1, null pointers.
 void sweep(Context& ctx, const Lattice& lattice, const Couplings& couplings, Algorithm algorithm,
            Spins spins, const double* betas, std::uint64_t seed, std::uint64_t first_sweep,

@@ -32,7 +32,8 @@ void pack(Context& ctx, const Lattice& lattice, Spins bytes, PackedSpins words);
 void unpack(Context& ctx, const Lattice& lattice, PackedSpins words, Spins bytes);
 
 /// n_sweeps checkerboard sweeps (colour 0 then 1) with uniform coupling J and h = 0; replica r
-/// at betas[r] (host array). Metropolis or heat bath.
+/// at betas[r] (host array). Metropolis or heat bath. Asynchronous on the GPU and not
+/// capturable into a CUDA graph, like ising::sweep.
 void sweep_packed(Context& ctx, const Lattice& lattice, double J, Algorithm algorithm,
                   PackedSpins spins, const double* betas, std::uint64_t seed,
                   std::uint64_t first_sweep, std::int64_t n_sweeps);
