@@ -168,11 +168,18 @@ void Context::upload(void* dst, const void* src, std::size_t bytes) {
   if (slot.copied != nullptr) BOLTZKIT_CUDA(cudaEventSynchronize(slot.copied));
   else BOLTZKIT_CUDA(cudaEventCreateWithFlags(&slot.copied, cudaEventDisableTiming));
   if (slot.capacity < bytes) {
+    const std::size_t grown = std::max<std::size_t>({bytes, 2 * slot.capacity, 4096});
     if (slot.pinned != nullptr) BOLTZKIT_CUDA(cudaFreeHost(slot.pinned));
     slot.pinned = nullptr;
     slot.capacity = 0;
-    const std::size_t grown = std::max<std::size_t>(bytes, 4096);
-    BOLTZKIT_CUDA(cudaMallocHost(&slot.pinned, grown));
+    if (cudaMallocHost(&slot.pinned, grown) != cudaSuccess) {
+      // No pinned memory to be had: the pageable copy still works, it may just wait.
+      cudaGetLastError();
+      slot.pinned = nullptr;
+      BOLTZKIT_CUDA(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, state_->stream));
+      BOLTZKIT_CUDA(cudaEventRecord(slot.copied, state_->stream));
+      return;
+    }
     slot.capacity = grown;
   }
   std::memcpy(slot.pinned, src, bytes);

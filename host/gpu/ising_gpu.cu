@@ -38,9 +38,13 @@ void sweep(Context& ctx, k::LatticeUpdate u, const std::uint64_t* host_tables,
                sizeof(std::uint64_t) * static_cast<std::size_t>(table_entries));
     u.thresholds = ws.get<std::uint64_t>(s_tables);
   }
-  ctx.upload(ws.get<double>(s_betas), host_betas,
-             sizeof(double) * static_cast<std::size_t>(spins.replicas));
-  u.betas = ws.get<double>(s_betas);
+  if (u.bonds != nullptr) {  // only the per-bond update reads β itself
+    ctx.upload(ws.get<double>(s_betas), host_betas,
+               sizeof(double) * static_cast<std::size_t>(spins.replicas));
+    u.betas = ws.get<double>(s_betas);
+  } else {
+    u.betas = nullptr;
+  }
   const unsigned blocks =
       grid_for(spins.replicas * (u.g.sites / 2), k::lattice_threads, ctx.device());
   for (std::int64_t t = 0; t < n; ++t) {

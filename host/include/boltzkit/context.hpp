@@ -52,10 +52,12 @@ class Context {
   std::size_t workspace_capacity() const;
 
   /// Copies `bytes` from host memory `src` to device memory `dst` in stream order, through
-  /// pinned staging memory the context owns (a ring of a few buffers), so the call neither waits
-  /// for work queued earlier nor keeps `src`: it may be reused on return. (cudaMemcpyAsync from
-  /// pageable memory may synchronize with the stream.) Throws invalid_argument during stream
-  /// capture: a graph would replay whatever the reused staging buffer holds then.
+  /// pinned staging memory the context owns (a ring of 8 buffers), and returns without keeping
+  /// `src`. It waits only for the copy made 8 uploads earlier (so for the work queued before
+  /// that one), not for the latest work: cudaMemcpyAsync from pageable memory may wait for the
+  /// whole stream. Falls back to that pageable copy if no pinned memory can be had. Throws
+  /// invalid_argument during stream capture: a graph would replay whatever the reused staging
+  /// buffer holds then.
   void upload(void* dst, const void* src, std::size_t bytes);
 
  private:
