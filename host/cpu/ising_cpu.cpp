@@ -17,13 +17,11 @@ void initialize(const Lattice& lattice, Spins spins, std::uint64_t seed, bool ho
 namespace {
 template <int Dims>
 void half_sweep(const kernels::LatticeUpdate& u, Spins spins, int colour) {
-  const std::int64_t half = u.g.sites / 2;
-#pragma omp parallel for schedule(static) if (spins.replicas * half >= parallel_threshold)
-  for (std::int64_t e = 0; e < spins.replicas * half; ++e) {
-    const std::int64_t r = e / half;
-    std::int8_t* lattice = spins.data + r * u.g.sites;
-    const kernels::SiteCoords c = kernels::site_of_colour(u.g, e - r * half, colour);
-    lattice[c.i] = kernels::updated_spin<Dims>(u, lattice, c, r);
+  const std::int64_t groups = kernels::groups_per_colour(u.g);
+#pragma omp parallel for schedule(static) if (spins.replicas * u.g.sites / 2 >= parallel_threshold)
+  for (std::int64_t e = 0; e < spins.replicas * groups; ++e) {
+    const std::int64_t r = e / groups;
+    kernels::update_group<Dims>(u, spins.data + r * u.g.sites, e - r * groups, colour, r);
   }
 }
 }  // namespace

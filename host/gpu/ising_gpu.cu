@@ -46,7 +46,7 @@ void sweep(Context& ctx, k::LatticeUpdate u, const std::uint64_t* host_tables,
     u.betas = nullptr;
   }
   const unsigned blocks =
-      grid_for(spins.replicas * (u.g.sites / 2), k::lattice_threads, ctx.device());
+      grid_for(spins.replicas * k::groups_per_colour(u.g), k::lattice_threads, ctx.device());
   for (std::int64_t t = 0; t < n; ++t) {
     u.sweep = static_cast<std::uint32_t>(first_sweep + t);
     for (int colour = 0; colour < 2; ++colour) {

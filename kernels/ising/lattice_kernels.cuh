@@ -11,19 +11,18 @@ constexpr int lattice_threads = 256;
 // Kernels here have internal linkage (static): one .cu includes them, and the CPU emulation
 // tests compile them again without clashing with the library.
 
-/// One half-sweep: every site of `colour` in every replica. Dims = u.g.dims.
+/// One half-sweep: every site of `colour` in every replica, a group of up to four sites per
+/// thread and step. Dims = u.g.dims.
 template <int Dims>
 static __global__ void __launch_bounds__(lattice_threads)
     lattice_half_sweep_kernel(LatticeUpdate u, std::int8_t* spins, std::int64_t replicas,
                               int colour) {
-  const std::int64_t half = u.g.sites / 2;
-  const std::int64_t total = replicas * half;
+  const std::int64_t groups = groups_per_colour(u.g);
+  const std::int64_t total = replicas * groups;
   for (std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
        e < total; e += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
-    const std::int64_t r = e / half;
-    std::int8_t* lattice = spins + r * u.g.sites;
-    const SiteCoords c = site_of_colour(u.g, e - r * half, colour);
-    lattice[c.i] = updated_spin<Dims>(u, lattice, c, r);
+    const std::int64_t r = e / groups;
+    update_group<Dims>(u, spins + r * u.g.sites, e - r * groups, colour, r);
   }
 }
 

@@ -5,8 +5,11 @@
 //
 // Lattice: periodic lx × ly × lz (lz = 1 in 2D), all extents even; site i = (z·ly + y)·lx + x,
 // colour (x + y + z) mod 2. Spins are int8 ±1, replica r at spins + r·sites.
-// Randomness: the update of site i in sweep t of replica r uses word 0 of
-// Philox4x32-10(seed; counter = (lo32 i, hi32 i, t, r)).
+// Randomness: the sites of one colour are updated in groups of four consecutive ones of a row
+// (fewer at the end of a row), one Philox4x32-10 call per group: in sweep t of replica r, the
+// j-th site of group n (numbered per colour c, row by row) uses word j of
+// Philox4x32-10(seed; counter = (lo32 n, hi31 n | c << 31, t, r)). Four sites per call, not
+// one: the byte path's time is mostly Philox's.
 #include <cstdint>
 
 #include "../common/host_device.hpp"
@@ -40,18 +43,40 @@ struct LatticeUpdate {
   std::uint32_t sweep;
 };
 
-/// Site coordinates of the q-th site of colour c (q in [0, sites/2)).
+/// Site coordinates and index.
 struct SiteCoords {
   std::int64_t x, y, z, i;
 };
-BOLTZKIT_HD inline SiteCoords site_of_colour(const LatticeGeometry& g, std::int64_t q, int colour) {
-  const std::int64_t half_x = g.lx / 2;
-  const std::int64_t row = q / half_x;
-  const std::int64_t xh = q - row * half_x;
+
+constexpr int sites_per_group = 4;
+
+/// Groups of one colour in one row, and in the whole lattice.
+BOLTZKIT_HD inline std::int64_t groups_per_row(const LatticeGeometry& g) {
+  return (g.lx / 2 + sites_per_group - 1) / sites_per_group;
+}
+BOLTZKIT_HD inline std::int64_t groups_per_colour(const LatticeGeometry& g) {
+  return groups_per_row(g) * g.ly * g.lz;
+}
+
+/// Group n of one colour: row (y, z), its sites' compressed x indices first .. first + count − 1.
+struct SiteGroup {
+  std::int64_t n, y, z, first;
+  int count;
+};
+BOLTZKIT_HD inline SiteGroup site_group(const LatticeGeometry& g, std::int64_t n) {
+  const std::int64_t per_row = groups_per_row(g);
+  const std::int64_t row = n / per_row;
+  const std::int64_t first = (n - row * per_row) * sites_per_group;
   const std::int64_t z = g.lz == 1 ? 0 : row / g.ly;
-  const std::int64_t y = row - z * g.ly;
-  const std::int64_t x = 2 * xh + ((y + z + colour) & 1);
-  return {x, y, z, (z * g.ly + y) * g.lx + x};
+  const std::int64_t left = g.lx / 2 - first;
+  return {n, row - z * g.ly, z, first, static_cast<int>(left < sites_per_group ? left : sites_per_group)};
+}
+
+/// Site j of a group of colour c.
+BOLTZKIT_HD inline SiteCoords site_in_group(const LatticeGeometry& g, const SiteGroup& group,
+                                            int j, int colour) {
+  const std::int64_t x = 2 * (group.first + j) + ((group.y + group.z + colour) & 1);
+  return {x, group.y, group.z, (group.z * g.ly + group.y) * g.lx + x};
 }
 
 /// Site index of the neighbour one step along axis a (0 x, 1 y, 2 z) in direction dir (±1):
@@ -65,20 +90,20 @@ BOLTZKIT_HD inline std::int64_t neighbour(const LatticeGeometry& g, const SiteCo
   return coord == 0 ? c.i + (extent - 1) * stride : c.i - stride;
 }
 
-BOLTZKIT_HD inline std::uint32_t site_random_word(const LatticeUpdate& u, std::int64_t i,
-                                                  std::int64_t r) {
-  return philox(u.seed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32),
-                u.sweep, static_cast<std::uint32_t>(r))
-      .w[0];
+BOLTZKIT_HD inline PhiloxWords group_random_words(const LatticeUpdate& u, const SiteGroup& group,
+                                                  int colour, std::int64_t r) {
+  return philox(u.seed, static_cast<std::uint32_t>(group.n),
+                static_cast<std::uint32_t>(group.n >> 32) | (static_cast<std::uint32_t>(colour) << 31),
+                u.sweep, static_cast<std::uint32_t>(r));
 }
 
-/// New value of the spin at `c` in replica r (spins = that replica's lattice). Dims = u.g.dims,
-/// a template parameter so the neighbour loops unroll.
+/// New value of the spin at `c` in replica r (spins = that replica's lattice), given its 32-bit
+/// random word. Dims = u.g.dims, a template parameter so the neighbour loops unroll.
 template <int Dims>
 BOLTZKIT_HD inline std::int8_t updated_spin(const LatticeUpdate& u, const std::int8_t* spins,
-                                            const SiteCoords& c, std::int64_t r) {
+                                            const SiteCoords& c, std::int64_t r,
+                                            std::uint32_t word) {
   const std::int8_t s = spins[c.i];
-  const std::uint32_t word = site_random_word(u, c.i, r);
   if (u.bonds == nullptr) {
     int sum = 0;
     for (int a = 0; a < Dims; ++a)
@@ -109,6 +134,20 @@ BOLTZKIT_HD inline std::int8_t updated_spin(const LatticeUpdate& u, const std::i
   if (delta <= 0.0) return static_cast<std::int8_t>(-s);
   const double p = portable_exp(rn_mul(-beta, delta));
   return scaled < rn_mul(p, 4294967296.0) ? static_cast<std::int8_t>(-s) : s;
+}
+
+/// Updates group n of colour `colour` in replica r (lattice = that replica's spins). The sites
+/// of a group share no bond, so their order does not matter.
+template <int Dims>
+BOLTZKIT_HD inline void update_group(const LatticeUpdate& u, std::int8_t* lattice, std::int64_t n,
+                                     int colour, std::int64_t r) {
+  const SiteGroup group = site_group(u.g, n);
+  const PhiloxWords words = group_random_words(u, group, colour, r);
+  for (int j = 0; j < sites_per_group; ++j) {  // constant trip count: the words stay in registers
+    if (j >= group.count) break;
+    const SiteCoords c = site_in_group(u.g, group, j, colour);
+    lattice[c.i] = updated_spin<Dims>(u, lattice, c, r, words.w[j]);
+  }
 }
 
 /// Energy terms of site i counting each bond once (+a neighbours): returns −s_i Σ_a J s_{i+a}
