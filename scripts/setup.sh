@@ -6,16 +6,27 @@ set -euo pipefail
 
 packages=(cmake g++ make libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
           librandom123-dev libeigen3-dev libcairo2-dev pkg-config)
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if ((${#missing[@]})); then
   echo "boltzkit setup: installing ${missing[*]}" >&2
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# numpy and scipy for the cross-checks against independent references (tests/crosscheck):
+# optional, without them CMake leaves those tests out and says so.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c "import numpy, scipy" 2>/dev/null; then
+  echo "boltzkit setup: installing numpy and scipy for tests/crosscheck" >&2
+  python3 -m pip install --quiet numpy scipy >/dev/null 2>&1 ||
+    { [ "$(command -v python3)" = /usr/bin/python3 ] &&
+      DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq python3-numpy \
+        python3-scipy >/dev/null 2>&1; } ||
+    echo "boltzkit setup: could not install numpy/scipy; tests/crosscheck is left out" >&2
 fi
 
 if ! command -v nvcc >/dev/null 2>&1; then
