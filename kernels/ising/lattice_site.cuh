@@ -153,17 +153,23 @@ BOLTZKIT_HD inline void update_group(const LatticeUpdate& u, std::int8_t* lattic
 /// Energy terms of site i counting each bond once (+a neighbours): returns −s_i Σ_a J s_{i+a}
 /// in `bond`, and s_i in `spin`. Uniform couplings use J = 1 (the caller scales).
 BOLTZKIT_HD inline void site_terms(const LatticeGeometry& g, const std::int8_t* spins,
-                                   const float* bonds, std::int64_t i, double& bond, int& spin) {
-  const std::int64_t x = i % g.lx, row = i / g.lx, y = row % g.ly, z = row / g.ly;
-  const SiteCoords c{x, y, z, i};
-  const int s = spins[i];
+                                   const float* bonds, const SiteCoords& c, double& bond,
+                                   int& spin) {
+  const int s = spins[c.i];
   double e = 0.0;
   for (int a = 0; a < g.dims; ++a) {
     const int t = s * spins[neighbour(g, c, a, +1)];
-    e -= bonds == nullptr ? static_cast<double>(t) : t * static_cast<double>(bonds[i * g.dims + a]);
+    e -= bonds == nullptr ? static_cast<double>(t) : t * static_cast<double>(bonds[c.i * g.dims + a]);
   }
   bond = e;
   spin = s;
+}
+
+/// The same from the flat site index i.
+BOLTZKIT_HD inline void site_terms(const LatticeGeometry& g, const std::int8_t* spins,
+                                   const float* bonds, std::int64_t i, double& bond, int& spin) {
+  const std::int64_t x = i % g.lx, row = i / g.lx, y = row % g.ly, z = row / g.ly;
+  site_terms(g, spins, bonds, SiteCoords{x, y, z, i}, bond, spin);
 }
 
 }  // namespace boltzkit::kernels
