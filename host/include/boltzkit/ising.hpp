@@ -6,7 +6,8 @@
 /// E(s) = −Σ_<ij> J_ij s_i s_j − h Σ_i s_i over nearest-neighbour bonds (each bond once; on a
 /// periodic extent of 2 the two neighbours of a site coincide and both bonds count).
 /// Spins are int8 ±1, layout (replicas, lz, ly, lx) row-major. Randomness is counter-based
-/// (Philox4x32-10 keyed by the seed, counter = (site, sweep, replica)), so results depend only
+/// (Philox4x32-10 keyed by the seed, counter = (group of four same-colour sites of a row, sweep,
+/// replica), one word per site), so results depend only
 /// on (seed, sweep index) — not on the backend or launch configuration: the CPU backend
 /// reproduces the GPU lattice bit for bit.
 #include <cstdint>
