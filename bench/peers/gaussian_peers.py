@@ -212,8 +212,10 @@ def jax_worker(dtype_name, cases, seed):
         ms, err = None, None
         try:
             k1, k2, k3 = jax.random.split(make_key(seed + 1000 * d), 3)
+            # jax.default_device is a function in older JAX and a config State (callable,
+            # but with no truth value) in newer ones: test for None, never for truth.
             on_device = getattr(jax, "default_device", None)
-            with on_device(dev) if on_device else contextlib.nullcontext():
+            with on_device(dev) if on_device is not None else contextlib.nullcontext():
                 a = jax.random.uniform(k1, (b, d, d), dtype, -1.0, 1.0)
                 s = a @ jnp.swapaxes(a, -1, -2) / d + 0.5 * jnp.eye(d, dtype=dtype)
                 s = 0.5 * (s + jnp.swapaxes(s, -1, -2))
