@@ -30,7 +30,9 @@ for exe in boltzkit_bench_gaussian boltzkit_bench_ising; do
   [ -x "$DEST/$exe" ] || continue
   lib=$(ldd "$DEST/$exe" | awk '/libbenchmark/ {print $3; exit}')
   if [ -n "$lib" ] && [ -f "$lib" ]; then
-    cp -fL "$lib" "$DEST/$(basename "$lib")"
+    # On a second staging ldd finds the copy already in $DEST ($ORIGIN comes first).
+    [ "$(readlink -f "$lib")" = "$(readlink -f "$DEST/$(basename "$lib")")" ] ||
+      cp -fL "$lib" "$DEST/$(basename "$lib")"
     echo "staged $lib"
     break
   fi
