@@ -8,6 +8,7 @@
 #include "../host/cpu/ising_packed_loop.hpp"
 #include "../host/ising_packed_backends.hpp"
 #include "../host/ising_thresholds.hpp"
+#include "../host/sweep_schedule.hpp"
 #include "device_buffers.hpp"
 
 namespace boltzkit::bench {
@@ -25,17 +26,13 @@ struct counting_philox_planes {
 };
 
 template <class Planes>
-void cpu_sweeps(kernels::PackedUpdate u, ising::PackedSpins spins, std::uint64_t first_sweep,
-                std::int64_t n) {
-  for (std::int64_t t = 0; t < n; ++t) {
-    u.sweep = static_cast<std::uint32_t>(first_sweep + t);
-    for (int colour = 0; colour < 2; ++colour) {
-      if (u.g.dims == 3)
-        ising::detail::cpu::packed_half_sweep<3, Planes>(u, spins, colour);
-      else
-        ising::detail::cpu::packed_half_sweep<2, Planes>(u, spins, colour);
-    }
-  }
+void cpu_sweeps(const kernels::PackedUpdate& u, ising::PackedSpins spins,
+                std::uint64_t first_sweep, std::int64_t n) {
+  ising::detail::run_sweeps(u, first_sweep, n,
+                            [&](const kernels::PackedUpdate& v, int colour, auto dims) {
+                              ising::detail::cpu::packed_half_sweep<decltype(dims)::value, Planes>(
+                                  v, spins, colour);
+                            });
 }
 
 }  // namespace

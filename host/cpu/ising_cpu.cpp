@@ -1,6 +1,7 @@
 // CPU backend of the lattice routines: the same site functions as the GPU kernels, in loops.
 #include "../../kernels/common/periodic.hpp"
 #include "../ising_backends.hpp"
+#include "../sweep_schedule.hpp"
 
 namespace boltzkit::ising::detail::cpu {
 
@@ -28,15 +29,9 @@ void half_sweep(const kernels::LatticeUpdate& u, Spins spins, int colour) {
 }  // namespace
 
 void sweep(kernels::LatticeUpdate u, Spins spins, std::uint64_t first_sweep, std::int64_t n) {
-  for (std::int64_t t = 0; t < n; ++t) {
-    u.sweep = static_cast<std::uint32_t>(first_sweep + t);
-    for (int colour = 0; colour < 2; ++colour) {
-      if (u.g.dims == 3)
-        half_sweep<3>(u, spins, colour);
-      else
-        half_sweep<2>(u, spins, colour);
-    }
-  }
+  run_sweeps(u, first_sweep, n, [&](const kernels::LatticeUpdate& v, int colour, auto dims) {
+    half_sweep<decltype(dims)::value>(v, spins, colour);
+  });
 }
 
 void measure(const Lattice& lattice, const Couplings& couplings, Spins spins, double* energy,

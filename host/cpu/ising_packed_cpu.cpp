@@ -1,27 +1,19 @@
 // CPU backend of the packed lattice path: the GPU kernels' word functions in loops.
 #include "../../kernels/ising/packed_lattice.cuh"
 #include "../ising_packed_backends.hpp"
+#include "../sweep_schedule.hpp"
 #include "ising_packed_loop.hpp"
 
 namespace boltzkit::ising::detail::cpu {
 
-namespace {
-constexpr std::int64_t parallel_threshold = packed_parallel_threshold;
-
-using WordIndex = kernels::PackedWordIndex;
-WordIndex word_index(const kernels::PackedGeometry& g, std::int64_t e) {
-  return kernels::packed_word_index(g, e);
-}
-}  // namespace
-
 void convert(const kernels::PackedGeometry& g, Spins bytes, PackedSpins words, bool to_words) {
   const std::int64_t total = words.replicas * 2 * g.words_per_colour;
-#pragma omp parallel for schedule(static) if (total >= parallel_threshold)
+#pragma omp parallel for schedule(static) if (total >= packed_parallel_threshold)
   for (std::int64_t e = 0; e < total; ++e) {
     const std::int64_t r = e / (2 * g.words_per_colour);
     const std::int64_t in_replica = e - r * 2 * g.words_per_colour;
     const int colour = static_cast<int>(in_replica / g.words_per_colour);
-    const WordIndex p = word_index(g, in_replica - colour * g.words_per_colour);
+    const kernels::PackedWordIndex p = kernels::packed_word_index(g, in_replica - colour * g.words_per_colour);
     std::int8_t* lattice = bytes.data + r * g.lx * g.ly * g.lz;
     if (to_words) {
       std::uint64_t word = 0;
@@ -37,15 +29,9 @@ void convert(const kernels::PackedGeometry& g, Spins bytes, PackedSpins words, b
 
 void sweep_packed(kernels::PackedUpdate u, PackedSpins spins, std::uint64_t first_sweep,
                   std::int64_t n) {
-  for (std::int64_t t = 0; t < n; ++t) {
-    u.sweep = static_cast<std::uint32_t>(first_sweep + t);
-    for (int colour = 0; colour < 2; ++colour) {
-      if (u.g.dims == 3)
-        packed_half_sweep<3>(u, spins, colour);
-      else
-        packed_half_sweep<2>(u, spins, colour);
-    }
-  }
+  run_sweeps(u, first_sweep, n, [&](const kernels::PackedUpdate& v, int colour, auto dims) {
+    packed_half_sweep<decltype(dims)::value>(v, spins, colour);
+  });
 }
 
 void measure_packed(const kernels::PackedGeometry& g, double J, PackedSpins spins,
@@ -53,9 +39,9 @@ void measure_packed(const kernels::PackedGeometry& g, double J, PackedSpins spin
   for (std::int64_t r = 0; r < spins.replicas; ++r) {
     const std::uint64_t* replica = spins.data + r * 2 * g.words_per_colour;
     long long up = 0, anti = 0;
-#pragma omp parallel for schedule(static) reduction(+ : up, anti) if (g.words_per_colour >= parallel_threshold)
+#pragma omp parallel for schedule(static) reduction(+ : up, anti) if (g.words_per_colour >= packed_parallel_threshold)
     for (std::int64_t e = 0; e < g.words_per_colour; ++e) {
-      const WordIndex p = word_index(g, e);
+      const kernels::PackedWordIndex p = kernels::packed_word_index(g, e);
       up += kernels::popcount64(replica[e]) + kernels::popcount64(replica[g.words_per_colour + e]);
       anti += kernels::anti_aligned_bonds(g, replica, replica + g.words_per_colour, p.z, p.y, p.w);
     }

@@ -6,6 +6,7 @@
 #include "../../kernels/ising/lattice_kernels.cuh"
 #include "../cuda_check.hpp"
 #include "../ising_backends.hpp"
+#include "../sweep_schedule.hpp"
 #include "launch.cuh"
 #include "workspace_layout.hpp"
 
@@ -47,18 +48,11 @@ void sweep(Context& ctx, k::LatticeUpdate u, const std::uint64_t* host_tables,
   }
   const unsigned blocks =
       grid_for(spins.replicas * k::groups_per_colour(u.g), k::lattice_threads, ctx.device());
-  for (std::int64_t t = 0; t < n; ++t) {
-    u.sweep = static_cast<std::uint32_t>(first_sweep + t);
-    for (int colour = 0; colour < 2; ++colour) {
-      if (u.g.dims == 3)
-        k::lattice_half_sweep_kernel<3><<<blocks, k::lattice_threads, 0, ctx.stream()>>>(
-            u, spins.data, spins.replicas, colour);
-      else
-        k::lattice_half_sweep_kernel<2><<<blocks, k::lattice_threads, 0, ctx.stream()>>>(
-            u, spins.data, spins.replicas, colour);
-      BOLTZKIT_CHECK_LAUNCH();
-    }
-  }
+  run_sweeps(u, first_sweep, n, [&](const k::LatticeUpdate& v, int colour, auto dims) {
+    k::lattice_half_sweep_kernel<decltype(dims)::value>
+        <<<blocks, k::lattice_threads, 0, ctx.stream()>>>(v, spins.data, spins.replicas, colour);
+    BOLTZKIT_CHECK_LAUNCH();
+  });
 }
 
 void measure(Context& ctx, const Lattice& lattice, const Couplings& couplings, Spins spins,

@@ -6,6 +6,7 @@
 #include "../../kernels/ising/packed_kernels.cuh"
 #include "../cuda_check.hpp"
 #include "../ising_packed_backends.hpp"
+#include "../sweep_schedule.hpp"
 #include "launch.cuh"
 #include "workspace_layout.hpp"
 
@@ -38,18 +39,11 @@ void sweep_packed(Context& ctx, k::PackedUpdate u, const std::uint64_t* host_tab
   u.thresholds = ws.get<std::uint64_t>(s_tables);
   const unsigned blocks =
       grid_for(spins.replicas * u.g.words_per_colour, k::packed_threads, ctx.device());
-  for (std::int64_t t = 0; t < n; ++t) {
-    u.sweep = static_cast<std::uint32_t>(first_sweep + t);
-    for (int colour = 0; colour < 2; ++colour) {
-      if (u.g.dims == 3)
-        k::packed_half_sweep_kernel<3><<<blocks, k::packed_threads, 0, ctx.stream()>>>(
-            u, spins.data, spins.replicas, colour);
-      else
-        k::packed_half_sweep_kernel<2><<<blocks, k::packed_threads, 0, ctx.stream()>>>(
-            u, spins.data, spins.replicas, colour);
-      BOLTZKIT_CHECK_LAUNCH();
-    }
-  }
+  run_sweeps(u, first_sweep, n, [&](const k::PackedUpdate& v, int colour, auto dims) {
+    k::packed_half_sweep_kernel<decltype(dims)::value>
+        <<<blocks, k::packed_threads, 0, ctx.stream()>>>(v, spins.data, spins.replicas, colour);
+    BOLTZKIT_CHECK_LAUNCH();
+  });
 }
 
 void measure_packed(Context& ctx, const k::PackedGeometry& g, double J, PackedSpins spins,
