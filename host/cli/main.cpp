@@ -7,7 +7,7 @@
 #include "boltzkit/errors.hpp"
 #include "boltzkit/version.hpp"
 #include "commands.hpp"
-#include "report.hpp"
+#include "host/cli/common/report.hpp"
 
 int main(int argc, char** argv) {
   using namespace boltzkit::cli;

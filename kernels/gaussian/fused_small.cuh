@@ -2,9 +2,9 @@
 // The fused small-D Gaussian kernel (D <= 64): one launch loads x, mu and the matrix, factors,
 // solves, and writes log p and every requested gradient. A G-lane group of a warp owns one batch
 // element; the matrix never leaves shared memory.
-#include "../common/strided.cuh"
-#include "group_tile.cuh"
-#include "warp_io.cuh"
+#include "kernels/common/strided.cuh"
+#include "kernels/common/group_tile.cuh"
+#include "kernels/linalg/warp_io.cuh"
 
 namespace boltzkit::kernels {
 
@@ -89,10 +89,8 @@ __global__ void __launch_bounds__(fused_threads_max)
     gaussian_fused_kernel(GaussianArgs<T> args) {
   const int groups = warp_size / args.group_size;
   const int warp = static_cast<int>(threadIdx.x) / warp_size;
-  T* shared = reinterpret_cast<T*>(dynamic_shared_memory());
-  const int per_warp = groups * tile_elements(args.n);
-  int* info_area = reinterpret_cast<int*>(shared + args.warps_per_block * per_warp);
-  const WarpTiles<T> tiles{shared + warp * per_warp, info_area + warp * groups, args.n};
+  const WarpTiles<T> tiles = carve_warp_tiles<T>(dynamic_shared_memory(), args.warps_per_block,
+                                                 args.group_size, args.n, warp);
   const Group g = make_group(args.group_size);
   const GroupTile<T> t = tiles.tile(g.index);
 

@@ -1,7 +1,7 @@
 #pragma once
 // GPU kernels of the byte-per-spin lattice path: thin grid-stride loops around the shared site
 // functions of lattice_site.cuh, plus a deterministic two-pass per-replica reduction.
-#include "../common/group.cuh"
+#include "kernels/common/group.cuh"
 #include "lattice_site.cuh"
 
 namespace boltzkit::kernels {

@@ -12,9 +12,9 @@
 // one: the byte path's time is mostly Philox's.
 #include <cstdint>
 
-#include "../common/host_device.hpp"
-#include "../common/philox.cuh"
-#include "../common/portable_exp.cuh"
+#include "kernels/common/host_device.hpp"
+#include "kernels/common/philox.cuh"
+#include "kernels/common/portable_exp.cuh"
 
 namespace boltzkit::kernels {
 

@@ -1,7 +1,7 @@
 #pragma once
 // GPU kernels of the bit-packed lattice path: grid-stride loops over words around the shared
 // functions of packed_lattice.cuh. Internal linkage (static), like lattice_kernels.cuh.
-#include "../common/group.cuh"
+#include "kernels/common/group.cuh"
 #include "packed_lattice.cuh"
 
 namespace boltzkit::kernels {

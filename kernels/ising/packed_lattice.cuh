@@ -16,9 +16,9 @@
 // 2·pair + 1.
 #include <cstdint>
 
-#include "../common/host_device.hpp"
-#include "../common/periodic.hpp"
-#include "../common/philox.cuh"
+#include "kernels/common/host_device.hpp"
+#include "kernels/common/periodic.hpp"
+#include "kernels/common/philox.cuh"
 
 namespace boltzkit::kernels {
 

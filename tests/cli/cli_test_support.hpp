@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "npy.hpp"
+#include "host/io/npy.hpp"
 
 extern char** environ;
 

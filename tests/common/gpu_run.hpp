@@ -2,7 +2,7 @@
 // Runs a host Problem through the GPU backend: uploads, evaluates with poisoned device outputs,
 // downloads. The host copy keeps whatever the device wrote (poison where nothing was written).
 #include "compare.hpp"
-#include "device_buffer.hpp"
+#include "gpu_skip.hpp"
 #include "problems.hpp"
 
 namespace boltzkit::testing {
@@ -13,9 +13,9 @@ struct DeviceProblem {
   explicit DeviceProblem(const Problem<T>& p) : x(p.x), mean(p.mean), matrix(p.matrix) {}
   gaussian::Inputs<T> inputs(const Problem<T>& p) const {
     gaussian::Inputs<T> in;
-    in.x = vector_batch<const T>::packed(x.get(), p.batch, p.dim);
-    in.mean = vector_batch<const T>::packed(mean.get(), p.batch, p.dim);
-    in.matrix = matrix_batch<const T>::packed(matrix.get(), p.batch, p.dim);
+    in.x = vector_batch<const T>::packed(x.data(), p.batch, p.dim);
+    in.mean = vector_batch<const T>::packed(mean.data(), p.batch, p.dim);
+    in.matrix = matrix_batch<const T>::packed(matrix.data(), p.batch, p.dim);
     in.parameterization = p.kind;
     return in;
   }
@@ -32,12 +32,12 @@ struct DeviceOutputs {
         gradients(!poisoned.grad_mean.empty()) {}
   gaussian::Outputs<T> outputs(std::int64_t batch, int dim) const {
     gaussian::Outputs<T> out;
-    out.log_prob = log_prob.get();
-    out.info = info.get();
+    out.log_prob = log_prob.data();
+    out.info = info.data();
     if (gradients) {
-      out.grad_mean = vector_batch<T>::packed(grad_mean.get(), batch, dim);
-      out.grad_x = vector_batch<T>::packed(grad_x.get(), batch, dim);
-      out.grad_matrix = matrix_batch<T>::packed(grad_matrix.get(), batch, dim);
+      out.grad_mean = vector_batch<T>::packed(grad_mean.data(), batch, dim);
+      out.grad_x = vector_batch<T>::packed(grad_x.data(), batch, dim);
+      out.grad_matrix = matrix_batch<T>::packed(grad_matrix.data(), batch, dim);
     }
     return out;
   }

@@ -1,0 +1,94 @@
+// CPU reference for gaussian::evaluate: every element in float64, whatever T is.
+#include <cmath>
+
+#include "backends.hpp"
+#include "host/core/strided_access.hpp"
+
+namespace boltzkit::gaussian::backend::cpu {
+
+using namespace boltzkit::cpu;  // the strided float64 element helpers
+
+namespace {
+
+constexpr double half_log_two_pi = 0.91893853320467274178;  // ½ log 2π
+
+template <class T>
+void write_failure(const gaussian::Outputs<T>& out, std::int64_t b) {
+  out.log_prob[b] = static_cast<T>(nan_value);
+  if (out.grad_mean.data) fill_vector(out.grad_mean, b, nan_value);
+  if (out.grad_x.data) fill_vector(out.grad_x, b, nan_value);
+  if (out.grad_matrix.data) fill_matrix(out.grad_matrix, b, nan_value);
+}
+
+/// The matrix gradient for one element; see gaussian.hpp for the three forms.
+Matrix matrix_gradient(gaussian::Parameterization p, const Matrix& l, std::int64_t n,
+                       const Vector& d, const Vector& z, const Vector& g) {
+  Matrix grad(static_cast<std::size_t>(n * n), 0.0);
+  if (p == gaussian::Parameterization::cholesky) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      for (std::int64_t j = 0; j < i; ++j) grad[i * n + j] = g[i] * z[j];
+      grad[i * n + i] = g[i] * z[i] - 1.0 / l[i * n + i];
+    }
+    return grad;
+  }
+  const Matrix inv = inverse_from_factor(l, n);  // Σ⁻¹ (covariance) or Σ (precision)
+  const bool covariance = p == gaussian::Parameterization::covariance;
+  const Vector& outer = covariance ? g : d;
+  const double sign = covariance ? -0.5 : 0.5;
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = 0; j < n; ++j)
+      grad[i * n + j] = sign * (inv[i * n + j] - outer[i] * outer[j]);
+  return grad;
+}
+
+}  // namespace
+
+template <class T>
+void evaluate(const Inputs<T>& in, const Outputs<T>& out) {
+  const std::int64_t batch = in.x.batch;
+  const std::int64_t n = in.x.dim;
+  const auto p = in.parameterization;
+#pragma omp parallel for schedule(static)
+  for (std::int64_t b = 0; b < batch; ++b) {
+    Matrix l;
+    Vector x, mu, d(static_cast<std::size_t>(n)), z, g;
+    load_lower(in.matrix, b, l);
+    load_vector(in.x, b, x);
+    load_vector(in.mean, b, mu);
+    for (std::int64_t i = 0; i < n; ++i) d[i] = x[i] - mu[i];
+    const std::int32_t info = p == gaussian::Parameterization::cholesky
+                                  ? check_factor_diagonal(l, n)
+                                  : cholesky_in_place(l, n);
+    if (out.info) out.info[b] = info;
+    if (info != 0) {
+      write_failure(out, b);
+      continue;
+    }
+    double mahalanobis = 0.0;
+    double log_det_sigma = log_det_from_factor(l, n);
+    if (p == gaussian::Parameterization::precision) {
+      // Λ = LLᵀ: dᵀΛd = |Lᵀd|², Σ⁻¹d = L(Lᵀd), log|Σ| = −log|Λ|.
+      z.assign(static_cast<std::size_t>(n), 0.0);
+      for (std::int64_t k = 0; k < n; ++k)
+        for (std::int64_t i = k; i < n; ++i) z[k] += l[i * n + k] * d[i];
+      g.assign(static_cast<std::size_t>(n), 0.0);
+      for (std::int64_t i = 0; i < n; ++i)
+        for (std::int64_t k = 0; k <= i; ++k) g[i] += l[i * n + k] * z[k];
+      log_det_sigma = -log_det_sigma;
+    } else {
+      forward_solve(l, n, d, z);
+      backward_solve(l, n, z, g);
+    }
+    for (std::int64_t k = 0; k < n; ++k) mahalanobis += z[k] * z[k];
+    out.log_prob[b] = static_cast<T>(-0.5 * mahalanobis - 0.5 * log_det_sigma -
+                                     static_cast<double>(n) * half_log_two_pi);
+    if (out.grad_mean.data) store_vector(g, out.grad_mean, b);
+    if (out.grad_x.data) store_vector(g, out.grad_x, b, -1.0);
+    if (out.grad_matrix.data) store_matrix(matrix_gradient(p, l, n, d, z, g), out.grad_matrix, b);
+  }
+}
+
+template void evaluate<float>(const Inputs<float>&, const Outputs<float>&);
+template void evaluate<double>(const Inputs<double>&, const Outputs<double>&);
+
+}  // namespace boltzkit::gaussian::backend::cpu

@@ -1,0 +1,28 @@
+#pragma once
+// One half-sweep of the packed path on the CPU: the GPU kernel's word update in an OpenMP loop.
+// A header so that the benchmark can run it with another source of random planes.
+#include <cstdint>
+
+#include "kernels/ising/packed_lattice.cuh"
+#include "boltzkit/ising_packed.hpp"
+
+namespace boltzkit::ising::backend::cpu {
+
+// Below this many words a parallel region costs more than it saves (see ising_cpu.cpp).
+constexpr std::int64_t packed_parallel_threshold = 1 << 10;
+
+template <int Dims, class Planes = kernels::PhiloxPlanes>
+void packed_half_sweep(const kernels::PackedUpdate& u, PackedSpins spins, int colour) {
+  const std::int64_t total = spins.replicas * u.g.words_per_colour;
+#pragma omp parallel for schedule(static) if (total >= packed_parallel_threshold)
+  for (std::int64_t e = 0; e < total; ++e) {
+    const kernels::PackedWordIndex p = kernels::packed_word_index(u.g, e);
+    std::uint64_t* replica = spins.data + p.r * 2 * u.g.words_per_colour;
+    std::uint64_t* self = replica + colour * u.g.words_per_colour;
+    const std::uint64_t* other = replica + (1 - colour) * u.g.words_per_colour;
+    self[(p.z * u.g.ly + p.y) * u.g.words_per_row + p.w] =
+        kernels::updated_word<Dims, Planes>(u, self, other, p.z, p.y, p.w, colour, p.r);
+  }
+}
+
+}  // namespace boltzkit::ising::backend::cpu

@@ -1,0 +1,82 @@
+#pragma once
+// One chunk of the D > 64 linalg building blocks on an executor (see gaussian_large_chunk.hpp):
+// pack the lower triangle column-major, factor or solve with the library, unpack row-major.
+#include <cstdint>
+
+#include "kernels/linalg/large_dim.cuh"
+#include "kernels/linalg/linalg_small.cuh"
+
+namespace boltzkit::gpu {
+
+template <class T>
+struct LinalgLargeCall {
+  kernels::LinalgOp op;
+  kernels::MatrixRef<const T> a;
+  kernels::VectorRef<const T> rhs;     // solves
+  kernels::MatrixRef<T> matrix_out;    // cholesky, inverses
+  kernels::VectorRef<T> vector_out;    // solves
+  std::int32_t* info;                  // cholesky, may be null
+  int n;
+
+  /// Columns of the right-hand-side block: 1 for solves, n for inverses, 0 for cholesky.
+  int cols() const {
+    switch (op) {
+      case kernels::LinalgOp::solve:
+      case kernels::LinalgOp::solve_transposed: return 1;
+      case kernels::LinalgOp::cholesky: return 0;
+      default: return n;
+    }
+  }
+  std::int64_t rhs_stride() const { return static_cast<std::int64_t>(n) * (cols() > 0 ? cols() : 1); }
+  template <class U>
+  std::size_t bytes_per_element() const {
+    return sizeof(U) * (static_cast<std::size_t>(n) * n + static_cast<std::size_t>(rhs_stride())) +
+           2 * sizeof(U*) + sizeof(std::int32_t) + 4 * 256;
+  }
+};
+
+template <class T, class E>
+void run_linalg_large_chunk(E& ex, const LinalgLargeCall<T>& c, std::int64_t first,
+                            std::int64_t count, T* factor, T* rhs, T** factor_ptrs, T** rhs_ptrs,
+                            std::int32_t* work_info) {
+  namespace k = kernels;
+  using Op = k::LinalgOp;
+  const int n = c.n;
+  const std::int64_t nn = static_cast<std::int64_t>(n) * n;
+  const std::int64_t rhs_stride = c.rhs_stride();
+  ex.launch(k::pack_lower_kernel<T>, count * nn, c.a, first, count, n, factor);
+  ex.launch(k::set_pointers_kernel<T>, count, factor_ptrs, factor, count, nn);
+  ex.launch(k::set_pointers_kernel<T>, count, rhs_ptrs, rhs, count, rhs_stride);
+  const k::VectorRef<const T> none{nullptr, 0};
+  switch (c.op) {
+    case Op::cholesky:
+      ex.potrf(n, factor_ptrs, work_info, count);
+      ex.launch(k::check_diagonal_kernel<T>, count, static_cast<const T*>(factor), count, n,
+                work_info);
+      ex.launch(k::unpack_matrix_kernel<T>, count * nn, static_cast<const T*>(factor), nn,
+                static_cast<const std::int32_t*>(work_info), first, count, n, true, c.matrix_out);
+      if (c.info)
+        ex.launch(k::copy_kernel<std::int32_t>, count, static_cast<const std::int32_t*>(work_info),
+                  c.info + first, count);
+      break;
+    case Op::solve:
+    case Op::solve_transposed:
+      ex.launch(k::build_rhs_kernel<T>, count * n, c.rhs, none, first, count, n, 1, 0, rhs);
+      ex.solve(c.op == Op::solve_transposed, n, 1, factor_ptrs, rhs_ptrs, count);
+      ex.launch(k::unpack_vector_kernel<T>, count * n, k::WorkVector<T>{rhs, n}, first, count, n,
+                c.vector_out);
+      break;
+    case Op::triangular_inverse:
+    case Op::cholesky_inverse:
+      ex.launch(k::build_rhs_kernel<T>, count * rhs_stride, none, none, std::int64_t{0}, count, n,
+                n, n, rhs);
+      ex.solve(false, n, n, factor_ptrs, rhs_ptrs, count);
+      if (c.op == Op::cholesky_inverse) ex.solve(true, n, n, factor_ptrs, rhs_ptrs, count);
+      ex.launch(k::unpack_matrix_kernel<T>, count * nn, static_cast<const T*>(rhs), rhs_stride,
+                static_cast<const std::int32_t*>(nullptr), first, count, n,
+                c.op == Op::triangular_inverse, c.matrix_out);
+      break;
+  }
+}
+
+}  // namespace boltzkit::gpu

@@ -1,0 +1,81 @@
+// The packed lattice GPU kernels on the warp emulator give the CPU backend's words bit for bit,
+// for any grid, and the packed measurement kernels give the CPU counts.
+#include "tests/emulation/warp_emulator.hpp"
+// clang-format off: the shim must come first
+#include "kernels/ising/packed_kernels.cuh"
+#include "host/ising/thresholds.hpp"
+// clang-format on
+
+#include <gtest/gtest.h>
+
+#include "boltzkit/boltzkit.hpp"
+#include "boltzkit/ising_packed.hpp"
+
+namespace boltzkit::testing {
+namespace {
+
+namespace k = boltzkit::kernels;
+using ising::Algorithm;
+
+k::PackedGeometry geometry(const ising::Lattice& l) {
+  const std::int64_t w = l.lx / 128;
+  return {l.lx, l.ly, l.lz, l.dimensions(), w, w * l.ly * l.lz};
+}
+
+class PackedKernelsOnEmulator
+    : public ::testing::TestWithParam<std::tuple<ising::Lattice, Algorithm, std::int64_t>> {};
+
+TEST_P(PackedKernelsOnEmulator, SameWordsAsCpuBackend) {
+  const auto [l, algorithm, replicas] = GetParam();
+  const std::uint64_t seed = 77;
+  std::vector<double> betas;
+  for (std::int64_t r = 0; r < replicas; ++r) betas.push_back(0.3 + 0.1 * r);
+  Context cpu(Backend::cpu);
+  std::vector<std::int8_t> bytes(replicas * l.sites());
+  ising::initialize(cpu, l, {bytes.data(), replicas}, seed, true);
+  std::vector<std::uint64_t> expected(replicas * ising::packed_words(l));
+  ising::pack(cpu, l, {bytes.data(), replicas}, {expected.data(), replicas});
+  std::vector<std::uint64_t> start = expected;
+  ising::sweep_packed(cpu, l, 1.0, algorithm, {expected.data(), replicas}, betas.data(), seed, 5, 4);
+
+  const auto tables = ising::detail::packed_flip_tables(l.dimensions(), algorithm, 1.0, betas.data(), replicas);
+  for (unsigned blocks : {1u, 2u}) {
+    // Pack on the emulator too, from the same bytes.
+    std::vector<std::uint64_t> words(expected.size(), 0);
+    emu::launch(k::packed_convert_kernel, blocks, 64, 0, geometry(l), bytes.data(), words.data(), replicas, true);
+    EXPECT_EQ(words, start);
+    k::PackedUpdate u{};
+    u.g = geometry(l);
+    u.thresholds = tables.data();
+    u.seed = seed;
+    for (int t = 0; t < 4; ++t) {
+      u.sweep = static_cast<std::uint32_t>(5 + t);
+      for (int colour = 0; colour < 2; ++colour)
+        emu::launch(l.dimensions() == 3 ? k::packed_half_sweep_kernel<3> : k::packed_half_sweep_kernel<2>,
+                    blocks, 64, 0, u, words.data(), replicas, colour);
+    }
+    EXPECT_EQ(words, expected) << "blocks " << blocks;
+  }
+  // Measurements: emulated kernels against the CPU backend.
+  std::vector<double> e_cpu(replicas), m_cpu(replicas), e_emu(replicas), m_emu(replicas);
+  ising::measure_packed(cpu, l, 1.0, {expected.data(), replicas}, e_cpu.data(), m_cpu.data());
+  const int per = 2;
+  std::vector<long long> up(replicas * per), anti(replicas * per);
+  emu::launch(k::packed_partial_counts_kernel, static_cast<unsigned>(replicas * per), k::packed_threads, 0,
+              geometry(l), static_cast<const std::uint64_t*>(expected.data()), per, up.data(), anti.data());
+  emu::launch(k::packed_finish_counts_kernel, 1, 64, 0, static_cast<const long long*>(up.data()),
+              static_cast<const long long*>(anti.data()), replicas, per, static_cast<double>(l.sites()),
+              l.dimensions(), 1.0, e_emu.data(), m_emu.data());
+  EXPECT_EQ(e_emu, e_cpu);
+  EXPECT_EQ(m_emu, m_cpu);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Lattices, PackedKernelsOnEmulator,
+    ::testing::Values(std::make_tuple(ising::Lattice{128, 4, 1}, Algorithm::metropolis, std::int64_t{2}),
+                      std::make_tuple(ising::Lattice{256, 6, 1}, Algorithm::heat_bath, std::int64_t{1}),
+                      std::make_tuple(ising::Lattice{128, 2, 4}, Algorithm::metropolis, std::int64_t{2}),
+                      std::make_tuple(ising::Lattice{384, 2, 2}, Algorithm::heat_bath, std::int64_t{3})));
+
+}  // namespace
+}  // namespace boltzkit::testing
