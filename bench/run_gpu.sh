@@ -76,7 +76,7 @@ for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_gpu_tests boltz
 done
 
 step "boltzkit demo (the main job) on the GPU"
-# The CLI links cairo for `ising scan` plots; if the GPU image lacks it, say so and go on.
+# If the GPU image lacks a shared library the CLI links, say so and go on.
 if [ -x "$BIN_DIR/boltzkit" ] && ! LD_LIBRARY_PATH="$BIN_LD" ldd "$BIN_DIR/boltzkit" | grep -q "not found"; then
   LD_LIBRARY_PATH="$BIN_LD" timeout 60 "$BIN_DIR/boltzkit" demo --backend gpu
   echo "boltzkit demo exit status: $?"

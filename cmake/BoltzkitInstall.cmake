@@ -10,6 +10,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/host/include/boltzkit
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 if(TARGET boltzkit_cli)
   install(TARGETS boltzkit_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  # Draws the PNG of `boltzkit ising scan`; the command finds it relative to its own executable.
+  install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/plot_scan.py
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/boltzkit)
 endif()
 install(EXPORT boltzkitTargets NAMESPACE boltzkit::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/boltzkit)

@@ -1,11 +1,17 @@
 // `boltzkit ising lattice` and `boltzkit ising scan` end to end on the CPU backend: JSON against
 // the exact finite-lattice energy, replica ladders, reproducibility, checkpoint resume, usage
-// errors, and the scan's CSV and PNG. Lattices are tiny so the whole file runs in seconds.
+// errors, and the scan's CSV files and PNG (drawn by scripts/plot_scan.py where python3 has
+// matplotlib; skipped with a warning elsewhere). Lattices are tiny so the whole file runs in
+// seconds.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "boltzkit/ising_exact.hpp"
 #include "cli_test_support.hpp"
@@ -243,12 +249,64 @@ std::vector<std::vector<std::string>> read_csv(const std::string& text) {
   return rows;
 }
 
-TEST_F(CliIsing, ScanWritesCsvAndPng) {
+/// Sets an environment variable (or unsets it, for nullptr) for the life of the object; the
+/// `boltzkit` child processes inherit it.
+class ScopedEnv {
+ public:
+  ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
+    const char* old = std::getenv(name_.c_str());
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    if (value != nullptr)
+      setenv(name_.c_str(), value, 1);
+    else
+      unsetenv(name_.c_str());
+  }
+  ~ScopedEnv() {
+    if (had_)
+      setenv(name_.c_str(), old_.c_str(), 1);
+    else
+      unsetenv(name_.c_str());
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_, old_;
+  bool had_ = false;
+};
+
+/// Whether the interpreter `boltzkit ising scan` would use ($BOLTZKIT_PYTHON, else python3)
+/// can import matplotlib.
+bool python_has_matplotlib() {
+  const char* env = std::getenv("BOLTZKIT_PYTHON");
+  std::string python = env != nullptr && *env != '\0' ? env : "python3";
+  std::string dash_c = "-c", code = "import matplotlib";
+  char* argv[] = {python.data(), dash_c.data(), code.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return false;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+const std::string png_magic("\x89PNG\r\n\x1a\n", 8);
+
+std::vector<std::string> scan_args(const std::string& out) {
+  return {"ising",  "scan",     "--size",    "4x4",      "--beta-min", "0.3",       "--beta-max",
+          "0.6",    "--points", "4",         "--sweeps", "2000",       "--burn-in", "200",
+          "--seed", "2",        "--backend", "cpu",      "--quiet",    "--out",     out};
+}
+
+TEST_F(CliIsing, ScanWritesCsvAndExactCurves) {
   const std::string out = path("scan");
-  const RunResult r =
-      run({"ising",  "scan",     "--size",    "4x4",      "--beta-min", "0.3",       "--beta-max",
-           "0.6",    "--points", "4",         "--sweeps", "2000",       "--burn-in", "200",
-           "--seed", "2",        "--backend", "cpu",      "--quiet",    "--out",     out});
+  const RunResult r = run(scan_args(out));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto rows = read_csv(slurp(fs::path(out) / "scan.csv"));
   ASSERT_EQ(rows.size(), 5u);  // header + P rows
@@ -268,19 +326,110 @@ TEST_F(CliIsing, ScanWritesCsvAndPng) {
     EXPECT_GT(err, 0.0);
     EXPECT_LT(std::fabs(e - x.energy), 5 * err) << "beta " << betas[k - 1];
   }
-#if BOLTZKIT_CLI_PNG
-  const std::string png = slurp(fs::path(out) / "scan.png");
-  ASSERT_GE(png.size(), 8u);
-  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+
+  // The exact curves of the figure: 401 β across the axis (the scan's range padded by 4 %)
+  // plus β_c and the double above it.
+  const auto exact = read_csv(slurp(fs::path(out) / "scan_exact.csv"));
+  ASSERT_EQ(exact.size(), 1u + 401u + 2u);
+  EXPECT_EQ(exact[0], (std::vector<std::string>{"beta", "exact_energy", "exact_c", "exact_m"}));
+  EXPECT_NEAR(std::stod(exact[1][0]), 0.3 - 0.04 * 0.3, 1e-9);
+  EXPECT_NEAR(std::stod(exact.back()[0]), 0.6 + 0.04 * 0.3, 1e-9);
+  int at_critical = 0;
+  double previous = -1;
+  for (std::size_t k = 1; k < exact.size(); ++k) {
+    ASSERT_EQ(exact[k].size(), 4u) << k;
+    const double b = std::stod(exact[k][0]);
+    EXPECT_GE(b, previous) << k;
+    previous = b;
+    if (std::fabs(b - ising::exact::critical_beta) < 1e-9) ++at_critical;
+    const ising::exact::FiniteLattice x = ising::exact::kaufman(b, 4);
+    EXPECT_NEAR(std::stod(exact[k][1]), x.energy, 1e-8 * std::fabs(x.energy)) << k;
+    EXPECT_NEAR(std::stod(exact[k][2]), x.specific_heat, 1e-8 * x.specific_heat) << k;
+    EXPECT_NEAR(std::stod(exact[k][3]), ising::exact::onsager_magnetization(b), 1e-8) << k;
+  }
+  EXPECT_EQ(at_critical, 2);
+}
+
+TEST_F(CliIsing, ScanDrawsPngWithMatplotlib) {
+  if (!python_has_matplotlib())
+    GTEST_SKIP() << "python3 with matplotlib not found (python3 -m pip install matplotlib)";
+  const std::string out = path("scan");
+  const RunResult r = run(scan_args(out));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.err, "");
-#else
-  EXPECT_FALSE(fs::exists(fs::path(out) / "scan.png"));
-  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
-#endif
+  EXPECT_NE(r.out.find("and " + (fs::path(out) / "scan.png").string()), std::string::npos) << r.out;
+  const std::string png = slurp(fs::path(out) / "scan.png");
+  ASSERT_GE(png.size(), 24u);
+  EXPECT_EQ(png.substr(0, 8), png_magic);
+  // IHDR: width and height, big-endian, at bytes 16 and 20; three panels side by side.
+  auto be32 = [&png](std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(png[at + i]);
+    return v;
+  };
+  EXPECT_EQ(png.substr(12, 4), "IHDR");
+  EXPECT_GT(be32(16), 2 * be32(20));
+  EXPECT_GT(be32(20), 200u);
+  for (const fs::directory_entry& e : fs::directory_iterator(out))  // no temporary left over
+    EXPECT_NE(e.path().filename().string().front(), '.') << e.path();
+}
+
+TEST_F(CliIsing, ScanWithoutPythonSkipsPngWithOneLineAndSameCsv) {
+  const std::string with = path("with"), without = path("without");
+  const RunResult a = run(scan_args(with));
+  ASSERT_EQ(a.exit_code, 0) << a.out << a.err;
+  // A scan.png left from an earlier scan must not survive a scan that draws none.
+  fs::create_directories(without);
+  { std::ofstream(fs::path(without) / "scan.png") << "stale"; }
+  RunResult b;
+  {
+    ScopedEnv python("BOLTZKIT_PYTHON", "/nonexistent/python3");
+    b = run(scan_args(without));
+  }
+  ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
+  EXPECT_EQ(b.err.rfind("boltzkit: warning: ", 0), 0u) << b.err;
+  EXPECT_NE(b.err.find("/nonexistent/python3"), std::string::npos) << b.err;
+  EXPECT_NE(b.err.find("no scan.png was written"), std::string::npos) << b.err;
+  EXPECT_EQ(std::count(b.err.begin(), b.err.end(), '\n'), 1) << b.err;
+  EXPECT_FALSE(fs::exists(fs::path(without) / "scan.png"));
+  EXPECT_EQ(b.out.find("scan.png"), std::string::npos) << b.out;
+  // Everything but the plot is byte for byte the same as with a plot (or without one: the
+  // first run draws one only where matplotlib is installed).
+  for (const char* name : {"scan.csv", "scan_exact.csv"}) {
+    const std::string x = slurp(fs::path(with) / name), y = slurp(fs::path(without) / name);
+    EXPECT_FALSE(x.empty()) << name;
+    EXPECT_EQ(x, y) << name;
+  }
+}
+
+TEST_F(CliIsing, ScanPlotFailuresAreWarnings) {
+  struct Case {
+    const char* variable;
+    const char* value;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"BOLTZKIT_PYTHON", "/bin/false", "failed with exit status 1"},
+      {"BOLTZKIT_PLOT_SCRIPT", "/nonexistent/plot_scan.py", "not found"},
+  };
+  for (const Case& c : cases) {
+    const std::string out = path(std::string("scan_") + c.variable);
+    ScopedEnv env(c.variable, c.value);
+    const RunResult r = run(scan_args(out));
+    EXPECT_EQ(r.exit_code, 0) << c.variable << r.out << r.err;
+    EXPECT_EQ(r.err.rfind("boltzkit: warning: ", 0), 0u) << c.variable << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << c.variable << ": " << r.err;
+    EXPECT_NE(r.err.find(c.value), std::string::npos) << c.variable << ": " << r.err;
+    EXPECT_TRUE(fs::exists(fs::path(out) / "scan.csv")) << c.variable;
+    EXPECT_FALSE(fs::exists(fs::path(out) / "scan.png")) << c.variable;
+  }
 }
 
 TEST_F(CliIsing, ScanOfCubicLatticeHasNoExactColumns) {
   const std::string out = path("scan3d");
+  // A stale scan_exact.csv from an earlier square scan in the same directory goes away.
+  fs::create_directories(out);
+  { std::ofstream(fs::path(out) / "scan_exact.csv") << "beta,exact_energy,exact_c,exact_m\n"; }
   const RunResult r =
       run({"ising", "scan", "--size", "4x4x4", "--beta-min", "0.1", "--beta-max", "0.3", "--points",
            "2", "--sweeps", "200", "--burn-in", "20", "--backend", "cpu", "--quiet", "--out", out});
@@ -293,6 +442,7 @@ TEST_F(CliIsing, ScanOfCubicLatticeHasNoExactColumns) {
     EXPECT_EQ(rows[k][12], "");
     EXPECT_EQ(rows[k][13], "");
   }
+  EXPECT_FALSE(fs::exists(fs::path(out) / "scan_exact.csv"));
 }
 
 TEST_F(CliIsing, ScanUsageErrors) {

@@ -1,41 +1,43 @@
 #pragma once
-// A small PNG figure for `boltzkit ising scan`: side-by-side panels, each with Monte Carlo
-// points and error bars, an optional exact curve, tick-labelled axes and a legend. Drawn with
-// cairo when the CLI was built with it (BOLTZKIT_HAVE_CAIRO); otherwise png_plots_available()
-// is false and write_png_figure throws.
-#include <limits>
+// The PNG figure of `boltzkit ising scan`, drawn by scripts/plot_scan.py (matplotlib) in a child
+// process. The CLI does not depend on python: when the interpreter, matplotlib or the script is
+// missing, or the script fails, no PNG is written and the caller prints a warning.
+//
+// Finding the script, first hit wins:
+//   1. $BOLTZKIT_PLOT_SCRIPT, when set and non-empty (used as given, even if missing);
+//   2. the installed copy, at a path relative to the running executable
+//      (BOLTZKIT_PLOT_SCRIPT_INSTALLED, e.g. ../share/boltzkit/plot_scan.py from bin/);
+//   3. the source tree's scripts/plot_scan.py (BOLTZKIT_PLOT_SCRIPT_SOURCE), for the build tree.
+// The interpreter is $BOLTZKIT_PYTHON when set and non-empty, else python3 from PATH.
 #include <string>
 #include <vector>
 
-#include "boltzkit/mc_statistics.hpp"
-
 namespace boltzkit::cli {
 
-struct PlotPanel {
-  std::string title;   ///< above the panel
-  std::string ylabel;  ///< along the y axis
-  std::vector<double> x;
-  std::vector<mc::Estimate> y;  ///< Monte Carlo points with error bars
-  std::string points_label;
-  std::vector<double> curve_x, curve_y;  ///< exact curve (empty: none); non-finite y breaks it
-  std::string curve_label;
+struct PlotRun {
+  enum class Outcome {
+    written,        ///< the script exited 0
+    no_python,      ///< the interpreter could not be started
+    no_matplotlib,  ///< the script exited 3: matplotlib cannot be imported
+    no_script,      ///< plot_scan.py was not found
+    failed,         ///< the script failed, or was killed
+  };
+  Outcome outcome = Outcome::failed;
+  std::string python;  ///< the interpreter tried
+  std::string script;  ///< the script used (empty when none was found)
+  int status = 0;      ///< exit status, or the signal number when killed (failed only)
+  bool signalled = false;
+  std::string output;  ///< what the script wrote to stdout and stderr (last 64 KiB)
 };
 
-struct PlotFigure {
-  std::string title;
-  std::string xlabel;
-  double xmin = 0, xmax = 1;
-  /// A dashed vertical line (e.g. at beta_c) when finite and inside [xmin, xmax].
-  double marker_x = std::numeric_limits<double>::quiet_NaN();
-  std::string marker_label, marker_subscript;  ///< e.g. "β" and "c"
-  std::vector<PlotPanel> panels;
-};
+/// The script's path by the rules above; empty when no candidate exists.
+std::string find_plot_script();
 
-/// True when this build can write PNG files.
-bool png_plots_available();
+/// Runs `python plot_scan.py args...` and waits for it (no time limit). Its stdin is /dev/null;
+/// its stdout and stderr are captured into PlotRun::output rather than shown.
+PlotRun run_plot_script(const std::vector<std::string>& args);
 
-/// Renders `figure` and writes it to `path` (through a temporary file in the same directory,
-/// renamed into place). Throws std::runtime_error on failure or without cairo.
-void write_png_figure(const std::string& path, const PlotFigure& figure);
+/// One line (no newline) for stderr saying why no PNG was written; empty for Outcome::written.
+std::string plot_warning(const PlotRun& run, const std::string& png_name);
 
 }  // namespace boltzkit::cli

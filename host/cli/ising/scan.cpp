@@ -1,10 +1,12 @@
 // `boltzkit ising scan`: independent runs at P evenly spaced β (one simulate() call with P
-// replicas and no exchange, so the GPU updates them all at once), written to DIR/scan.csv and
-// plotted with the exact curves to DIR/scan.png.
+// replicas and no exchange, so the GPU updates them all at once), written to DIR/scan.csv; for
+// square 2D lattices the exact curves go to DIR/scan_exact.csv; scripts/plot_scan.py
+// (matplotlib) draws both into DIR/scan.png when python3 with matplotlib is present.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,6 +22,7 @@
 #include "plot.hpp"
 #include "host/cli/common/output_files.hpp"
 #include "host/cli/common/report.hpp"
+#include "host/io/staged_file.hpp"
 
 namespace boltzkit::cli {
 
@@ -64,6 +67,17 @@ std::string csv_number(double v) {
   return buffer;
 }
 
+/// The shortest of %.10g ... %.17g that reads back as `v` exactly.
+std::string csv_exact_number(double v) {
+  char buffer[40];
+  for (int digits = 10; digits < 17; ++digits) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, v);
+    if (std::strtod(buffer, nullptr) == v) return buffer;
+  }
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
 void write_csv(const fs::path& path, const ising::SimulationResult& result,
                const ising::Lattice& lattice) {
   const fs::path staged = path.parent_path() / ("." + path.filename().string() + ".tmp");
@@ -96,55 +110,59 @@ void write_csv(const fs::path& path, const ising::SimulationResult& result,
   }
 }
 
-PlotFigure make_figure(const ising::SimulationConfig& c, const ising::SimulationResult& result) {
-  PlotFigure fig;
-  const std::string size = lattice_size_string(c.lattice);
-  fig.title = "Ising " + size + ", " + algorithm_name(c.algorithm) + ", " +
-              std::to_string(c.sweeps) + " sweeps per β (seed " + std::to_string(c.seed) + ")";
-  fig.xlabel = "β";
+/// The β axis of the figure: the scan's range padded by 4 % on each side, never below 0.
+struct BetaAxis {
+  double lo, hi;
+};
+
+BetaAxis beta_axis(const ising::SimulationConfig& c) {
   const double lo = c.betas.front(), hi = c.betas.back();
   const double pad = hi > lo ? 0.04 * (hi - lo) : std::max(0.01, 0.05 * lo);
-  fig.xmin = std::max(0.0, lo - pad);
-  fig.xmax = hi + pad;
+  return {std::max(0.0, lo - pad), hi + pad};
+}
 
-  PlotPanel e{"Energy per spin", "e", {}, {}, "MC " + size, {}, {}, ""};
-  PlotPanel m{"Magnetization per spin", "|m|", {}, {}, "MC " + size, {}, {}, ""};
-  PlotPanel h{"Specific heat per spin", "c", {}, {}, "MC " + size, {}, {}, ""};
-  for (const ising::ReplicaResult& r : result.replicas) {
-    for (PlotPanel* p : {&e, &m, &h}) p->x.push_back(r.beta);
-    e.y.push_back(r.observables.energy_per_spin);
-    m.y.push_back(r.observables.abs_magnetization);
-    h.y.push_back(r.observables.specific_heat);
+/// The exact curves for the figure, as DIR/scan_exact.csv (beta,exact_energy,exact_c,exact_m):
+/// 401 evenly spaced β across the figure's axis, plus β_c and the next double above it, where
+/// the magnetization rises vertically (β is written in full so that those two stay apart).
+void write_exact_csv(const fs::path& path, const ising::SimulationConfig& c, BetaAxis axis) {
+  std::vector<double> grid;
+  constexpr int steps = 400;
+  for (int i = 0; i <= steps; ++i) grid.push_back(axis.lo + (axis.hi - axis.lo) * i / steps);
+  const double bc = ising::exact::critical_beta;
+  if (bc > axis.lo && bc < axis.hi) {
+    grid.push_back(bc);
+    grid.push_back(std::nextafter(bc, 1.0));
+    std::sort(grid.begin(), grid.end());
   }
-  if (exact_at(c.lattice, lo)) {
-    const std::string l = std::to_string(c.lattice.lx);
-    e.curve_label = "exact, L = " + l + " (Kaufman)";
-    h.curve_label = e.curve_label;
-    m.curve_label = "exact, L = ∞ (Onsager)";
-    fig.marker_x = ising::exact::critical_beta;
-    fig.marker_label = "β";
-    fig.marker_subscript = "c";
-    std::vector<double> grid;
-    constexpr int steps = 400;
-    for (int i = 0; i <= steps; ++i) grid.push_back(fig.xmin + (fig.xmax - fig.xmin) * i / steps);
-    // The magnetization rises vertically at β_c: put β_c itself into the grid.
-    const double bc = ising::exact::critical_beta;
-    if (bc > fig.xmin && bc < fig.xmax) {
-      grid.push_back(bc);
-      grid.push_back(std::nextafter(bc, 1.0));
-      std::sort(grid.begin(), grid.end());
-    }
-    for (double b : grid) {
-      const std::optional<Exact> x = exact_at(c.lattice, b);
-      if (!x) continue;
-      for (PlotPanel* p : {&e, &m, &h}) p->curve_x.push_back(b);
-      e.curve_y.push_back(x->energy);
-      h.curve_y.push_back(x->specific_heat);
-      m.curve_y.push_back(x->magnetization);
-    }
-  }
-  fig.panels = {std::move(e), std::move(m), std::move(h)};
-  return fig;
+  std::string text = "beta,exact_energy,exact_c,exact_m\n";
+  for (double b : grid)
+    if (const std::optional<Exact> x = exact_at(c.lattice, b))
+      text += csv_exact_number(b) + ',' + csv_number(x->energy) + ',' +
+              csv_number(x->specific_heat) + ',' + csv_number(x->magnetization) + '\n';
+  io::StagedFile f(path.string());
+  f.write(text.data(), text.size());
+  f.commit();
+}
+
+/// Arguments of scripts/plot_scan.py for this scan.
+std::vector<std::string> plot_arguments(const ising::SimulationConfig& c, const fs::path& dir,
+                                        bool exact, BetaAxis axis) {
+  const std::string size = lattice_size_string(c.lattice);
+  const std::string title = "Ising " + size + ", " + algorithm_name(c.algorithm) + ", " +
+                            std::to_string(c.sweeps) + " sweeps per β (seed " +
+                            std::to_string(c.seed) + ")";
+  // "--name=value" and "--" before the CSV keep paths that begin with '-' from reading as options.
+  std::vector<std::string> args = {"--out=" + (dir / "scan.png").string(),
+                                   "--title=" + title,
+                                   "--lattice=" + size,
+                                   "--xlim",
+                                   fmt_g(axis.lo, 17),
+                                   fmt_g(axis.hi, 17),
+                                   "--beta-c=" + fmt_g(ising::exact::critical_beta, 17)};
+  args.push_back(exact ? "--exact=" + (dir / "scan_exact.csv").string() : "--no-exact");
+  args.push_back("--");
+  args.push_back((dir / "scan.csv").string());
+  return args;
 }
 
 void print_table(const ising::SimulationConfig& c, const ising::SimulationResult& result) {
@@ -217,17 +235,25 @@ int run_scan(const ScanOptions& o) {
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create directory '" + o.out + "': " + ec.message());
   write_csv(dir / "scan.csv", result, c.lattice);
+  const BetaAxis axis = beta_axis(c);
+  const bool exact = exact_at(c.lattice, c.betas.front()).has_value();
+  if (exact)
+    write_exact_csv(dir / "scan_exact.csv", c, axis);
+  else
+    fs::remove(dir / "scan_exact.csv", ec);  // a stale one from an earlier scan
   print_table(c, result);
-  std::cout << "\nwrote " << (dir / "scan.csv").string();
-  if (png_plots_available()) {
-    write_png_figure((dir / "scan.png").string(), make_figure(c, result));
+  std::cout << "\nwrote " << (dir / "scan.csv").string() << std::flush;
+  // A stale scan.png from an earlier scan must not outlive a plot that is not redrawn.
+  fs::remove(dir / "scan.png", ec);
+  const PlotRun plot = run_plot_script(plot_arguments(c, dir, exact, axis));
+  if (plot.outcome == PlotRun::Outcome::written)
     std::cout << " and " << (dir / "scan.png").string();
-  }
   std::cout << std::endl;
-  if (!png_plots_available())
-    std::cerr << "boltzkit: warning: built without cairo, so no scan.png was written "
-                 "(install libcairo2-dev and rebuild)"
-              << std::endl;
+  if (plot.outcome != PlotRun::Outcome::written) {
+    std::cerr << plot_warning(plot, "scan.png") << std::endl;
+    if (plot.outcome == PlotRun::Outcome::failed && !plot.output.empty())
+      std::cerr << plot.output << (plot.output.back() == '\n' ? "" : "\n") << std::flush;
+  }
   return 0;
 }
 
@@ -235,7 +261,9 @@ int run_scan(const ScanOptions& o) {
 
 void add_ising_scan_command(CLI::App& ising, Action& action) {
   CLI::App* cmd = ising.add_subcommand(
-      "scan", "Independent runs at evenly spaced betas: DIR/scan.csv and DIR/scan.png");
+      "scan",
+      "Independent runs at evenly spaced betas: DIR/scan.csv, DIR/scan_exact.csv (exact curves, "
+      "square 2D lattices) and DIR/scan.png (needs python3 with matplotlib)");
   auto opts = std::make_shared<ScanOptions>();
   cmd->add_option("--size", opts->size, "lattice LXxLY or LXxLYxLZ, even extents, e.g. 16x16")
       ->required();
