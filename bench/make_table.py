@@ -19,7 +19,7 @@ Ising table (checkerboard sweeps, both paths of boltzkit_bench_ising: path=bytes
 spin, cases ising/gpu/<algorithm>/...; path=packed, one bit per spin, cases
 ising/gpu/packed/<algorithm>/...): lattice, replicas, algorithm, beta, path, boltzkit flips/ns (from
 the median sweep time), PyTorch flips/ns (ising_peers.py's checkerboard Metropolis, Metropolis rows
-only), NVIDIA ising-gpu 2025 flips/ns from ANCHORS.md where it applies (2D single lattice at the
+only), NVIDIA ising-gpu 2025 flips/ns from docs/ANCHORS.md where it applies (2D single lattice at the
 same size and temperature; not run in this run), the target (1.5x that anchor), boltzkit / NVIDIA,
 GB/s (bytes: 3 bytes per spin per sweep; packed: 0.375 bytes = 3 bits) and % of the traffic floor;
 then a target summary for the anchored sizes and the CPU backend.
@@ -42,7 +42,7 @@ def load(path):
 
 
 def traffic_bytes(dtype, d, b, variant):
-    """Same model as bench/floors.hpp (int32 info counted as 4 bytes per element)."""
+    """Same model as bench/common/floors.hpp (int32 info counted as 4 bytes per element)."""
     s = 4 if dtype == "fp32" else 8
     per = 2 * d * d + 3 * d + 1 if variant == "full" else d * d + 2 * d + 1
     return s * b * per + 4 * b
@@ -219,7 +219,7 @@ def plain_table(bench, backend, variant, bw, lines, with_floor=True):
 # ----------------------------------------------------------------------------------------------
 # Ising
 
-# ANCHORS.md: NVIDIA ising-gpu cuIsingModel (2025 rewrite), H100, flips/ns. Keys: (lattice,
+# docs/ANCHORS.md: NVIDIA ising-gpu cuIsingModel (2025 rewrite), H100, flips/ns. Keys: (lattice,
 # replicas, beta rounded to 6 digits); T = 1.5 is beta = 1/1.5, T_c is beta_c = 0.4406868.
 NVIDIA_2025_ANCHORS = {
     ("65536x65536", 1, round(1 / 1.5, 6)): 1426,
@@ -229,7 +229,7 @@ NVIDIA_2025_ANCHORS = {
 # The issue's goal for the packed path: this many times the NVIDIA 2025 anchor.
 TARGET_RATIO = 1.5
 PATH_ORDER = {"bytes": 0, "packed": 1}
-ISING_OTHER_ANCHORS = ("ANCHORS.md, other codes (H100): NVIDIA `optimized` (Romero et al. 2020) "
+ISING_OTHER_ANCHORS = ("docs/ANCHORS.md, other codes (H100): NVIDIA `optimized` (Romero et al. 2020) "
                        "883 flips/ns at 65536², 841 at 16384²; NVIDIA `basic_cuda` (one byte per "
                        "spin, like this path) 165 at 16384²; PyTorch checkerboard 8.5 at 8192².")
 
@@ -332,7 +332,7 @@ def ising_gpu_table(bench, peers, lines):
     if not configs:
         return
     lines.append("| lattice | R | algorithm | β | path | boltzkit flips/ns | PyTorch flips/ns | "
-                 "NVIDIA 2025 flips/ns (ANCHORS) | target "
+                 "NVIDIA 2025 flips/ns (docs/ANCHORS.md) | target "
                  f"({TARGET_RATIO:g}× NVIDIA) | boltzkit / NVIDIA | GB/s | % of floor |")
     lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for cfg in sorted(configs, key=lambda k: (lattice_sort_key(k[0], k[1]),
@@ -425,7 +425,7 @@ def collect_rng_share(doc):
 def rng_share_table(rows, lines):
     lines += ["", "### Share of the packed sweep spent on random numbers", "",
               "Each case times the packed update with its Philox4x32-10 planes and with a cheap "
-              "counter hash in their place (bench/packed_planes.hpp), alternating batches on one "
+              "counter hash in their place (bench/ising/packed_planes.hpp), alternating batches on one "
               "lattice; share ≥ 1 − hash / Philox (the hash is not free). Philox calls per word: "
               "counted on the CPU backend from the final state (2 planes per call, 64 spins per "
               "word).", "",
@@ -484,9 +484,9 @@ def ising_section(idoc, ipdoc, lines):
                  f"that traffic at {bw / 1e12:.2f} TB/s / measured time, so the byte path tops out "
                  f"near {bw / 3 / 1e9:.0f} flips/ns and the packed path near "
                  f"{bw / 0.375 / 1e9:.0f}.")
-    lines.append("- NVIDIA column: ANCHORS.md's H100 figures for ising-gpu `cuIsingModel` "
+    lines.append("- NVIDIA column: docs/ANCHORS.md's H100 figures for ising-gpu `cuIsingModel` "
                  "(2025, 1 bit per spin) at T = 1.5 (β = 0.6666667) and T_c (β = 0.4406868); "
-                 "not re-run here (no network on the GPU machine to fetch it); ANCHORS.md does "
+                 "not re-run here (no network on the GPU machine to fetch it); docs/ANCHORS.md does "
                  "not name its update rule, so it is shown on both algorithms' and both paths' "
                  f"rows. Target: {TARGET_RATIO:g}× that figure; boltzkit / NVIDIA says met or not "
                  "met.")

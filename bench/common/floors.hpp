@@ -40,7 +40,7 @@ inline double gaussian_flops(std::int64_t dim, std::int64_t batch, gaussian_outp
   return b * (d * d * d / 3 + d * d);
 }
 
-/// ANCHORS.md: device-to-device copy on an H100 80GB HBM3, bytes read + written.
+/// docs/ANCHORS.md: device-to-device copy on an H100 80GB HBM3, bytes read + written.
 constexpr double default_bandwidth_bytes_per_s = 3.0e12;
 
 struct bandwidth_setting {

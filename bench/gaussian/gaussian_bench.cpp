@@ -1,9 +1,9 @@
 // boltzkit_bench_gaussian: batched Gaussian log p (+ ∂/∂μ, ∂/∂Σ) on the GPU and the CPU backend.
 //
-// GPU cases (ANCHORS.md sizes, fp32 and fp64, "full" = log p + grad_mean + grad_matrix of the
+// GPU cases (docs/ANCHORS.md sizes, fp32 and fp64, "full" = log p + grad_mean + grad_matrix of the
 // covariance parameterization, "logp" = log p alone; info is always written):
 //   D ∈ {4, 8, 16, 32, 64, 128} with B = {1048576, 1048576, 262144, 65536, 16384, 4096},
-//   fp64 also at D = 16, B = 65536 and D = 64, B = 4096 (ANCHORS.md's PyTorch float64 sizes),
+//   fp64 also at D = 16, B = 65536 and D = 64, B = 4096 (docs/ANCHORS.md's PyTorch float64 sizes),
 //   plus the large path fp32: D = 256, B = 1024 and D = 512, B = 256.
 // Inputs are fresh random SPD matrices, means and points made on the host and copied once;
 // enough independent sets are rotated that they exceed twice the L2. Timing: CUDA events on
@@ -429,7 +429,7 @@ void register_all() {
       ->UseManualTime()
       ->Unit(benchmark::kMillisecond);
 
-  // ANCHORS.md sizes. Variants of one (type, D, B) are adjacent so they share the device data.
+  // docs/ANCHORS.md sizes. Variants of one (type, D, B) are adjacent so they share the device data.
   const std::int64_t dims[] = {4, 8, 16, 32, 64, 128};
   const std::int64_t batches[] = {1048576, 1048576, 262144, 65536, 16384, 4096};
   for (int i = 0; i < 6; ++i) {
@@ -438,7 +438,7 @@ void register_all() {
     register_gpu<double>(dims[i], batches[i], gaussian_outputs::full);
     register_gpu<double>(dims[i], batches[i], gaussian_outputs::log_prob_only);
   }
-  // fp64 at the sizes ANCHORS.md gives PyTorch's float64 times for.
+  // fp64 at the sizes docs/ANCHORS.md gives PyTorch's float64 times for.
   register_gpu<double>(16, 65536, gaussian_outputs::full);
   register_gpu<double>(64, 4096, gaussian_outputs::full);
   // The large-D path (cuSOLVER/cuBLAS beyond the fused kernel), fp32.

@@ -8,7 +8,7 @@
 //   bytes  (names ising/gpu/<algorithm>/L:<lx>x<ly>[x<lz>]/R:<replicas>/beta:<β>):
 //     2D: 4096 replicas of 128², one 16384², one 65536² (4 GiB of int8 spins: skipped with a
 //         message when cudaMemGetInfo reports too little free memory), at β = 1/1.5 (T = 1.5, the
-//         temperature of ANCHORS.md's NVIDIA figures) and β_c = 0.4406868;
+//         temperature of docs/ANCHORS.md's NVIDIA figures) and β_c = 0.4406868;
 //     3D: 512 replicas of 64³, one 1024³ (1 GiB), at β = 0.2216544 (critical) and 0.3.
 //   packed (names ising/gpu/packed/<algorithm>/L:…/R:…/beta:…): the same targets, 65536² being
 //     512 MiB of words; the many-small-3D target 512 × 64³ is registered too but skipped with a
@@ -34,7 +34,7 @@
 //                            written, 1.5 bits per spin, so 3 bits = 0.375 bytes per spin per
 //                            sweep (at 3 TB/s the packed path tops out near 8000 flips/ns)
 //   floor_ms, pct_of_floor, floor_bw_GBps: that traffic at BOLTZKIT_BW_BYTES_PER_S (default
-//                  3.0e12, ANCHORS.md's H100 copy bandwidth; "measured" probes the device)
+//                  3.0e12, docs/ANCHORS.md's H100 copy bandwidth; "measured" probes the device)
 //   energy_per_spin, abs_magnetization (replica means after the timed sweeps), check_bitwise.
 // The share of the time spent on random numbers (packed path): the ising_rng_share/… cases of
 // ising_rng_share.cpp, registered after these.

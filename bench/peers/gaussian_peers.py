@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Times the peers of boltzkit's batched Gaussian (log p + d/dmu + d/dSigma) on one GPU.
 
-Peers, on the sizes of boltzkit_bench_gaussian (ANCHORS.md):
+Peers, on the sizes of boltzkit_bench_gaussian (docs/ANCHORS.md):
   torch_mvn_autograd  torch.distributions.MultivariateNormal(mu, covariance_matrix=S,
                       validate_args=False).log_prob(x), then autograd of the sum w.r.t. mu and S
   torch_hand          cholesky_ex -> solve_triangular -> cholesky_inverse, gradients by the
-                      closed forms of MATH.md section 1: g = S^-1 d, dS = -1/2 (S^-1 - g g^T)
+                      closed forms of docs/MATH.md section 1: g = S^-1 d, dS = -1/2 (S^-1 - g g^T)
   jax_vmap            jit(vmap(value_and_grad(jax.scipy.stats.multivariate_normal.logpdf,
                       argnums=(1, 2)))), float64 with jax_enable_x64 in its own process
 
@@ -44,7 +44,7 @@ from peer_common import (  # noqa: E402
     write_doc,
 )
 
-# (D, B) of the GPU benchmark: ANCHORS.md's table, then the large-D path.
+# (D, B) of the GPU benchmark: docs/ANCHORS.md's table, then the large-D path.
 FP32_SIZES = [(4, 1048576), (8, 1048576), (16, 262144), (32, 65536), (64, 16384), (128, 4096),
               (256, 1024), (512, 256)]
 FP64_SIZES = [(16, 65536), (64, 4096)]

@@ -2,18 +2,18 @@
 """Times the PyTorch peer of boltzkit's lattice Ising sweeps on one GPU.
 
 Peer: torch_checkerboard_metropolis, the textbook PyTorch checkerboard Metropolis on a periodic
-2D lattice (J = 1, h = 0), the kind ANCHORS.md lists at 8.5 flips/ns on 8192^2:
+2D lattice (J = 1, h = 0), the kind docs/ANCHORS.md lists at 8.5 flips/ns on 8192^2:
     spins s: (R, L, L) float32 (or int8 with --spin-dtype int8), +-1, hot start
     per colour c:  nb = roll(s, +-1, x) + roll(s, +-1, y)      (four torch.roll)
                    accept = torch.rand(R, L, L) < exp(-2 beta s nb)
                    s = where(accept & mask_c, -s, s)             (mask_c precomputed per colour)
 One sweep = two colours = R*L*L attempted spin updates; flips/ns = R*L*L / (ns per sweep).
-Sizes (those of boltzkit_bench_ising where they overlap): 8192^2 (ANCHORS.md's PyTorch size),
+Sizes (those of boltzkit_bench_ising where they overlap): 8192^2 (docs/ANCHORS.md's PyTorch size),
 16384^2, 4096 replicas of 128^2 (batched); at beta = 1/1.5 (T = 1.5) and beta_c = 0.4406868.
 Timing: CUDA events around a batch of sweeps after warm-up sweeps; the median over batches.
 
 NVIDIA's ising-gpu reference codes are not built or run here: the GPU machine has no network to
-fetch them. ANCHORS.md's figures (measured on an H100) are the reference for them.
+fetch them. docs/ANCHORS.md's figures (measured on an H100) are the reference for them.
 
 A missing torch or a torch without CUDA is reported and the script exits 0.
 Usage:
@@ -46,7 +46,7 @@ DEFAULT_SIZES = [(8192, 1), (16384, 1), (128, 4096)]
 DEFAULT_BETAS = [1.0 / 1.5, 0.4406868]
 PEER = "torch_checkerboard_metropolis"
 NVIDIA_NOTE = ("NVIDIA ising-gpu not built or run (no network on the GPU machine); "
-               "ANCHORS.md's H100 figures are the reference")
+               "docs/ANCHORS.md's H100 figures are the reference")
 
 
 def parse_betas(text):

@@ -1,5 +1,7 @@
 #include "boltzkit/context.hpp"
 
+#include "tuning.hpp"
+
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 #include <cusolverDn.h>
@@ -51,7 +53,7 @@ struct Context::State {
     std::size_t capacity = 0;
     cudaEvent_t copied = nullptr;
   };
-  static constexpr int staging_slots = 8;
+  static constexpr int staging_slots = tuning::upload_staging_slots;
   Staging staging[staging_slots];
   int next_staging = 0;
 

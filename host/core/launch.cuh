@@ -8,6 +8,8 @@
 #include "kernels/common/group.cuh"
 #include "kernels/common/group_tile.cuh"
 #include "cuda_check.hpp"
+#include "host/linalg/tuning.hpp"
+#include "tuning.hpp"
 
 namespace boltzkit::gpu {
 
@@ -20,7 +22,7 @@ inline int sm_count(int device) {
 /// Blocks for a grid-stride loop over `work` items of `per_block` each, capped to a few waves.
 inline unsigned grid_for(std::int64_t work, std::int64_t per_block, int device) {
   const std::int64_t needed = (work + per_block - 1) / per_block;
-  const std::int64_t cap = static_cast<std::int64_t>(sm_count(device)) * 32;
+  const std::int64_t cap = static_cast<std::int64_t>(sm_count(device)) * tuning::grid_blocks_per_sm;
   return static_cast<unsigned>(std::max<std::int64_t>(1, std::min(needed, cap)));
 }
 
@@ -33,16 +35,15 @@ struct TileLaunch {
   unsigned blocks;
 };
 
-/// Shared memory per block is kept under ~100 KB so that two blocks fit on an H100 SM even at
-/// D = 64 in double.
+/// Shared memory per block within tuning::tile_shared_budget_bytes (host/linalg/tuning.hpp).
 template <class T>
 TileLaunch plan_tile_launch(int n, std::int64_t batch, int device) {
   TileLaunch p{};
   p.group_size = kernels::group_size_for(n);
   p.groups_per_warp = kernels::warp_size / p.group_size;
   const std::size_t per_warp = kernels::tile_shared_bytes<T>(n, 1);
-  const std::size_t budget = 100 * 1024;
-  p.warps_per_block = static_cast<int>(std::clamp<std::size_t>(budget / per_warp, 1, 8));
+  p.warps_per_block = static_cast<int>(std::clamp<std::size_t>(
+      tuning::tile_shared_budget_bytes / per_warp, 1, tuning::tile_warps_per_block_max));
   p.shared_bytes = kernels::tile_shared_bytes<T>(n, p.warps_per_block);
   p.blocks = grid_for(batch, static_cast<std::int64_t>(p.warps_per_block) * p.groups_per_warp,
                       device);

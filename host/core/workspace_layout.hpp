@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "tuning.hpp"
+
 namespace boltzkit::gpu {
 
 class WorkspaceLayout {
@@ -43,7 +45,7 @@ struct LibraryChunkSlots {
 
 /// Batch elements per chunk so that a chunk's workspace stays within `budget` bytes.
 inline std::int64_t chunk_size(std::int64_t batch, std::size_t bytes_per_element,
-                               std::size_t budget = std::size_t{512} << 20) {
+                               std::size_t budget = tuning::library_chunk_bytes) {
   std::int64_t chunk = static_cast<std::int64_t>(budget / (bytes_per_element + 1));
   chunk = chunk < 1 ? 1 : chunk;
   chunk = chunk > batch ? batch : chunk;

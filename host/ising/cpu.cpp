@@ -2,12 +2,11 @@
 #include "kernels/common/periodic.hpp"
 #include "backends.hpp"
 #include "sweep_schedule.hpp"
+#include "tuning.hpp"
 
 namespace boltzkit::ising::backend::cpu {
 
-// Below this many site updates a parallel region costs more than it saves: small lattices run
-// thousands of half-sweeps, each of which would otherwise start a team of threads.
-constexpr std::int64_t parallel_threshold = 1 << 14;
+constexpr std::int64_t parallel_threshold = tuning::ising_parallel_sites;
 
 void initialize(const Lattice& lattice, Spins spins, std::uint64_t seed, bool hot) {
   const std::int64_t n = lattice.sites();

@@ -1,5 +1,7 @@
 #include "memory.hpp"
 
+#include "tuning.hpp"
+
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -13,8 +15,8 @@ namespace boltzkit::ising::detail {
 RunMemory::RunMemory(Context& ctx, const SimulationConfig& c, std::int64_t replicas)
     : ctx_(ctx), lattice_(c.lattice), replicas_(replicas), sites_(c.lattice.sites()), gpu_(ctx.on_gpu()) {
   spins_ = static_cast<std::int8_t*>(allocate(static_cast<std::size_t>(replicas * sites_)));
-  // Up to 256 queued measurements, within 64 MiB.
-  slots_ = std::clamp<std::int64_t>((std::int64_t{64} << 20) / (16 * replicas), 1, 256);
+  slots_ = std::clamp<std::int64_t>(tuning::ising_measurement_queue_bytes / (16 * replicas), 1,
+                                    tuning::ising_measurement_queue_max);
   measured_ = static_cast<double*>(allocate(sizeof(double) * 2 * replicas * slots_));
   if (uses_packed_path(c))
     words_ = static_cast<std::uint64_t*>(

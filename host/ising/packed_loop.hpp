@@ -5,11 +5,11 @@
 
 #include "kernels/ising/packed_lattice.cuh"
 #include "boltzkit/ising_packed.hpp"
+#include "tuning.hpp"
 
 namespace boltzkit::ising::backend::cpu {
 
-// Below this many words a parallel region costs more than it saves (see ising_cpu.cpp).
-constexpr std::int64_t packed_parallel_threshold = 1 << 10;
+constexpr std::int64_t packed_parallel_threshold = tuning::ising_parallel_words;
 
 template <int Dims, class Planes = kernels::PhiloxPlanes>
 void packed_half_sweep(const kernels::PackedUpdate& u, PackedSpins spins, int colour) {

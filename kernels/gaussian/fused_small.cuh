@@ -5,6 +5,7 @@
 #include "kernels/common/strided.cuh"
 #include "kernels/common/group_tile.cuh"
 #include "kernels/linalg/warp_io.cuh"
+#include "policy.hpp"
 
 namespace boltzkit::kernels {
 
@@ -24,7 +25,6 @@ struct GaussianArgs {
   int warps_per_block;
 };
 
-constexpr int fused_threads_max = 256;
 constexpr double half_log_two_pi = 0.91893853320467274178;
 
 // Vectors of a tile: d = x - mu, z = L^-1 d (or y = L^T d), g = Sigma^-1 d.

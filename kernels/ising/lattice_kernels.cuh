@@ -3,10 +3,9 @@
 // functions of lattice_site.cuh, plus a deterministic two-pass per-replica reduction.
 #include "kernels/common/group.cuh"
 #include "lattice_site.cuh"
+#include "policy.hpp"
 
 namespace boltzkit::kernels {
-
-constexpr int lattice_threads = 256;
 
 // Kernels here have internal linkage (static): one .cu includes them, and the CPU emulation
 // tests compile them again without clashing with the library.

@@ -3,10 +3,9 @@
 // functions of packed_lattice.cuh. Internal linkage (static), like lattice_kernels.cuh.
 #include "kernels/common/group.cuh"
 #include "packed_lattice.cuh"
+#include "policy.hpp"
 
 namespace boltzkit::kernels {
-
-constexpr int packed_threads = 256;
 
 /// Dims = u.g.dims (2 or 3), a template parameter so the word update keeps its arrays in
 /// registers. Planes: see PhiloxPlanes.

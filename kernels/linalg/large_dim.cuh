@@ -4,10 +4,9 @@
 // batch element (lower triangle = L, column-major), `rhs` one n x cols block per element.
 #include "kernels/common/strided.cuh"
 #include "kernels/common/group_tile.cuh"
+#include "policy.hpp"
 
 namespace boltzkit::kernels {
-
-constexpr int large_threads = 256;
 
 /// Grid-stride index over [0, total).
 #define BOLTZKIT_GRID_STRIDE(e, total)                                                        \

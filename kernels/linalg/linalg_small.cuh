@@ -3,6 +3,7 @@
 // the fused Gaussian kernel: one G-lane group per matrix, the matrix in shared memory.
 #include "kernels/common/strided.cuh"
 #include "kernels/common/group_tile.cuh"
+#include "policy.hpp"
 #include "warp_io.cuh"
 
 namespace boltzkit::kernels {
@@ -55,7 +56,7 @@ __device__ void linalg_group(const LinalgArgs<T>& args, const GroupTile<T>& t, c
 }
 
 template <class T, int R, LinalgOp Op>
-__global__ void __launch_bounds__(256) linalg_small_kernel(LinalgArgs<T> args) {
+__global__ void __launch_bounds__(linalg_small_threads_max) linalg_small_kernel(LinalgArgs<T> args) {
   const int groups = warp_size / args.group_size;
   const int warp = static_cast<int>(threadIdx.x) / warp_size;
   const WarpTiles<T> tiles = carve_warp_tiles<T>(dynamic_shared_memory(), args.warps_per_block,

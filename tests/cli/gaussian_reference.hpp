@@ -1,6 +1,6 @@
 #pragma once
 // Independent float64 reference for one Gaussian element, straight from the formulas in
-// gaussian.hpp / MATH.md §1 with a plain Gauss–Jordan inverse: no code shared with the library.
+// gaussian.hpp / docs/MATH.md §1 with a plain Gauss–Jordan inverse: no code shared with the library.
 #include <cmath>
 #include <cstdint>
 #include <vector>

@@ -1,6 +1,6 @@
 #pragma once
 // An independent reference for one Gaussian element, written with Eigen and explicit inverses
-// (not the library's algorithm): log p and the three gradient forms of MATH.md §1.
+// (not the library's algorithm): log p and the three gradient forms of docs/MATH.md §1.
 #include <Eigen/Dense>
 #include <cmath>
 

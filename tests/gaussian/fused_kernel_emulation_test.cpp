@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "boltzkit/boltzkit.hpp"
+#include "cases.hpp"
 #include "tests/common/compare.hpp"
 
 namespace boltzkit::testing {
@@ -97,12 +98,11 @@ TYPED_TEST_SUITE(EmulatedFusedKernel, FloatTypes);
 TYPED_TEST(EmulatedFusedKernel, MatchesCpuReferenceAtEverySmallDimension) {
   using T = TypeParam;
   Rng rng(31337);
-  std::vector<int> dims;
-  for (int d = 1; d <= 18; ++d) dims.push_back(d);
-  for (int d : {31, 32, 33, 47, 64}) dims.push_back(d);
   for (Kind kind : {Kind::covariance, Kind::precision, Kind::cholesky}) {
-    for (int dim : dims) {
-      const std::int64_t batch = dim <= 8 ? 37 : (dim <= 33 ? 11 : 5);
+    for (const SizeCase& c : gaussian_cases()) {
+      if (!on_fused_path(c)) continue;
+      const int dim = c.dim;
+      const std::int64_t batch = c.batch;
       auto p = random_problem<T>(batch, dim, kind, 20.0, rng);
       break_some(p, rng);
       for (bool gradients : {true, false}) {
@@ -135,7 +135,9 @@ TYPED_TEST(EmulatedFusedKernel, LinalgBlocksMatchCpu) {
   using T = TypeParam;
   Context cpu(Backend::cpu);
   Rng rng(99);
-  for (int n : {1, 3, 8, 13, 32, 40, 64}) {
+  for (const SizeCase& c : gaussian_cases()) {
+    if (!on_fused_path(c)) continue;
+    const int n = c.dim;
     const std::int64_t batch = 9;
     auto p = random_problem<T>(batch, n, Kind::covariance, 30.0, rng);
     const std::size_t mm = p.matrix.size(), vv = p.x.size();

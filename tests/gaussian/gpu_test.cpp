@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "boltzkit/boltzkit.hpp"
+#include "cases.hpp"
 #include "tests/common/gpu_run.hpp"
 
 namespace boltzkit::testing {
@@ -15,10 +16,13 @@ class GpuGaussian : public ::testing::Test {};
 using FloatTypes = ::testing::Types<float, double>;
 TYPED_TEST_SUITE(GpuGaussian, FloatTypes);
 
+/// The family's case table, every D up to a full warp, and the large library sizes.
 std::vector<int> dims_to_test() {
   std::vector<int> dims;
   for (int d = 1; d <= 33; ++d) dims.push_back(d);
-  for (int d : {47, 64, 65, 100, 128, 256, 512}) dims.push_back(d);
+  for (const SizeCase& c : gaussian_cases())
+    if (c.dim > 33) dims.push_back(c.dim);
+  for (int d : {256, 512}) dims.push_back(d);
   return dims;
 }
 

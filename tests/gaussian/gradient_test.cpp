@@ -60,7 +60,7 @@ INSTANTIATE_TEST_SUITE_P(AllKinds, FiniteDifferences,
                                                               Kind::cholesky),
                                             ::testing::Values(1, 2, 4, 7)));
 
-// Summed over points, the gradients vanish at the closed-form MLE (MATH.md §1).
+// Summed over points, the gradients vanish at the closed-form MLE (docs/MATH.md §1).
 TEST(MaximumLikelihood, GradientsVanishAtTheClosedFormFit) {
   Context ctx(Backend::cpu);
   Rng rng(9);

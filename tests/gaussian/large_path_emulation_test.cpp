@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "boltzkit/boltzkit.hpp"
+#include "cases.hpp"
 #include "tests/common/compare.hpp"
 
 namespace boltzkit::testing {
@@ -48,7 +49,11 @@ TYPED_TEST(EmulatedLargePath, GaussianMatchesCpuReference) {
   Rng rng(4242);
   Context cpu(Backend::cpu);
   for (Kind kind : {Kind::covariance, Kind::precision, Kind::cholesky}) {
-    for (int n : {1, 6, 65, 70}) {
+    // The library path at every table size above the fused range, and forced at two small ones.
+    std::vector<int> dims = {1, 6};
+    for (const SizeCase& c : gaussian_cases())
+      if (!on_fused_path(c) && c.dim <= 100) dims.push_back(c.dim);
+    for (int n : dims) {
       auto p = random_problem<T>(7, n, kind, 20.0, rng);
       MatrixXd bad = MatrixXd::Identity(n, n);
       bad(n - 1, n - 1) = std::numeric_limits<double>::quiet_NaN();

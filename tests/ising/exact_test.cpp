@@ -1,4 +1,4 @@
-// Exact Ising results (boltzkit::ising::exact) against MATH.md §3 reference values, against each
+// Exact Ising results (boltzkit::ising::exact) against docs/MATH.md §3 reference values, against each
 // other (Kaufman vs enumeration vs Onsager), against finite differences, and against a naive sum.
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@ namespace ex = boltzkit::ising::exact;
 constexpr double bc = ex::critical_beta;
 constexpr double pi = 3.14159265358979323846;
 
-// MATH.md values are printed with 12 decimals: compare to 1e-11 absolute (well below 1e-9 relative).
+// docs/MATH.md values are printed with 12 decimals: compare to 1e-11 absolute (well below 1e-9 relative).
 constexpr double ref_tol = 1e-11;
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include "boltzkit/ising_exact.hpp"
 #include "boltzkit/ising_packed.hpp"
 #include "boltzkit/ising_simulation.hpp"
+#include "cases.hpp"
 #include "gpu_skip.hpp"
 
 namespace boltzkit::testing {
@@ -16,12 +17,20 @@ namespace {
 
 using ising::Algorithm;
 
-struct Case {
-  ising::Lattice lattice;
-  Algorithm algorithm;
-  bool per_bond;
-  std::int64_t replicas;
-};
+using Case = LatticeCase;
+
+/// The family table plus lattices only a GPU runs in test time: a multi-block 2D lattice, a
+/// thick 3D one and a 1024² one.
+std::vector<Case> gpu_byte_cases() {
+  std::vector<Case> cases = byte_path_cases();
+  cases.push_back({{64, 32, 1}, Algorithm::metropolis, false, 4, "2D_many_blocks"});
+  cases.push_back({{2, 2, 1}, Algorithm::heat_bath, false, 5, "2D_2x2"});
+  cases.push_back({{16, 8, 12}, Algorithm::metropolis, false, 2, "3D_thick"});
+  cases.push_back({{32, 16, 1}, Algorithm::metropolis, true, 2, "2D_per_bond_many_blocks"});
+  cases.push_back({{8, 8, 8}, Algorithm::heat_bath, true, 3, "3D_per_bond_cube"});
+  cases.push_back({{1024, 1024, 1}, Algorithm::metropolis, false, 1, "2D_1024"});
+  return cases;
+}
 
 class IsingGpuVsCpu : public ::testing::TestWithParam<Case> {};
 
@@ -66,15 +75,8 @@ TEST_P(IsingGpuVsCpu, BitIdenticalSpinsAndSameMeasurements) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Lattices, IsingGpuVsCpu,
-    ::testing::Values(Case{{64, 32, 1}, Algorithm::metropolis, false, 4},
-                      Case{{64, 32, 1}, Algorithm::heat_bath, false, 3},
-                      Case{{2, 2, 1}, Algorithm::heat_bath, false, 5},
-                      Case{{16, 8, 12}, Algorithm::metropolis, false, 2},
-                      Case{{32, 16, 1}, Algorithm::metropolis, true, 2},
-                      Case{{8, 8, 8}, Algorithm::heat_bath, true, 3},
-                      Case{{1024, 1024, 1}, Algorithm::metropolis, false, 1}));
+INSTANTIATE_TEST_SUITE_P(Lattices, IsingGpuVsCpu, ::testing::ValuesIn(gpu_byte_cases()),
+                         lattice_case_name);
 
 // Sweep calls upload their tables through the context's pinned staging ring: 40 calls with a
 // different β ladder each, queued without any synchronization (more calls than staging
@@ -186,12 +188,22 @@ TEST(IsingGpu, SimulationIsBitIdenticalToCpu) {
 namespace boltzkit::testing {
 namespace {
 
-class IsingPackedGpuVsCpu
-    : public ::testing::TestWithParam<std::tuple<ising::Lattice, ising::Algorithm, std::int64_t>> {};
+class IsingPackedGpuVsCpu : public ::testing::TestWithParam<LatticeCase> {};
+
+/// The family table plus lattices only a GPU runs in test time.
+std::vector<LatticeCase> gpu_packed_cases() {
+  std::vector<LatticeCase> cases = packed_path_cases();
+  cases.push_back({{1024, 512, 1}, ising::Algorithm::metropolis, false, 1, "2D_1024x512"});
+  cases.push_back({{128, 128, 1}, ising::Algorithm::heat_bath, false, 64, "2D_64_replicas"});
+  cases.push_back({{128, 32, 32}, ising::Algorithm::metropolis, false, 4, "3D_thick"});
+  return cases;
+}
 
 TEST_P(IsingPackedGpuVsCpu, BitIdenticalWordsAndSameMeasurements) {
   BOLTZKIT_REQUIRE_GPU();
-  const auto [l, algorithm, replicas] = GetParam();
+  const ising::Lattice l = GetParam().lattice;
+  const ising::Algorithm algorithm = GetParam().algorithm;
+  const std::int64_t replicas = GetParam().replicas;
   std::vector<double> betas;
   for (std::int64_t r = 0; r < replicas; ++r) betas.push_back(0.3 + 0.07 * r);
   Context cpu(Backend::cpu), gpu(Backend::gpu);
@@ -221,12 +233,8 @@ TEST_P(IsingPackedGpuVsCpu, BitIdenticalWordsAndSameMeasurements) {
   EXPECT_EQ(d_bytes.download(), bytes);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Lattices, IsingPackedGpuVsCpu,
-    ::testing::Values(std::make_tuple(ising::Lattice{1024, 512, 1}, ising::Algorithm::metropolis, std::int64_t{1}),
-                      std::make_tuple(ising::Lattice{128, 128, 1}, ising::Algorithm::heat_bath, std::int64_t{64}),
-                      std::make_tuple(ising::Lattice{128, 32, 32}, ising::Algorithm::metropolis, std::int64_t{4}),
-                      std::make_tuple(ising::Lattice{256, 2, 2}, ising::Algorithm::heat_bath, std::int64_t{3})));
+INSTANTIATE_TEST_SUITE_P(Lattices, IsingPackedGpuVsCpu, ::testing::ValuesIn(gpu_packed_cases()),
+                         lattice_case_name);
 
 TEST(IsingGpu, PackedSimulationMatchesKaufman) {
   BOLTZKIT_REQUIRE_GPU();

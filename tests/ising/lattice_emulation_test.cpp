@@ -10,6 +10,7 @@
 
 #include "boltzkit/boltzkit.hpp"
 #include "boltzkit/ising.hpp"
+#include "cases.hpp"
 
 namespace boltzkit::testing {
 namespace {
@@ -17,12 +18,7 @@ namespace {
 namespace k = boltzkit::kernels;
 using ising::Algorithm;
 
-struct Case {
-  ising::Lattice lattice;
-  Algorithm algorithm;
-  bool per_bond;
-  std::int64_t replicas;
-};
+using Case = LatticeCase;
 
 k::LatticeGeometry geometry(const ising::Lattice& l) { return {l.lx, l.ly, l.lz, l.dimensions(), l.sites()}; }
 
@@ -104,14 +100,8 @@ TEST_P(LatticeKernelsOnEmulator, SameSpinsAsCpuBackend) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Lattices, LatticeKernelsOnEmulator,
-    ::testing::Values(Case{{8, 6, 1}, Algorithm::metropolis, false, 3},
-                      Case{{8, 6, 1}, Algorithm::heat_bath, false, 2},
-                      Case{{4, 4, 6}, Algorithm::metropolis, false, 2},
-                      Case{{2, 4, 2}, Algorithm::heat_bath, false, 1},
-                      Case{{6, 4, 1}, Algorithm::metropolis, true, 2},
-                      Case{{4, 4, 4}, Algorithm::heat_bath, true, 2}));
+INSTANTIATE_TEST_SUITE_P(Lattices, LatticeKernelsOnEmulator, ::testing::ValuesIn(byte_path_cases()),
+                         lattice_case_name);
 
 }  // namespace
 }  // namespace boltzkit::testing

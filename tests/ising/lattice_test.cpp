@@ -99,7 +99,7 @@ TEST(IsingLattice, OnsagerSpontaneousMagnetization) {
       << o.abs_magnetization.mean << " ± " << o.abs_magnetization.error;
 }
 
-// ⟨exp(−βΔE_i)⟩ = 1 at equilibrium for any single-spin flip (MATH.md §3).
+// ⟨exp(−βΔE_i)⟩ = 1 at equilibrium for any single-spin flip (docs/MATH.md §3).
 TEST(IsingLattice, SchwingerDysonIdentity) {
   Context ctx(Backend::cpu);
   const ising::Lattice lattice{8, 8, 1};

@@ -10,6 +10,7 @@
 
 #include "boltzkit/boltzkit.hpp"
 #include "boltzkit/ising_packed.hpp"
+#include "cases.hpp"
 
 namespace boltzkit::testing {
 namespace {
@@ -22,11 +23,12 @@ k::PackedGeometry geometry(const ising::Lattice& l) {
   return {l.lx, l.ly, l.lz, l.dimensions(), w, w * l.ly * l.lz};
 }
 
-class PackedKernelsOnEmulator
-    : public ::testing::TestWithParam<std::tuple<ising::Lattice, Algorithm, std::int64_t>> {};
+class PackedKernelsOnEmulator : public ::testing::TestWithParam<LatticeCase> {};
 
 TEST_P(PackedKernelsOnEmulator, SameWordsAsCpuBackend) {
-  const auto [l, algorithm, replicas] = GetParam();
+  const ising::Lattice l = GetParam().lattice;
+  const Algorithm algorithm = GetParam().algorithm;
+  const std::int64_t replicas = GetParam().replicas;
   const std::uint64_t seed = 77;
   std::vector<double> betas;
   for (std::int64_t r = 0; r < replicas; ++r) betas.push_back(0.3 + 0.1 * r);
@@ -70,12 +72,8 @@ TEST_P(PackedKernelsOnEmulator, SameWordsAsCpuBackend) {
   EXPECT_EQ(m_emu, m_cpu);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Lattices, PackedKernelsOnEmulator,
-    ::testing::Values(std::make_tuple(ising::Lattice{128, 4, 1}, Algorithm::metropolis, std::int64_t{2}),
-                      std::make_tuple(ising::Lattice{256, 6, 1}, Algorithm::heat_bath, std::int64_t{1}),
-                      std::make_tuple(ising::Lattice{128, 2, 4}, Algorithm::metropolis, std::int64_t{2}),
-                      std::make_tuple(ising::Lattice{384, 2, 2}, Algorithm::heat_bath, std::int64_t{3})));
+INSTANTIATE_TEST_SUITE_P(Lattices, PackedKernelsOnEmulator, ::testing::ValuesIn(packed_path_cases()),
+                         lattice_case_name);
 
 }  // namespace
 }  // namespace boltzkit::testing

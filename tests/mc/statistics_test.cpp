@@ -161,7 +161,7 @@ TEST(McStatisticsBinder, OrderedMagnetizationGivesTwoThirds) {
 }
 
 // End to end: single-spin Metropolis on the periodic 4×4 lattice at β_c against the exact
-// values of MATH.md §3, by z-score.
+// values of docs/MATH.md §3, by z-score.
 TEST(McStatisticsIsing, Metropolis4x4MatchesExactValuesAtCriticalBeta) {
   constexpr int L = 4, N = L * L;
   const double beta = 0.440686793509772;

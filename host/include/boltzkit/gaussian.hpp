@@ -1,6 +1,6 @@
 #pragma once
 /// \file gaussian.hpp
-/// Batched multivariate Gaussian log-densities and their gradients (MATH.md §1).
+/// Batched multivariate Gaussian log-densities and their gradients (docs/MATH.md §1).
 ///
 /// For every b in [0, batch): d = x_b − μ_b and, with Σ_b = L_b L_bᵀ,
 ///   log p_b = −½ dᵀΣ⁻¹d − ½ log|Σ| − (D/2) log 2π

@@ -1,6 +1,6 @@
 #pragma once
 /// \file ising_exact.hpp
-/// Exact results for the Ising model (MATH.md §2–3), to test samplers against.
+/// Exact results for the Ising model (docs/MATH.md §2–3), to test samplers against.
 ///
 /// Conventions: spins s ∈ {−1,+1}^N, energy E(s) = −Σ_{k<l} J_kl s_k s_l − Σ_k h_k s_k,
 /// p(s) ∝ exp(−βE(s)). Energies are in units of the coupling J (J = 1 for the lattice results),
@@ -71,7 +71,7 @@ struct FiniteLattice {
 };
 
 /// Exact ln Z, energy and specific heat per spin of the periodic lx × ly square lattice
-/// (N = lx·ly sites, 2N bonds, J = 1, h = 0) from Kaufman's formula (MATH.md §3):
+/// (N = lx·ly sites, 2N bonds, J = 1, h = 0) from Kaufman's formula (docs/MATH.md §3):
 ///   Z = ½ (2 sinh 2β)^{N/2} [Π cosh_odd + Π sinh_odd + Π cosh_even + Π sinh_even],
 /// products over q of 2cosh(lx γ_q/2) or 2sinh(lx γ_q/2), q = 1,3,…,2ly−1 (odd) or
 /// q = 0,2,…,2ly−2 (even), cosh γ_q = cosh 2β coth 2β − cos(πq/ly), γ₀ = 2β + ln tanh β

@@ -1,6 +1,6 @@
 #pragma once
 /// \file mc_statistics.hpp
-/// Statistics of Monte Carlo time series (MATH.md §3, "statistical checks"): error bars of a
+/// Statistics of Monte Carlo time series (docs/MATH.md §3, "statistical checks"): error bars of a
 /// mean by binning, integrated autocorrelation times, and error bars of derived lattice
 /// observables (specific heat, susceptibility, Binder cumulant) by jackknife over bins.
 ///
