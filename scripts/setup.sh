@@ -41,6 +41,15 @@ if command -v python3 >/dev/null 2>&1 && ! python3 -c "import matplotlib" 2>/dev
     echo "boltzkit setup: could not install matplotlib; boltzkit ising scan will draw no PNG" >&2
 fi
 
+# cuobjdump and nvdisasm for the static performance model (bench/static_model) when the CUDA
+# toolkit lacks them: optional, without them CMake leaves the static_model test out and says so.
+if command -v python3 >/dev/null 2>&1 &&
+   ! python3 "$(dirname "$0")/../bench/static_model/static_model.py" --check-tools >/dev/null 2>&1; then
+  echo "boltzkit setup: installing cuobjdump/nvdisasm (pip) for bench/static_model" >&2
+  python3 -m pip install --quiet nvidia-cuda-cuobjdump nvidia-cuda-nvdisasm >/dev/null 2>&1 ||
+    echo "boltzkit setup: could not install cuobjdump/nvdisasm; the static_model test is left out" >&2
+fi
+
 if ! command -v nvcc >/dev/null 2>&1; then
   if [ -x /usr/local/cuda/bin/nvcc ]; then
     echo "boltzkit setup: add /usr/local/cuda/bin to PATH (found nvcc there)" >&2

@@ -1,0 +1,473 @@
+"""Trip-count models: how often each SASS loop of a kernel runs per work unit, per benchmark case.
+
+A kernel model is a list of LoopSpecs, outermost first. Each names a source loop by the file (base
+name), the function it is in and a regex on the source line that the line table gives for the
+loop's backward branch (the `for` line), a per-iteration signature (opcodes one source iteration
+issues, used to find the unroll factor and to pick the version the compiler unswitched for this
+case) and the source-level trip counts per work unit. See README.md for the rules and the
+assumptions behind every formula.
+"""
+
+import math
+import os
+import re
+from collections import Counter
+
+import sass
+
+LSU = "_lsu"  # key of the LSU cycles in the count Counters
+
+
+def instr_counter(ins):
+    c = Counter()
+    c[ins.cls] += 1
+    c[LSU] += sass.lsu_cycles(ins)
+    return c
+
+
+def add_into(total, counter, factor=1.0):
+    for k, v in counter.items():
+        total[k] += v * factor
+
+
+class LoopSpec(object):
+    """instances: one list per instance (address order) of the source-level trip counts of this
+    loop, one entry per iteration of the enclosing source loop (or one entry per work unit for
+    an outermost loop). Floats are allowed (averages)."""
+
+    def __init__(self, name, file, func, pattern, instances, sig=None, repeat=1.0):
+        self.repeat = repeat  # the instances' lists run this many times per work unit
+        self.name = name
+        self.file = file
+        self.func = func
+        self.pattern = pattern
+        self.instances = instances
+        self.sig = sig or {}
+
+
+class ModelError(Exception):
+    pass
+
+
+def unroll_of(loop, sig):
+    """Unroll factor u if the loop's own opcodes are u x the signature (None if they are not:
+    another version of the loop, unswitched by the compiler for other arguments)."""
+    if not sig:
+        return 1
+    ratios = set()
+    for op, n in sig.items():
+        have = loop.own_opcodes.get(op, 0)
+        if have == 0 or have % n:
+            return None
+        ratios.add(have // n)
+    return ratios.pop() if len(ratios) == 1 else None
+
+
+def whole(trips, u):
+    """Iterations of a loop unrolled u times that run its unrolled body: floor(trips / u). Trip
+    counts may be averages (floats); a loop that is not unrolled (u = 1) keeps the average."""
+    if u == 1:
+        return trips
+    return math.floor(trips / u + 1e-9)
+
+
+class KernelModel(object):
+    """Dynamic warp-instruction counts of one kernel for one case: counts per work unit (the
+    loops) plus a prologue per warp (hot code outside every loop)."""
+
+    def __init__(self, kernel, sources, specs):
+        self.kernel = kernel
+        self.sources = sources
+        self.analysis = kernel.analysis
+        self.specs = specs
+        self.execs = {}       # Loop -> body executions per work unit
+        self.roles = {}       # Loop -> "spec[instance] main/remainder/other version/dead"
+        self.unroll = {}
+        self.remainder = []   # (parent Loop, [instrs], per-iteration Counter, iterations)
+        self.errors = []
+        self.notes = []
+        try:
+            self._assign()
+        except ModelError as e:
+            self.errors.append(str(e))
+
+    # -- matching ------------------------------------------------------------------------------
+    def _candidates(self, spec):
+        out = []
+        for loop in self.analysis.loops:
+            src = loop.latch_instr.src
+            if not src or os.path.basename(src[0]) != spec.file:
+                continue
+            rng = self.sources.function_range(src[0], spec.func)
+            if rng is None or not rng[0] <= src[1] <= rng[1]:
+                continue
+            text = self.sources.text(src) or ""
+            if re.search(spec.pattern, text):
+                out.append(loop)
+        return out
+
+    def _dead(self, loop):
+        p = loop.parent
+        while p is not None:
+            if self.execs.get(p, None) == 0:
+                return True
+            p = p.parent
+        return False
+
+    def _assign(self):
+        for spec in self.specs:
+            cands = [l for l in self._candidates(spec) if not self._dead(l)]
+            if not cands:
+                raise ModelError("no SASS loop matches %s (%s: %s in %s)"
+                                 % (spec.name, spec.file, spec.pattern, spec.func))
+            with_u = [(l, unroll_of(l, spec.sig)) for l in cands]
+            matched = [(l, u) for l, u in with_u if u]
+            for l, u in with_u:
+                if not u:
+                    self.execs[l] = 0
+                    self.roles[l] = "%s: other version" % spec.name
+            n = len(spec.instances)
+            if len(matched) == n:
+                groups = [[m] for m in matched]
+            elif len(matched) == 2 * n and all(
+                    sorted(x[1] == 1 for x in matched[2 * i:2 * i + 2]) == [False, True]
+                    for i in range(n)):
+                groups = [matched[2 * i:2 * i + 2] for i in range(n)]
+            else:
+                raise ModelError("%s: %d instance(s) expected, %d SASS loop(s) match (%s)"
+                                 % (spec.name, n, len(matched),
+                                    ", ".join("%s u=%d" % (l.label(), u) for l, u in matched)))
+            for index, (group, trips) in enumerate(zip(groups, spec.instances)):
+                tag = "%s[%d]" % (spec.name, index) if n > 1 else spec.name
+                if len(group) == 1:
+                    loop, u = group[0]
+                    main = spec.repeat * sum(whole(t, u) for t in trips)
+                    rest = spec.repeat * sum(t - u * whole(t, u) for t in trips)
+                    self.execs[loop] = main
+                    self.unroll[loop] = u
+                    self.roles[loop] = tag + (" (unrolled x%d)" % u if u > 1 else "")
+                    if u > 1:
+                        self._charge_remainder(loop, u, rest)
+                else:
+                    (rem_loop, _), (main_loop, u) = sorted(group, key=lambda x: x[1])
+                    self.execs[main_loop] = spec.repeat * sum(whole(t, u) for t in trips)
+                    self.execs[rem_loop] = spec.repeat * sum(t - u * whole(t, u) for t in trips)
+                    self.unroll[main_loop] = u
+                    self.unroll[rem_loop] = 1
+                    self.roles[main_loop] = "%s (unrolled x%d)" % (tag, u)
+                    self.roles[rem_loop] = "%s (remainder loop)" % tag
+        for loop in self.analysis.loops:
+            if loop in self.execs:
+                continue
+            if self._dead(loop):
+                self.execs[loop] = 0
+                self.roles[loop] = "dead (inside a version that does not run)"
+            else:
+                src = loop.latch_instr.src
+                raise ModelError("SASS loop %s (%s:%s %s) is not in the model"
+                                 % (loop.label(), os.path.basename(src[0]) if src else "?",
+                                    src[1] if src else "?",
+                                    (self.sources.text(src) or "").strip()[:60]))
+
+    def _charge_remainder(self, loop, u, iterations):
+        """Peeled/remainder copies of an unrolled loop sit in the parent's own code, attributed by
+        the line table to the loop's own source lines: they are charged per remaining source
+        iteration at the main loop's per-iteration cost instead of once per parent iteration."""
+        parent = loop.parent
+        src = loop.latch_instr.src
+        rng = self.sources.loop_range(src)
+        if parent is None or rng is None:
+            return
+        instrs = [i for i in self.kernel.instrs
+                  if self.analysis.innermost.get(i.addr, "cold") is parent and i.src
+                  and i.src[0] == src[0] and rng[0] <= i.src[1] <= rng[1]]
+        per_iter = Counter()
+        for i in self.kernel.instrs:
+            if self.analysis.innermost.get(i.addr, "cold") is loop:
+                add_into(per_iter, instr_counter(i), 1.0 / u)
+        self.remainder.append((parent, instrs, per_iter, iterations))
+
+    # -- counts --------------------------------------------------------------------------------
+    def own_counts(self):
+        """{Loop or None: Counter} of the hot instructions whose innermost loop is that loop,
+        without the remainder copies charged separately."""
+        removed = set()
+        for _, instrs, _, _ in self.remainder:
+            removed.update(i.addr for i in instrs)
+        own = {}
+        for i in self.kernel.instrs:
+            owner = self.analysis.innermost.get(i.addr, "cold")
+            if owner == "cold" or i.addr in removed:
+                continue
+            add_into(own.setdefault(owner, Counter()), instr_counter(i))
+        return own
+
+    def per_unit(self):
+        """(Counter per work unit, Counter per warp for the prologue)."""
+        own = self.own_counts()
+        unit = Counter()
+        for loop, execs in self.execs.items():
+            if execs:
+                add_into(unit, own.get(loop, Counter()), execs)
+        for parent, _, per_iter, iterations in self.remainder:
+            # a remainder runs once per parent iteration at most; its iterations are per unit
+            if self.execs.get(parent, 0):
+                add_into(unit, per_iter, iterations)
+        return unit, own.get(None, Counter())
+
+    def loop_table(self):
+        own = self.own_counts()
+        rows = []
+        for loop in self.analysis.loops:
+            src = loop.latch_instr.src
+            rows.append({
+                "loop": loop.label(),
+                "source": "%s:%s" % (os.path.basename(src[0]), src[1]) if src else "?",
+                "role": self.roles.get(loop, "?"),
+                "unroll": self.unroll.get(loop, 1),
+                "instructions": sum(v for k, v in own.get(loop, Counter()).items() if k != LSU),
+                "execs_per_unit": self.execs.get(loop, 0),
+            })
+        return rows
+
+
+# ============================================================================================
+# Random bit-planes of the packed Ising update (kernels/ising/packed_lattice.cuh)
+#
+# A spin whose flip probability q lies strictly between 0 and 1 is decided at the first bit
+# where its uniform u and q differ: after p planes it is still undecided with probability 2^-p,
+# whatever q is. Planes come two per Philox call; the loop runs while any spin of the word (one
+# lane) is undecided, at most 16 calls. A warp runs its loop until its slowest lane is done, so
+# the warp's trip count is the maximum over its 32 x 64 spins.
+
+
+def expected_calls(n_undecided, cap=16):
+    """E[max over n spins of ceil(planes/2)], planes ~ Geometric(1/2) >= 1, capped at 16 calls."""
+    if n_undecided <= 0:
+        return 0.0
+    return sum(1.0 - (1.0 - 4.0 ** (-c)) ** n_undecided for c in range(cap))
+
+
+def expected_calls_binomial(spins, fraction, cap=16):
+    """E over n ~ Binomial(spins, fraction) of expected_calls(n)."""
+    total = 0.0
+    for n in range(spins + 1):
+        p = math.comb(spins, n) * fraction ** n * (1 - fraction) ** (spins - n)
+        total += p * expected_calls(n, cap)
+    return total
+
+
+def _agm(a, b):
+    for _ in range(60):
+        a, b = (a + b) / 2, math.sqrt(a * b)
+    return a
+
+
+def onsager_bond_correlation(beta):
+    """<s_i s_j> of nearest neighbours of the infinite 2D square-lattice Ising model (J = 1),
+    from Onsager's internal energy per site u = -coth(2b)[1 + (2/pi)(2 tanh^2(2b) - 1) K(k)],
+    k = 2 sinh(2b)/cosh^2(2b); u = -2 <s s'> (two bonds per site)."""
+    k = 2 * math.sinh(2 * beta) / math.cosh(2 * beta) ** 2
+    k = min(k, 1 - 1e-15)
+    big_k = math.pi / (2 * _agm(1.0, math.sqrt(1 - k * k)))
+    u = -1 / math.tanh(2 * beta) * (1 + 2 / math.pi * (2 * math.tanh(2 * beta) ** 2 - 1) * big_k)
+    return -u / 2
+
+
+def undecided_fraction(beta, algorithm, dims=2):
+    """Fraction of spins with 0 < q < 1 under an independent-bond approximation: each of the 2d
+    bonds is anti-aligned with probability p = (1 - <s s'>)/2. Metropolis: q = min(1, e^-beta dE),
+    dE = 2(2d - 2k) for k anti-aligned neighbours, so q < 1 exactly for k < d. Heat bath:
+    q = 1/(1 + e^(beta dE)) is strictly inside (0, 1) for every k."""
+    if algorithm == "heat_bath":
+        return 1.0
+    p = (1 - onsager_bond_correlation(beta)) / 2
+    n = 2 * dims
+    return sum(math.comb(n, k) * p ** k * (1 - p) ** (n - k) for k in range(dims))
+
+
+def plane_statistics(beta, algorithm):
+    f = undecided_fraction(beta, algorithm)
+    return {
+        "undecided_fraction": f,
+        "philox_calls_per_lane": expected_calls_binomial(64, f),
+        "philox_calls_per_warp": expected_calls(round(32 * 64 * f)),
+        "bond_correlation": onsager_bond_correlation(beta),
+    }
+
+
+# ============================================================================================
+# Launch plans (copies of the host-side formulas, see README.md "Launch formulas")
+
+
+def grid_for(hw, work, per_block):
+    """host/gpu/launch.cuh grid_for: blocks for a grid-stride loop, capped at 32 per SM."""
+    needed = -(-work // per_block)
+    return max(1, min(needed, hw.sms * 32))
+
+
+def group_size_for(n):
+    g = 1
+    while g < n and g < 32:
+        g <<= 1
+    return g
+
+
+def tile_elements(n):
+    return n * (n + 1) + 4 * n
+
+
+def fused_plan(hw, n, batch, scalar=4):
+    """plan_tile_launch<T>: group size, warps per block, dynamic shared bytes, blocks."""
+    g = group_size_for(n)
+    groups = 32 // g
+    per_warp = groups * (tile_elements(n) * scalar + 4)
+    wpb = max(1, min(8, (100 * 1024) // per_warp))
+    return {"group_size": g, "groups_per_warp": groups, "warps_per_block": wpb,
+            "threads": wpb * 32, "shared_bytes": per_warp * wpb,
+            "blocks": grid_for(hw, batch, wpb * groups)}
+
+
+# ============================================================================================
+# Source-level trip counts of the fused Gaussian kernel (kernels/gaussian/*.cuh), per warp tile
+# (one iteration of the grid-stride loop: groups = 32/G matrices, G lanes each). SIMT: a warp
+# runs a loop as long as any of its lanes does, so a per-lane loop's warp trip count is the
+# maximum over the lanes; every group of a warp has the same n.
+
+
+def fused_specs(n, R, G, groups):
+    rows = [[lane + G * r for lane in range(G) if lane + G * r < n] for r in range(R)]
+    ceil32 = lambda x: -(-x // 32)
+
+    def factor_inner(r):  # for j = k+1..i, per k: max over owned rows i > k of (i - k)
+        return [max([i - k for i in rows[r] if i > k] or [0]) for k in range(n)]
+
+    def inverse_outer(r):  # for i = c+1..n-1 over the lanes' columns c: n-1-min(c)
+        return [n - 1 - rows[r][0]] if rows[r] else [0]
+
+    def inverse_inner(r):  # at outer iteration t every active lane runs p = c+1..i-1: t trips
+        return [t for t in range(inverse_outer(r)[0])]
+
+    def entry_inner(r):  # inverse_entry: k = max(i,c)+1..n-1, per i: max over lanes c
+        return [max([n - 1 - max(i, c) for c in rows[r]] or [0]) for i in range(n)]
+
+    log2g = int(round(math.log2(G)))
+    grad_rows = [ceil32(groups * n)]
+    return [
+        LoopSpec("grid-stride loop (one warp tile)", "fused_small.cuh", "gaussian_fused_kernel",
+                 r"first < args\.batch", [[1]]),
+        LoopSpec("load_lower_tiles", "warp_io.cuh", "load_lower_tiles", r"for \(int e",
+                 [[ceil32(groups * n * n)]], sig={"LDG": 1, "STS": 1}),
+        LoopSpec("load_difference_tiles (x - mu)", "warp_io.cuh", "load_difference_tiles",
+                 r"for \(int e", [[ceil32(groups * n)]], sig={"LDG": 2, "STS": 1}),
+        LoopSpec("factor_in_place k", "group_tile.cuh", "factor_in_place",
+                 r"for \(int k = 0; k < t\.n", [[n]]),
+        LoopSpec("factor_in_place j", "group_tile.cuh", "factor_in_place",
+                 r"for \(int j = k \+ 1", [factor_inner(r) for r in range(R)],
+                 sig={"FFMA": 1, "STS": 1}),
+        LoopSpec("forward_solve k", "group_tile.cuh", "forward_solve", r"for \(int k = 0",
+                 [[n]], sig={"FMUL": 1, "FFMA": R}),
+        LoopSpec("backward_solve k", "group_tile.cuh", "backward_solve", r"for \(int k = t\.n - 1",
+                 [[n]], sig={"FMUL": 1, "FFMA": R}),
+        LoopSpec("group_sum (|z|^2, log diag)", "group.cuh", "group_sum", r"for \(int offset",
+                 [[log2g], [log2g]], sig={"SHFL": 1}),
+        LoopSpec("lower_inverse_to_upper i", "group_tile.cuh", "lower_inverse_to_upper",
+                 r"for \(int i = c \+ 1", [inverse_outer(r) for r in range(R)], sig={"FMUL": 1}),
+        LoopSpec("lower_inverse_to_upper p", "group_tile.cuh", "lower_inverse_to_upper",
+                 r"for \(int p = c \+ 1", [inverse_inner(r) for r in range(R)],
+                 sig={"FFMA": 1, "LDS": 2}),
+        LoopSpec("grad Sigma rows i", "fused_small.cuh", "gaussian_group",
+                 r"for \(int i = 0; i < t\.n", [[n]], sig={"STG": R}),
+        LoopSpec("inverse_entry k", "group_tile.cuh", "inverse_entry", r"for \(int k = k0 \+ 1",
+                 [entry_inner(r) for r in range(R)], sig={"FFMA": 1, "LDS": 2}),
+        LoopSpec("store_vector_tiles (grad_mean, grad_x)", "warp_io.cuh", "store_vector_tiles",
+                 r"for \(int e", [grad_rows, [0]], sig={"STG": 1, "LDS": 2}),
+    ]
+
+
+def sectors(first_byte, last_byte, sector=32):
+    return last_byte // sector - first_byte // sector + 1
+
+
+def gaussian_fused_bytes(n, scalar=4):
+    """DRAM bytes per matrix of the fused kernel: x and mu (n each, read), the lower triangle of
+    Sigma in 32-byte sectors (rows are read from column 0 to i; the matrix starts 32-byte
+    aligned), log p and info (one each), grad_mean (n) and grad_Sigma (n^2) written."""
+    tri = 0
+    for i in range(n):
+        start = i * n * scalar
+        tri += 32 * sectors(start, start + (i + 1) * scalar - 1)
+    tri = min(tri, n * n * scalar)
+    return scalar * (2 * n) + tri + scalar + 4 + scalar * n + scalar * n * n
+
+
+def gaussian_floor_bytes(n, batch, scalar=4):
+    """bench/floors.hpp gaussian_bytes (full): sizeof(T) B (2D^2 + 3D + 1) + 4B."""
+    return scalar * batch * (2 * n * n + 3 * n + 1) + 4 * batch
+
+
+# ============================================================================================
+# The D > 64 path (host/gpu/gaussian_large_chunk.hpp) for covariance + all outputs
+
+
+def large_chunks(n, batch, scalar=4, budget=512 << 20):
+    """chunk_size(batch, bytes_per_element) of workspace_layout.hpp with LargePlan's element
+    size (cols = n + 1 for covariance with grad_Sigma)."""
+    cols = n + 1
+    per = scalar * (n * n + n * cols + 3 * n) + 2 * 8 + 4 + 5 * 256
+    chunk = max(1, budget // (per + 1))
+    chunk = min(chunk, batch)
+    out = []
+    first = 0
+    while first < batch:
+        out.append(min(chunk, batch - first))
+        first += chunk
+    return out
+
+
+def elementwise_specs(kernel_key, items_per_thread, n=None):
+    """Grid-stride element-wise kernels of large_dim.cuh (BOLTZKIT_GRID_STRIDE): one work unit =
+    one warp; every thread runs items_per_thread iterations (average)."""
+    t = [items_per_thread]
+    line = r"BOLTZKIT_GRID_STRIDE"
+    table = {
+        "pack_lower": [LoopSpec("grid-stride (element)", "large_dim.cuh", "pack_lower_kernel",
+                                line, [t], sig={"LDG": 1, "STG": 1})],
+        "set_pointers": [LoopSpec("grid-stride (element)", "large_dim.cuh", "set_pointers_kernel",
+                                  line, [t], sig={"STG": 1})],
+        "build_rhs": [LoopSpec("grid-stride (element, x - mu version)", "large_dim.cuh",
+                               "build_rhs_kernel", line, [t], sig={"LDG": 2, "STG": 1})],
+        "store_gradient_vectors": [LoopSpec("grid-stride (element, grad_mean only)",
+                                            "large_dim.cuh", "store_gradient_vectors_kernel",
+                                            line, [t], sig={"LDG": 2, "STG": 1})],
+        "store_matrix_gradient": [LoopSpec("grid-stride (element)", "large_dim.cuh",
+                                           "store_matrix_gradient_kernel", line, [t],
+                                           sig={"STG": 1})],
+        "check_diagonal": [
+            LoopSpec("grid-stride (matrix)", "large_dim.cuh", "check_diagonal_kernel", line, [t]),
+            LoopSpec("diagonal k", "large_dim.cuh", "check_diagonal_kernel", r"bad_pivot",
+                     [[n]], sig={"LDG": 1}, repeat=items_per_thread),
+        ],
+        "log_prob": [
+            LoopSpec("grid-stride (matrix per warp, info written)", "large_dim.cuh",
+                     "log_prob_kernel", r"m < count", [t], sig={"STG": 2}),
+            # group_sum(v, warp_size) has a constant size here: its shuffles are unrolled
+            LoopSpec("k = lane..n step 32", "large_dim.cuh", "log_prob_kernel",
+                     r"for \(int k = lane", [[-(-n // 32)]], sig={"LDG": 2},
+                     repeat=items_per_thread),
+        ],
+    }
+    return table[kernel_key]
+
+
+# ============================================================================================
+# Packed Ising half-sweep (kernels/ising/packed_kernels.cuh), per warp iteration (32 words)
+
+
+def packed_specs(calls_per_warp):
+    return [
+        LoopSpec("grid-stride loop (32 words per warp)", "packed_kernels.cuh",
+                 "packed_half_sweep_kernel", r"e < total", [[1]], sig={"STG": 1}),
+        LoopSpec("random bit-plane pairs (Philox calls)", "packed_lattice.cuh", "updated_word",
+                 r"for \(int plane = 0", [[calls_per_warp]]),
+    ]

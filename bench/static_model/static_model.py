@@ -1,0 +1,737 @@
+#!/usr/bin/env python3
+"""Static performance model of boltzkit's GPU kernels on an H100 SXM, from the built library.
+
+  python3 bench/static_model/static_model.py build/release/host/libboltzkit.a
+      [--out-dir bench/results] [--compare bench_gaussian.json --compare bench_ising.json]
+      [--loops] [--strict] [--clock-ghz 1.755] [--bandwidth 3.0e12] [--launch-us 2]
+      [--library-efficiency 0.25] [--imad-on-alu] [--cuobjdump PATH] [--nvdisasm PATH]
+
+Disassembles the sm_90 SASS of the library (cuobjdump + nvdisasm), counts each kernel's
+instructions by pipe class, finds its loops (backward branches) and names them through the line
+table, multiplies each loop by its trip count per work unit for every benchmark case (models.py),
+and turns the counts into a time on an H100 SXM with documented per-SM throughputs
+(hardware.py): time = max(issue, each pipe, DRAM) per kernel, summed over the kernels of a case.
+Writes static_model.json (one object per benchmark case with a target) and static_model.md (the
+printed tables) to --out-dir. See README.md for the method and every assumption.
+
+Exit status: 0 when the tables were written (a kernel whose loops no longer match the model is
+reported as "stale" in its row); 1 with --strict if any row is stale; 2 on usage/tool errors.
+Standard library only.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import hardware  # noqa: E402
+import models  # noqa: E402
+import sass  # noqa: E402
+from models import LSU  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+# Benchmark cases (bench/gaussian_bench.cpp ANCHORS sizes; bench/ising_bench.cpp packed cases)
+# and the issue-9 targets.
+GAUSSIAN_CASES = [  # (D, B, target ms)
+    (4, 1048576, 0.65), (8, 1048576, 1.48), (16, 262144, 0.67), (32, 65536, 0.72),
+    (64, 16384, 0.77), (128, 4096, 0.78)]
+BETA_T15 = 1.0 / 1.5
+BETA_C = 0.4406868
+ISING_CASES = [  # (lx, ly, replicas, target flips/ns)
+    (128, 128, 4096, 1000.0), (16384, 16384, 1, 2000.0), (65536, 65536, 1, 2000.0)]
+ISING_ALGORITHMS = ("metropolis", "heat_bath")
+RECORDED_CALLS = {"per_lane": 3.9, "per_warp": 6.3}  # CPU backend at beta_c (NOTES.md; issue 9)
+
+FUSED_NAME = r"gaussian_fused_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
+PACKED_NAME = r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes>"
+LARGE_NAMES = {
+    "pack_lower": r"pack_lower_kernel<float>",
+    "set_pointers": r"set_pointers_kernel<float>",
+    "check_diagonal": r"check_diagonal_kernel<float>",
+    "build_rhs": r"build_rhs_kernel<float>",
+    "log_prob": r"log_prob_kernel<float>",
+    "store_gradient_vectors": r"store_gradient_vectors_kernel<float>",
+    "store_matrix_gradient":
+        r"store_matrix_gradient_kernel<float, \(boltzkit::kernels::MatrixKind\)0>",
+}
+CLASS_COLUMNS = ("fp32", "imad", "int", "lds", "sts", "ldg", "stg", "shfl", "mufu", "conv",
+                 "local", "uniform", "control", "const", "fp64")
+
+
+KINDS = {"0": "covariance", "1": "precision", "2": "cholesky"}
+
+
+def fmt_name(name):
+    """'void boltzkit::kernels::k<float, 1, (boltzkit::kernels::MatrixKind)0>(args)' ->
+    'k<float, 1, covariance>'."""
+    name = name.replace("boltzkit::kernels::", "")
+    name = re.sub(r"\(MatrixKind\)(\d)", lambda m: KINDS.get(m.group(1), m.group(0)), name)
+    if name.startswith("void "):
+        name = name[5:]
+    depth = 0
+    for i, ch in enumerate(name):
+        depth += (ch == "<") - (ch == ">")
+        if ch == "(" and depth == 0:
+            return name[:i]
+    return name
+
+
+def fmt(v, digits=3):
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if v == 0:
+        return "0"
+    if abs(v) >= 1000:
+        return "{:,.0f}".format(v)
+    return "{:.{d}g}".format(v, d=digits)
+
+
+class Context(object):
+    def __init__(self, args):
+        self.args = args
+        self.hw = hardware.H100
+        if args.clock_ghz:
+            self.hw.clock_ghz = args.clock_ghz
+        if args.bandwidth:
+            self.hw.dram_bytes_per_s = args.bandwidth
+        if args.launch_us is not None:
+            self.hw.launch_overhead_us = args.launch_us
+        self.sources = sass.SourceIndex(args.source_root or REPO)
+        self.kernels = sass.load_library(args.library, args.cuobjdump, args.nvdisasm)
+        self._analysis = {}
+
+    def find(self, pattern, prefer=None):
+        found = [k for k in self.kernels if re.search(pattern, k.name)]
+        if prefer:
+            preferred = [k for k in found if prefer in k.member]
+            found = preferred or found
+        if not found:
+            return None
+        k = found[0]
+        if k.analysis is None:
+            k.analysis = sass.Analysis(k)
+            sass.name_loops(k.analysis, self.sources)
+        return k
+
+
+# --------------------------------------------------------------------------------------------
+# Time of one launch
+
+
+def kernel_time(ctx, totals, dram_bytes, blocks):
+    hw = ctx.hw
+    imad_on_alu = ctx.args.imad_on_alu
+    n_all = sum(v for k, v in totals.items() if k != LSU)
+    alu = totals["int"] + (totals["imad"] if imad_on_alu else 0)
+    cycles = {
+        "issue": n_all / hw.issue_per_clk_per_sm,
+        "alu": alu * 32.0 / hw.alu_lanes,
+        "fma": (totals["fp32"] + (0 if imad_on_alu else totals["imad"])) * 32.0 / hw.fp32_lanes,
+        "fma_heavy": (0 if imad_on_alu else totals["imad"]) * 32.0 / hw.fma_heavy_lanes,
+        "fp64": totals["fp64"] * 32.0 / hw.fp64_lanes,
+        # MUFU and conversions share the XU pipe (16 lanes per clock per SM)
+        "xu": totals["mufu"] * 32.0 / hw.mufu_lanes + totals["conv"] * 32.0 / hw.conv_lanes,
+        "shfl": totals["shfl"] * 32.0 / hw.shfl_lanes,
+        "lsu": totals[LSU],
+    }
+    # the busiest SM runs ceil(blocks / SMs) of the blocks
+    share = math.ceil(blocks / float(hw.sms)) / float(blocks)
+    times = {k: v * share / (hw.clock_ghz * 1e9) * 1e3 for k, v in cycles.items()}
+    times["dram"] = dram_bytes / hw.dram_bytes_per_s * 1e3
+    bound = max(times, key=times.get)
+    return times, bound
+
+
+def run_kernel(ctx, key, kernel, specs, units, unit_name, blocks, threads, dyn_smem, dram_bytes,
+               launches=1):
+    """One kernel launch (repeated `launches` times with the same cost)."""
+    out = {"name": fmt_name(kernel.name) if kernel else key, "launches": launches,
+           "blocks": blocks, "threads_per_block": threads, "dynamic_smem_bytes": dyn_smem,
+           "dram_bytes": dram_bytes}
+    if kernel is None:
+        out["error"] = "kernel not found in the library (pattern for %s)" % key
+        return out
+    km = models.KernelModel(kernel, ctx.sources, specs)
+    res = kernel.resources
+    occ = hardware.occupancy(ctx.hw, res["reg"], threads, res["shared"] + dyn_smem)
+    spill_instr = sum(1 for i in kernel.instrs if i.cls == "local")
+    out.update({"registers": res["reg"], "stack_bytes": res["stack"], "local_bytes": res["local"],
+                "local_instructions": spill_instr, "static_smem_bytes": res["shared"],
+                "occupancy_warps_per_sm": occ["warps_per_sm"],
+                "occupancy_limited_by": occ["limited_by"], "model": km})
+    if km.errors:
+        out["error"] = "; ".join(km.errors)
+        return out
+    unit, prologue = km.per_unit()
+    warps = blocks * ((threads + 31) // 32)
+    totals = Counter()
+    models.add_into(totals, unit, units)
+    models.add_into(totals, prologue, warps)
+    times, bound = kernel_time(ctx, totals, dram_bytes, blocks)
+    overhead = ctx.hw.launch_overhead_us * 1e-3
+    out.update({"units": units, "unit": unit_name, "per_unit": unit, "totals": totals,
+                "bounds_ms": times, "bound": bound,
+                "time_ms": launches * (max(times.values()) + overhead)})
+    return out
+
+
+def library_call(ctx, name, flops, bytes_moved, launches=1):
+    """cuSOLVER/cuBLAS batched calls are not in our SASS: max(flops at a fraction of the FP32
+    FMA peak, bytes at the DRAM bandwidth)."""
+    hw = ctx.hw
+    peak = hw.sms * hw.fp32_lanes * 2 * hw.clock_ghz * 1e9
+    eff = ctx.args.library_efficiency
+    t_flop = flops / (eff * peak) * 1e3
+    t_mem = bytes_moved / hw.dram_bytes_per_s * 1e3
+    overhead = hw.launch_overhead_us * 1e-3
+    return {"name": name, "launches": launches, "library": True, "flops": flops,
+            "dram_bytes": bytes_moved,
+            "bounds_ms": {"flops@%.0f%%" % (eff * 100): t_flop, "dram": t_mem},
+            "bound": "flops" if t_flop >= t_mem else "dram",
+            "time_ms": max(t_flop, t_mem) + launches * overhead}
+
+
+# --------------------------------------------------------------------------------------------
+# Cases
+
+
+def gaussian_fused_case(ctx, n, batch, target):
+    hw = ctx.hw
+    plan = models.fused_plan(hw, n, batch)
+    R = 1 if n <= 32 else 2
+    kernel = ctx.find(FUSED_NAME % R)
+    groups = plan["groups_per_warp"]
+    tiles = -(-batch // groups)
+    specs = models.fused_specs(n, R, plan["group_size"], groups)
+    k = run_kernel(ctx, "gaussian_fused_kernel<float,%d,covariance>" % R, kernel, specs, tiles,
+                   "warp tile (%d matrices)" % groups, plan["blocks"], plan["threads"],
+                   plan["shared_bytes"], models.gaussian_fused_bytes(n) * batch)
+    floor_ms = models.gaussian_floor_bytes(n, batch) / hw.dram_bytes_per_s * 1e3
+    row = gaussian_row(n, batch, target, [k], "gaussian_fused_kernel<float, %d, covariance>" % R,
+                       floor_ms, matrices=batch)
+    row["launch"] = plan
+    return row
+
+
+def gaussian_large_case(ctx, n, batch, target):
+    hw = ctx.hw
+    kernels = []
+    cols = n + 1
+    names = {key: ctx.find(pat, prefer="gaussian") for key, pat in LARGE_NAMES.items()}
+    for count in models.large_chunks(n, batch):
+        def elementwise(key, items, per_block_items=256, warps_per_item=None, dram=0.0):
+            if warps_per_item:
+                blocks = models.grid_for(hw, items * 32, 256)
+            else:
+                blocks = models.grid_for(hw, items, per_block_items)
+            threads_total = blocks * 256
+            warps = blocks * 8
+            per_thread = items / float(warps if warps_per_item else threads_total)
+            specs = models.elementwise_specs(key, per_thread, n)
+            return run_kernel(ctx, key, names[key], specs, warps, "warp", blocks, 256, 0, dram)
+
+        s = 4
+        nn = n * n
+        tri = sum(32 * models.sectors(i * n * s, i * n * s + (i + 1) * s - 1) for i in range(n))
+        kernels.append(elementwise("pack_lower", count * nn, dram=count * (tri + nn * s)))
+        kernels.append(elementwise("set_pointers", count, dram=count * 8))
+        kernels.append(elementwise("set_pointers", count, dram=count * 8))
+        kernels.append(library_call(ctx, "cusolverDnSpotrfBatched (n=%d, batch=%d)" % (n, count),
+                                    count * n ** 3 / 3.0, count * 2.0 * nn * s))
+        kernels.append(elementwise("check_diagonal", count, dram=count * (n * 32 + 8)))
+        kernels.append(elementwise("build_rhs", count * n * cols,
+                                   dram=count * (n * cols * s + 2 * n * s)))
+        trsm_flops = count * float(nn) * cols
+        trsm_bytes = count * (nn * s / 2.0 + 2.0 * n * cols * s)
+        kernels.append(library_call(ctx, "cublasStrsmBatched L^-1 [I|d] (n=%d, %d cols)"
+                                    % (n, cols), trsm_flops, trsm_bytes))
+        kernels.append(elementwise("log_prob", count, warps_per_item=True,
+                                   dram=count * (n * 32 + n * s + 16)))
+        kernels.append(library_call(ctx, "cublasStrsmBatched L^-T (n=%d, %d cols)" % (n, cols),
+                                    trsm_flops, trsm_bytes))
+        kernels.append(elementwise("store_gradient_vectors", count * n,
+                                   dram=count * (2 * n * s + 4)))
+        kernels.append(elementwise("store_matrix_gradient", count * nn,
+                                   dram=count * (nn * s + nn * s + 2 * n * s)))
+    floor_ms = models.gaussian_floor_bytes(n, batch) / hw.dram_bytes_per_s * 1e3
+    chunks = models.large_chunks(n, batch)
+    desc = "library path: %d chunk(s) x (7 kernels + potrfBatched + 2 trsmBatched)" % len(chunks)
+    row = gaussian_row(n, batch, target, kernels, desc, floor_ms, matrices=batch)
+    row["chunks"] = chunks
+    return row
+
+
+def gaussian_row(n, batch, target, kernels, desc, floor_ms, matrices):
+    row = {"case": "gaussian/gpu/fp32/full/D:%d/B:%d" % (n, batch), "kernel": desc,
+           "family": "gaussian", "D": n, "B": batch, "target_ms": target, "floor_ms": floor_ms,
+           "kernels": kernels}
+    errors = [k["error"] for k in kernels if "error" in k]
+    if errors:
+        row.update({"predicted_ms": None, "status": "stale: " + errors[0]})
+        return row
+    total = sum(k["time_ms"] for k in kernels)
+    row.update({"predicted_ms": total, "status": "ok", "meets_target": total <= target,
+                "pct_of_floor": floor_ms / total * 100 if n <= 64 else None,
+                "bound": dominant_bound(kernels)})
+    per = Counter()
+    for k in kernels:
+        if "totals" in k:
+            models.add_into(per, k["totals"], 1.0 / matrices)
+    row["per_unit"] = {"unit": "matrix", "counts": per}
+    return row
+
+
+def dominant_bound(kernels):
+    best = max(kernels, key=lambda k: k.get("time_ms", 0))
+    return ("%s (%s)" % (best["bound"], short_kernel(best["name"]))
+            if len(kernels) > 1 else best["bound"])
+
+
+def short_kernel(name):
+    return name.split("<")[0].split(" (")[0]
+
+
+def ising_case(ctx, lx, ly, replicas, beta, algorithm, target):
+    hw = ctx.hw
+    stats = models.plane_statistics(beta, algorithm)
+    calls = stats["philox_calls_per_warp"]
+    words = replicas * lx * ly // 128  # per colour
+    blocks = models.grid_for(hw, words, 256)
+    kernel = ctx.find(PACKED_NAME)
+    k = run_kernel(ctx, "packed_half_sweep_kernel<2>", kernel, models.packed_specs(calls),
+                   words / 32.0, "warp iteration (32 words)", blocks, 256, 0, 24.0 * words,
+                   launches=2)
+    name = "ising/gpu/packed/%s/L:%dx%d/R:%d/beta:%s" % (algorithm, lx, ly, replicas,
+                                                        "%.7g" % beta)
+    row = {"case": name, "kernel": "packed_half_sweep_kernel<2, PhiloxPlanes> x 2 per sweep",
+           "family": "ising", "algorithm": algorithm, "beta": beta,
+           "T": round(1 / beta, 4), "target_flips_per_ns": target, "plane_model": stats,
+           "kernels": [k]}
+    if "error" in k:
+        row.update({"predicted_flips_per_ns": None, "status": "stale: " + k["error"]})
+        return row
+    sweep_ns = k["time_ms"] * 1e6
+    flips = replicas * lx * ly / sweep_ns
+    floor_ns = 0.375 * replicas * lx * ly / hw.dram_bytes_per_s * 1e9
+    per = Counter()
+    models.add_into(per, k["totals"], 2.0 / (2 * words))  # two launches, each `words` updates
+    row.update({"predicted_flips_per_ns": flips, "status": "ok", "meets_target": flips >= target,
+                "bound": k["bound"], "floor_flips_per_ns": replicas * lx * ly / floor_ns,
+                "per_unit": {"unit": "64-spin word", "counts": per}})
+    return row
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def class_counts(counter):
+    return {c: round(counter.get(c, 0), 2) for c in CLASS_COLUMNS if counter.get(c, 0)}
+
+
+def json_rows(rows):
+    out = []
+    for r in rows:
+        o = {"case": r["case"], "kernel": r["kernel"], "status": r["status"]}
+        if r["family"] == "gaussian":
+            o["predicted_ms"] = round(r["predicted_ms"], 4) if r.get("predicted_ms") else None
+            o["target_ms"] = r["target_ms"]
+            o["floor_ms"] = round(r["floor_ms"], 4)
+            o["pct_of_floor"] = (round(r["pct_of_floor"], 1)
+                                 if r.get("pct_of_floor") is not None else None)
+        else:
+            o["predicted_flips_per_ns"] = (round(r["predicted_flips_per_ns"], 1)
+                                           if r.get("predicted_flips_per_ns") else None)
+            o["target_flips_per_ns"] = r["target_flips_per_ns"]
+            o["plane_model"] = {k: round(v, 4) for k, v in r["plane_model"].items()}
+        o["meets_target"] = r.get("meets_target")
+        o["bound"] = r.get("bound")
+        if "per_unit" in r:
+            pu = r["per_unit"]
+            o["per_unit"] = {"unit": pu["unit"],
+                             "warp_instructions": class_counts(pu["counts"]),
+                             "warp_instructions_total": round(sum(
+                                 v for k, v in pu["counts"].items() if k != LSU), 2),
+                             "lsu_cycles": round(pu["counts"].get(LSU, 0), 2)}
+            if any(k.get("library") for k in r["kernels"]):
+                o["per_unit"]["excludes_library_calls"] = True
+        ks = []
+        for k in r["kernels"]:
+            d = {"name": k["name"], "launches": k["launches"]}
+            for f in ("blocks", "threads_per_block", "dynamic_smem_bytes", "static_smem_bytes",
+                      "registers", "stack_bytes", "local_bytes", "local_instructions",
+                      "occupancy_warps_per_sm", "occupancy_limited_by", "bound", "flops",
+                      "library", "error"):
+                if f in k:
+                    d[f] = k[f]
+            if "time_ms" in k:
+                d["time_ms"] = round(k["time_ms"], 5)
+                d["bounds_ms"] = {b: round(v, 5) for b, v in k["bounds_ms"].items()}
+            d["dram_bytes"] = k.get("dram_bytes")
+            ks.append(d)
+        o["kernels"] = ks
+        out.append(o)
+    return out
+
+
+def md_table(headers, rows):
+    lines = ["| " + " | ".join(headers) + " |",
+             "|" + "|".join("---" for _ in headers) + "|"]
+    for r in rows:
+        lines.append("| " + " | ".join(str(x) for x in r) + " |")
+    return lines
+
+
+def render(rows, ctx, compare=None):
+    hw = ctx.hw
+    L = []
+    L.append("# Static performance model: H100 SXM predictions from the SASS")
+    L.append("")
+    L.append("Library code (kernels/, host/) at: %s; the library is assumed to be built from "
+             "this checkout." % checkout_commit())
+    L.append("")
+    L.append("Library: `%s` (%d sm_90 kernels). Model constants: %d SMs at %.3f GHz, 4 warp "
+             "instructions/clk/SM, DRAM %.2g B/s, launch overhead %.1f us, library calls at "
+             "%.0f%% of the FP32 peak%s. Throughput bound: max(issue, pipes, DRAM) per kernel, "
+             "summed over the kernels of a case (see bench/static_model/README.md)."
+             % (os.path.basename(ctx.args.library), len(ctx.kernels), hw.sms, hw.clock_ghz,
+                hw.dram_bytes_per_s, hw.launch_overhead_us, ctx.args.library_efficiency * 100,
+                "; IMAD counted on the ALU pipe" if ctx.args.imad_on_alu else ""))
+    L.append("")
+    L.append("## Predictions against the targets")
+    L.append("")
+    g = [r for r in rows if r["family"] == "gaussian"]
+    table = []
+    for r in g:
+        table.append([r["D"], "{:,}".format(r["B"]), fmt(r.get("predicted_ms")),
+                      "<= %g" % r["target_ms"], yes_no(r.get("meets_target")),
+                      fmt(r["floor_ms"]),
+                      fmt(r.get("pct_of_floor"), 3) if r.get("pct_of_floor") is not None else "-",
+                      r.get("bound") or r["status"], occupancy_cell(r), r["kernel"]])
+    L.append("Gaussian fp32, log p + d/dmu + d/dSigma (covariance), ms per call:")
+    L.append("")
+    L += md_table(["D", "B", "predicted ms", "target ms", "meets", "floor ms", "% of floor",
+                   "bound", "warps/SM", "kernel(s)"], table)
+    L.append("")
+    table = []
+    for r in [r for r in rows if r["family"] == "ising"]:
+        pm = r["plane_model"]
+        table.append([r["case"].split("/")[4].replace("L:", ""), r["case"].split("/")[5][2:],
+                      r["algorithm"], "%.4g" % r["T"], fmt(r.get("predicted_flips_per_ns"), 4),
+                      ">= %g" % r["target_flips_per_ns"], yes_no(r.get("meets_target")),
+                      "%.3f" % pm["undecided_fraction"], "%.2f" % pm["philox_calls_per_lane"],
+                      "%.2f" % pm["philox_calls_per_warp"], r.get("bound") or r["status"],
+                      occupancy_cell(r)])
+    L.append("Packed Ising (2D, checkerboard, one bit per spin), flips/ns per sweep:")
+    L.append("")
+    L += md_table(["lattice", "replicas", "algorithm", "T", "predicted flips/ns", "target",
+                   "meets", "undecided frac.", "Philox/lane", "Philox/warp", "bound",
+                   "warps/SM"], table)
+    L.append("")
+    L.append("Plane model check: figures recorded from the CPU backend at beta_c: %.1f Philox "
+             "calls per lane (bench/NOTES.md, 256^2) and ~%.1f per warp, its slowest lane (issue "
+             "9); the model's Metropolis figures at beta_c are in the rows above."
+             % (RECORDED_CALLS["per_lane"], RECORDED_CALLS["per_warp"]))
+    L.append("")
+    L.append("## Warp instructions per work unit, by pipe class")
+    L.append("")
+    L.append("Per matrix (Gaussian) or per 64-spin word update (Ising): warp instructions "
+             "(32 lanes) after multiplying every loop by its trip count. imad = IMAD/IMUL (FMA-"
+             "heavy pipe), int = other integer/logic/compare/move (ALU pipe); lsu cyc = LSU "
+             "cycles (128 B/clk).")
+    L.append("")
+    table = []
+    seen = set()
+    for r in rows:
+        if "per_unit" not in r:
+            continue
+        key = (r["family"], r.get("D"), r.get("algorithm"), r.get("beta"))
+        if r["family"] == "ising":
+            key = (r["algorithm"], r["beta"])
+        if key in seen:
+            continue
+        seen.add(key)
+        c = r["per_unit"]["counts"]
+        label = ("D=%d" % r["D"]) if r["family"] == "gaussian" else (
+            "Ising %s T=%.4g" % (r["algorithm"], r["T"]))
+        if r["family"] == "gaussian" and any(k.get("library") for k in r["kernels"]):
+            label += " (own kernels; library calls not in SASS)"
+        table.append([label, r["per_unit"]["unit"],
+                      fmt(sum(v for k, v in c.items() if k != LSU), 4)] +
+                     [fmt(c.get(col, 0), 3) for col in CLASS_COLUMNS[:11]] + [fmt(c.get(LSU, 0))])
+    L += md_table(["case", "unit", "total"] + list(CLASS_COLUMNS[:11]) + ["lsu cyc"], table)
+    L.append("")
+    L.append("## Kernels: resources and time bounds per launch")
+    L.append("")
+    table = []
+    for r in rows:
+        if r["family"] == "ising" and not (r["algorithm"] == "metropolis" and
+                                           abs(r["beta"] - BETA_C) < 1e-6):
+            continue
+        for k in r["kernels"]:
+            if "bounds_ms" not in k:
+                table.append([short_case(r), k["name"], "-", "-", "-", "-", "-", "-",
+                              k.get("error", "")[:80]])
+                continue
+            b = k["bounds_ms"]
+            top = sorted(b.items(), key=lambda kv: -kv[1])[:3]
+            if k.get("library"):
+                table.append([short_case(r), k["name"], "-", "-", "-", "-", k["launches"],
+                              fmt(k["time_ms"]),
+                              ", ".join("%s %s" % (n, fmt(v)) for n, v in top)])
+            else:
+                table.append([short_case(r), short_kernel(k["name"]),
+                              "%d/%d" % (k["registers"], k["local_instructions"]),
+                              "%d+%d" % (k["static_smem_bytes"], k["dynamic_smem_bytes"]),
+                              "%d x %d" % (k["blocks"], k["threads_per_block"]),
+                              "%d (%s)" % (k["occupancy_warps_per_sm"],
+                                           k["occupancy_limited_by"]),
+                              k["launches"], fmt(k["time_ms"]),
+                              ", ".join("%s %s" % (n, fmt(v)) for n, v in top)])
+    L += md_table(["case", "kernel", "regs/LDL+STL", "smem static+dyn B", "grid",
+                   "warps/SM (limit)", "launches", "ms", "largest bounds (ms per launch)"], table)
+    L.append("")
+    L.append("## Kernels: static SASS by pipe class")
+    L.append("")
+    L.append("Instructions in the program text of each kernel used above: hot = the path the "
+             "model counts, cold = out-of-line non-converged-warp fallbacks, slow-path calls and "
+             "their subroutines (assumed not executed); loops = backward branches on the hot path.")
+    L.append("")
+    table = []
+    seen = set()
+    for r in rows:
+        for k in r["kernels"]:
+            km = k.get("model")
+            if km is None or k["name"] in seen:
+                continue
+            seen.add(k["name"])
+            a = km.analysis
+            hot = Counter()
+            for i in km.kernel.instrs:
+                if i.addr <= a.hot_end and i.addr not in a.cold:
+                    hot[i.cls] += 1
+            table.append([k["name"], sum(hot.values()), a.n_cold, len(a.loops), k["registers"],
+                          "%d/%d" % (k["stack_bytes"], k["local_bytes"]),
+                          k["local_instructions"], k["static_smem_bytes"]] +
+                         [hot.get(c, 0) for c in CLASS_COLUMNS[:11]])
+    L += md_table(["kernel", "hot", "cold", "loops", "regs", "stack/local B", "LDL+STL",
+                   "static smem B"] + list(CLASS_COLUMNS[:11]), table)
+    L.append("")
+    if compare:
+        L += compare_section(rows, compare)
+    return L
+
+
+def checkout_commit():
+    """The last commit that touched the library's code (kernels/ and host/), '+ local changes'
+    when those folders differ from it: stable across commits that change only bench/ or docs."""
+    def git(*a):
+        out = subprocess.run(["git"] + list(a), cwd=REPO, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, universal_newlines=True)
+        return out.stdout.strip() if out.returncode == 0 else ""
+    try:
+        commit = git("log", "-1", "--format=%h %s", "--", "kernels", "host")
+        if not commit:
+            return "unknown"
+        if git("status", "--porcelain", "--", "kernels", "host"):
+            commit += " + local changes"
+        return commit
+    except OSError:
+        return "unknown"
+
+
+def short_case(r):
+    if r["family"] == "gaussian":
+        return "D=%d" % r["D"]
+    return "%s %s T=%.4g" % (r["case"].split("/")[4].replace("L:", ""), r["algorithm"], r["T"])
+
+
+def yes_no(v):
+    return "-" if v is None else ("yes" if v else "**no**")
+
+
+def occupancy_cell(r):
+    ks = [k for k in r["kernels"] if "occupancy_warps_per_sm" in k]
+    if not ks:
+        return "-"
+    main = max(ks, key=lambda k: k.get("time_ms", 0))
+    return str(main["occupancy_warps_per_sm"])
+
+
+def loop_tables(rows):
+    L = ["## Loops and trip counts (one case per kernel: the largest D; Metropolis at beta_c)", ""]
+    done = set()
+    order = sorted(rows, key=lambda r: (-r.get("D", 0), r.get("algorithm", "") != "metropolis",
+                                        abs(r.get("beta", BETA_C) - BETA_C) > 1e-6))
+    for r in order:
+        for k in r["kernels"]:
+            km = k.get("model")
+            if km is None or k["name"] in done or km.errors:
+                continue
+            done.add(k["name"])
+            L.append("%s, case %s, work unit: %s" % (k["name"], r["case"], k.get("unit", "?")))
+            L.append("")
+            L += md_table(["SASS loop", "source (latch)", "model", "unroll", "own instr",
+                           "runs per unit"],
+                          [[x["loop"], x["source"], x["role"], x["unroll"], x["instructions"],
+                            fmt(x["execs_per_unit"], 4)] for x in km.loop_table()])
+            L.append("")
+    return L
+
+
+# --------------------------------------------------------------------------------------------
+# --compare: Google Benchmark JSON from bench/run_gpu.sh (bench_gaussian.json, bench_ising.json)
+
+
+def load_measured(paths):
+    measured = {}
+    for p in paths:
+        with open(p) as fh:
+            doc = json.load(fh)
+        for bm in doc.get("benchmarks", []):
+            name = bm.get("run_name") or bm.get("name", "")
+            if bm.get("run_type") == "aggregate" and bm.get("aggregate_name") != "median":
+                continue
+            base = name.split("/manual_time")[0].split("/real_time")[0]
+            entry = {}
+            if "median_ms" in bm:
+                entry["ms"] = float(bm["median_ms"])
+            elif "real_time" in bm and bm.get("time_unit"):
+                scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[bm["time_unit"]]
+                entry["ms"] = float(bm["real_time"]) * scale
+            if "flips_per_ns" in bm:
+                entry["flips_per_ns"] = float(bm["flips_per_ns"])
+            if "error_message" in bm:
+                entry["error"] = bm["error_message"]
+            if entry:
+                measured[base] = entry
+    return measured
+
+
+def compare_section(rows, measured):
+    L = ["## Predicted against measured", ""]
+    table = []
+    for r in rows:
+        m = measured.get(r["case"])
+        if r["family"] == "gaussian":
+            p = r.get("predicted_ms")
+            v = m.get("ms") if m else None
+            ratio = (v / p) if (p and v) else None
+            table.append([r["case"], fmt(p), fmt(v), fmt(ratio) + ("x slower" if ratio else ""),
+                          r.get("bound") or "", (m or {}).get("error", "")])
+        else:
+            p = r.get("predicted_flips_per_ns")
+            v = m.get("flips_per_ns") if m else None
+            ratio = (p / v) if (p and v) else None
+            table.append([r["case"], fmt(p, 4), fmt(v, 4),
+                          fmt(ratio) + ("x slower" if ratio else ""), r.get("bound") or "",
+                          (m or {}).get("error", "")])
+    L += md_table(["case", "predicted", "measured", "measured vs predicted", "model bound",
+                   "note"], table)
+    L.append("")
+    L.append("Gaussian in ms per call, Ising in flips/ns; 'x slower' > 1 means the kernel runs "
+             "slower than its throughput bound (latency, occupancy, memory-system effects the "
+             "model leaves out, or counts the model under-estimates).")
+    L.append("")
+    return L
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("library", nargs="?",
+                    help="the built static library (libboltzkit.a), an object or a cubin")
+    ap.add_argument("--out-dir", default=os.path.join(REPO, "bench", "results"),
+                    help="where static_model.json and static_model.md go (default bench/results)")
+    ap.add_argument("--no-write", action="store_true", help="print only")
+    ap.add_argument("--compare", action="append", default=[],
+                    help="Google Benchmark JSON of a GPU run (bench_gaussian.json, "
+                         "bench_ising.json); repeatable")
+    ap.add_argument("--loops", action="store_true", help="also print the loop tables")
+    ap.add_argument("--strict", action="store_true", help="exit 1 if any model is stale")
+    ap.add_argument("--clock-ghz", type=float, default=None, help="SM clock (default 1.755)")
+    ap.add_argument("--bandwidth", type=float, default=None, help="DRAM B/s (default 3.0e12)")
+    ap.add_argument("--launch-us", type=float, default=None,
+                    help="per-launch overhead in microseconds (default 2)")
+    ap.add_argument("--library-efficiency", type=float, default=0.25,
+                    help="fraction of the FP32 FMA peak assumed for cuSOLVER/cuBLAS batched calls")
+    ap.add_argument("--imad-on-alu", action="store_true",
+                    help="count IMAD on the integer ALU pipe (64 lanes) instead of the "
+                         "FMA-heavy pipe")
+    ap.add_argument("--cuobjdump", default=None)
+    ap.add_argument("--nvdisasm", default=None)
+    ap.add_argument("--check-tools", action="store_true",
+                    help="print the cuobjdump and nvdisasm found (one per line) and exit: "
+                         "0 if both were found, 2 otherwise")
+    ap.add_argument("--source-root", default=None,
+                    help="checkout to search for sources that moved since the build (default: "
+                         "this script's repository)")
+    args = ap.parse_args(argv)
+
+    args.cuobjdump = sass.find_tool("cuobjdump", args.cuobjdump)
+    args.nvdisasm = sass.find_tool("nvdisasm", args.nvdisasm)
+    if args.check_tools:
+        if args.cuobjdump and args.nvdisasm:
+            print(args.cuobjdump)
+            print(args.nvdisasm)
+            return 0
+        return 2
+    if not args.library:
+        ap.error("the library argument is required")
+    if not args.cuobjdump or not args.nvdisasm:
+        sys.stderr.write("static_model: cuobjdump and nvdisasm are needed (CUDA toolkit, or "
+                         "python3 -m pip install nvidia-cuda-cuobjdump nvidia-cuda-nvdisasm)\n")
+        return 2
+    if not os.path.isfile(args.library):
+        sys.stderr.write("static_model: no such file: %s\n" % args.library)
+        return 2
+    ctx = Context(args)
+    if not ctx.kernels:
+        sys.stderr.write("static_model: no sm_90 kernels found in %s\n" % args.library)
+        return 2
+
+    rows = []
+    for n, batch, target in GAUSSIAN_CASES:
+        if n <= 64:
+            rows.append(gaussian_fused_case(ctx, n, batch, target))
+        else:
+            rows.append(gaussian_large_case(ctx, n, batch, target))
+    for algorithm in ISING_ALGORITHMS:
+        for lx, ly, replicas, target in ISING_CASES:
+            for beta in (BETA_T15, BETA_C):
+                rows.append(ising_case(ctx, lx, ly, replicas, beta, algorithm, target))
+
+    measured = load_measured(args.compare) if args.compare else None
+    lines = render(rows, ctx, measured)
+    loops = loop_tables(rows)
+    print("\n".join(lines + (loops if args.loops else [])))
+    stale = [r for r in rows if r["status"] != "ok"]
+    for r in stale:
+        sys.stderr.write("static_model: %s: %s\n" % (r["case"], r["status"]))
+
+    if not args.no_write:
+        os.makedirs(args.out_dir, exist_ok=True)
+        with open(os.path.join(args.out_dir, "static_model.json"), "w") as fh:
+            json.dump(json_rows(rows), fh, indent=1)
+            fh.write("\n")
+        with open(os.path.join(args.out_dir, "static_model.md"), "w") as fh:
+            fh.write("\n".join(lines + loops) + "\n")
+    if stale and args.strict:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
