@@ -301,7 +301,7 @@ def plane_statistics(beta, algorithm):
 
 
 def grid_for(hw, work, per_block):
-    """host/gpu/launch.cuh grid_for: blocks for a grid-stride loop, capped at 32 per SM."""
+    """host/core/launch.cuh grid_for: blocks for a grid-stride loop, capped at 32 per SM."""
     needed = -(-work // per_block)
     return max(1, min(needed, hw.sms * 32))
 
@@ -407,7 +407,7 @@ def gaussian_floor_bytes(n, batch, scalar=4):
 
 
 # ============================================================================================
-# The D > 64 path (host/gpu/gaussian_large_chunk.hpp) for covariance + all outputs
+# The D > 64 path (host/gaussian/large_chunk.hpp) for covariance + all outputs
 
 
 def large_chunks(n, batch, scalar=4, budget=512 << 20):
