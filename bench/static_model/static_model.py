@@ -38,7 +38,7 @@ from models import LSU  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 
-# Benchmark cases (bench/gaussian_bench.cpp ANCHORS sizes; bench/ising_bench.cpp packed cases)
+# Benchmark cases (bench/gaussian/gaussian_bench.cpp docs/ANCHORS.md sizes; bench/ising/ising_bench.cpp packed cases)
 # and the issue-9 targets.
 GAUSSIAN_CASES = [  # (D, B, target ms)
     (4, 1048576, 0.65), (8, 1048576, 1.48), (16, 262144, 0.67), (32, 65536, 0.72),
