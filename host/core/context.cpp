@@ -1,7 +1,5 @@
 #include "boltzkit/context.hpp"
 
-#include "tuning.hpp"
-
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 #include <cusolverDn.h>
@@ -11,6 +9,7 @@
 
 #include "cuda_check.hpp"
 #include "validate.hpp"
+#include "tuning.hpp"
 
 namespace boltzkit {
 

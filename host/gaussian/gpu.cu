@@ -4,6 +4,7 @@
 #include "large.hpp"
 #include "host/core/launch.cuh"
 #include "fused_args.hpp"
+#include "tuning.hpp"
 
 namespace boltzkit::gaussian::backend::gpu {
 
@@ -40,7 +41,7 @@ void launch_fused_kind(Context& ctx, const kernels::GaussianArgs<T>& args, std::
 template <class T>
 void evaluate(Context& ctx, const Inputs<T>& in, const Outputs<T>& out) {
   const std::int64_t n = in.x.dim;
-  if (n > gaussian::fused_max_dim) {
+  if (n > tuning::gaussian_fused_max_dim) {
     gaussian_evaluate_large(ctx, in, out);
     return;
   }

@@ -11,5 +11,7 @@ namespace boltzkit::tuning {
 /// covers. Whether the library path already wins below 64, or a blocked kernel would win above,
 /// is for the first GPU run to measure (bench/NOTES.md).
 constexpr std::int64_t gaussian_fused_max_dim = gaussian::fused_max_dim;
+static_assert(gaussian_fused_max_dim == tile_max_dim,
+              "the fused Gaussian kernel covers exactly the group-tile sizes");
 
 }  // namespace boltzkit::tuning

@@ -1,7 +1,5 @@
 #include "memory.hpp"
 
-#include "tuning.hpp"
-
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -9,6 +7,7 @@
 #include <cstring>
 
 #include "host/core/cuda_check.hpp"
+#include "tuning.hpp"
 
 namespace boltzkit::ising::detail {
 

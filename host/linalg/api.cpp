@@ -67,7 +67,7 @@ template <class T>
 void triangular_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> inverse) {
   check_square_pair(l, inverse, "l", "inverse", false);
   if (l.batch == 0) return;
-  if (ctx.on_gpu()) backend::gpu::triangular_inverse(ctx, l, inverse);
+  if (ctx.on_gpu()) backend::gpu::inverse(ctx, l, inverse, backend::gpu::Inverse::of_triangular);
   else backend::cpu::triangular_inverse(l, inverse);
 }
 
@@ -75,7 +75,7 @@ template <class T>
 void cholesky_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> inverse) {
   check_square_pair(l, inverse, "l", "inverse", false);
   if (l.batch == 0) return;
-  if (ctx.on_gpu()) backend::gpu::cholesky_inverse(ctx, l, inverse);
+  if (ctx.on_gpu()) backend::gpu::inverse(ctx, l, inverse, backend::gpu::Inverse::from_cholesky);
   else backend::cpu::cholesky_inverse(l, inverse);
 }
 

@@ -27,10 +27,11 @@ void log_determinant(Context& ctx, matrix_batch<const T> l, T* logdet);
 template <class T>
 void triangular_solve(Context& ctx, matrix_batch<const T> l, vector_batch<const T> b,
                       vector_batch<T> x, bool transpose);
+/// Which inverse `inverse` computes from a lower-triangular L: L⁻¹, or A⁻¹ = L⁻ᵀL⁻¹. One entry
+/// for both because the GPU paths differ only in the kernel's op.
+enum class Inverse { of_triangular, from_cholesky };
 template <class T>
-void triangular_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> inverse);
-template <class T>
-void cholesky_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> inverse);
+void inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> out, Inverse which);
 }  // namespace gpu
 
 }  // namespace boltzkit::linalg::backend

@@ -2,12 +2,12 @@
 #include "kernels/linalg/large_dim.cuh"
 #include "kernels/linalg/linalg_small.cuh"
 #include "backends.hpp"
-#include "boltzkit/gaussian.hpp"  // fused_max_dim: the group-tile kernels cover the same sizes
 #include "cuda_executor.cuh"
 #include "large_chunk.hpp"
 #include "host/core/launch.cuh"
 #include "host/core/refs.hpp"
 #include "host/core/workspace_layout.hpp"
+#include "tuning.hpp"
 
 namespace boltzkit::linalg::backend::gpu {
 
@@ -78,7 +78,7 @@ LinalgLargeCall<T> large_call(LinalgOp op, matrix_batch<const T> a) {
 template <class T>
 void cholesky(Context& ctx, matrix_batch<const T> a, matrix_batch<T> l, std::int32_t* info) {
   const int n = static_cast<int>(a.dim);
-  if (n <= gaussian::fused_max_dim) {
+  if (n <= tuning::tile_max_dim) {
     auto args = small_args(a);
     args.matrix_out = ref(l);
     args.info = info;
@@ -104,7 +104,7 @@ template <class T>
 void triangular_solve(Context& ctx, matrix_batch<const T> l, vector_batch<const T> b,
                       vector_batch<T> x, bool transpose) {
   const int n = static_cast<int>(l.dim);
-  if (n <= gaussian::fused_max_dim) {
+  if (n <= tuning::tile_max_dim) {
     auto args = small_args(l);
     args.rhs = ref(b);
     args.vector_out = ref(x);
@@ -121,30 +121,19 @@ void triangular_solve(Context& ctx, matrix_batch<const T> l, vector_batch<const 
 }
 
 template <class T>
-void triangular_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> inverse) {
-  const int n = static_cast<int>(l.dim);
-  if (n <= gaussian::fused_max_dim) {
+void inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> out, Inverse which) {
+  const bool triangular = which == Inverse::of_triangular;
+  if (l.dim <= tuning::tile_max_dim) {
     auto args = small_args(l);
-    args.matrix_out = ref(inverse);
-    run_small<T, LinalgOp::triangular_inverse>(ctx, args);
+    args.matrix_out = ref(out);
+    if (triangular)
+      run_small<T, LinalgOp::triangular_inverse>(ctx, args);
+    else
+      run_small<T, LinalgOp::cholesky_inverse>(ctx, args);
     return;
   }
-  auto call = large_call(LinalgOp::triangular_inverse, l);
-  call.matrix_out = ref(inverse);
-  run_large(ctx, call, l.batch);
-}
-
-template <class T>
-void cholesky_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> inverse) {
-  const int n = static_cast<int>(l.dim);
-  if (n <= gaussian::fused_max_dim) {
-    auto args = small_args(l);
-    args.matrix_out = ref(inverse);
-    run_small<T, LinalgOp::cholesky_inverse>(ctx, args);
-    return;
-  }
-  auto call = large_call(LinalgOp::cholesky_inverse, l);
-  call.matrix_out = ref(inverse);
+  auto call = large_call(triangular ? LinalgOp::triangular_inverse : LinalgOp::cholesky_inverse, l);
+  call.matrix_out = ref(out);
   run_large(ctx, call, l.batch);
 }
 
@@ -153,8 +142,7 @@ void cholesky_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> inv
   template void log_determinant<T>(Context&, matrix_batch<const T>, T*);                      \
   template void triangular_solve<T>(Context&, matrix_batch<const T>, vector_batch<const T>,   \
                                     vector_batch<T>, bool);                                   \
-  template void triangular_inverse<T>(Context&, matrix_batch<const T>, matrix_batch<T>);      \
-  template void cholesky_inverse<T>(Context&, matrix_batch<const T>, matrix_batch<T>);
+  template void inverse<T>(Context&, matrix_batch<const T>, matrix_batch<T>, Inverse);
 BOLTZKIT_INSTANTIATE(float)
 BOLTZKIT_INSTANTIATE(double)
 

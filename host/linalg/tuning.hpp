@@ -5,6 +5,10 @@
 
 namespace boltzkit::tuning {
 
+/// Largest D of the group-tile kernels; above it the cuSOLVER/cuBLAS path runs. Set by the
+/// kernels' design, not measured: a group holds at most two rows per lane of a 32-lane warp.
+constexpr int tile_max_dim = 64;
+
 /// Dynamic shared memory per block of group tiles at most. Predicted: ~100 KB lets two blocks
 /// share an H100 SM (228 KB) even at D = 64 in double, where one warp's tile is ~34 KB.
 constexpr std::size_t tile_shared_budget_bytes = 100 * 1024;
