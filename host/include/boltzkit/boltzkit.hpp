@@ -5,5 +5,6 @@
 #include "boltzkit/errors.hpp"
 #include "boltzkit/gaussian.hpp"
 #include "boltzkit/linalg.hpp"
+#include "boltzkit/rbm.hpp"
 #include "boltzkit/version.hpp"
 #include "boltzkit/views.hpp"
