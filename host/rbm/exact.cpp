@@ -62,10 +62,13 @@ Layered layered(const Model& m) {
   return {over_v ? m.n_visible : m.n_hidden, over_v ? m.n_hidden : m.n_visible, over_v, &m};
 }
 
-/// Visits every state of the small layer; f(state, fields, logw) with fields = d + A s.
+/// Visits the states G(t), t in [t0, t1), of the small layer in Gray-code order (G(t) = t ⊕ t≫1,
+/// unit q is +1 iff bit q of G(t) is set); f(state, fields, logw) with fields = d + A s.
 template <class F>
-void enumerate(const Layered& L, F&& f) {
-  std::vector<double> s(static_cast<std::size_t>(L.n), -1.0), field(static_cast<std::size_t>(L.o));
+void enumerate_range(const Layered& L, std::uint64_t t0, std::uint64_t t1, F&& f) {
+  std::vector<double> s(static_cast<std::size_t>(L.n)), field(static_cast<std::size_t>(L.o));
+  const std::uint64_t g0 = t0 ^ (t0 >> 1);
+  for (std::int64_t q = 0; q < L.n; ++q) s[static_cast<std::size_t>(q)] = ((g0 >> q) & 1u) != 0 ? 1.0 : -1.0;
   const double beta = L.m->beta;
   auto recompute = [&] {
     for (std::int64_t k = 0; k < L.o; ++k) {
@@ -75,9 +78,8 @@ void enumerate(const Layered& L, F&& f) {
     }
   };
   recompute();
-  const std::uint64_t states = std::uint64_t{1} << L.n;
-  for (std::uint64_t t = 0; t < states; ++t) {
-    if (t > 0) {
+  for (std::uint64_t t = t0; t < t1; ++t) {
+    if (t > t0) {
       // Gray code: flip unit ctz(t); refresh every 2¹⁰ states so rounding cannot drift.
       const int q = __builtin_ctzll(t);
       s[static_cast<std::size_t>(q)] = -s[static_cast<std::size_t>(q)];
@@ -94,6 +96,11 @@ void enumerate(const Layered& L, F&& f) {
     for (std::int64_t k = 0; k < L.o; ++k) logw += log_two_cosh(beta * field[static_cast<std::size_t>(k)]);
     f(s, field, logw);
   }
+}
+
+template <class F>
+void enumerate(const Layered& L, F&& f) {
+  enumerate_range(L, 0, std::uint64_t{1} << L.n, f);
 }
 
 /// Streaming log-sum-exp with weighted sums rescaled whenever the reference moves.
@@ -139,11 +146,23 @@ double log_partition(const Model& model) {
   check_model(model, "rbm::exact::log_partition");
   check_enumerable(model, "rbm::exact::log_partition");
   const Layered L = layered(model);
-  LogSum z;
-  enumerate(L, [&](const std::vector<double>&, const std::vector<double>&, double logw) {
-    z.add(logw, [](double) {});
-  });
-  return z.log();
+  // Chunks of 2¹² states, each with its own log-sum-exp, merged in chunk order (so the result
+  // does not depend on the thread count).
+  const std::uint64_t states = std::uint64_t{1} << L.n;
+  const std::uint64_t chunk = std::min<std::uint64_t>(states, 4096);
+  const auto chunks = static_cast<std::int64_t>(states / chunk);
+  std::vector<double> logs(static_cast<std::size_t>(chunks));
+#pragma omp parallel for schedule(dynamic) if (chunks > 1 && L.o * static_cast<std::int64_t>(states) > (1 << 20))
+  for (std::int64_t ci = 0; ci < chunks; ++ci) {
+    LogSum z;
+    const std::uint64_t t0 = static_cast<std::uint64_t>(ci) * chunk;
+    enumerate_range(L, t0, t0 + chunk, [&](const std::vector<double>&, const std::vector<double>&,
+                                           double logw) { z.add(logw, [](double) {}); });
+    logs[static_cast<std::size_t>(ci)] = z.log();
+  }
+  LogSum total;
+  for (double x : logs) total.add(x, [](double) {});
+  return total.log();
 }
 
 double log_likelihood(const Model& model, const std::int8_t* data, std::int64_t m) {
