@@ -51,6 +51,12 @@ void check_values(const Context& ctx, const Model& m, const std::string& f) {
   check_finite(m.c, m.n_hidden, f + ": c");
 }
 
+/// cuBLAS takes int dimensions: rows of one GEMM stay below 2³¹ on a GPU context.
+void check_gpu_rows(const Context& ctx, std::int64_t rows, const std::string& f) {
+  if (ctx.on_gpu())
+    require(rows < (std::int64_t{1} << 31), f + ": at most 2^31 - 1 chains or rows per call on the GPU");
+}
+
 void check_steps(std::uint64_t first, std::int64_t n, const std::string& f) {
   require(n >= 0, f + ": the number of steps must be >= 0");
   require(first < two_32 && static_cast<std::uint64_t>(n) <= two_32 - first,
@@ -95,6 +101,7 @@ void gibbs(Context& ctx, const Model& model, std::int8_t* v, std::int8_t* h, std
   require(chains >= 0 && static_cast<std::uint64_t>(chains) <= two_32,
           f + ": chains must be in [0, 2^32], got " + std::to_string(chains));
   check_steps(first_step, n_steps, f);
+  check_gpu_rows(ctx, chains, f);
   if (chains == 0 || n_steps == 0) return;
   require(v != nullptr, f + ": v is null");
   boltzkit::detail::require_disjoint(
@@ -126,6 +133,7 @@ void gradient(Context& ctx, const Model& model, const std::int8_t* data, std::in
             f + ": chains must be in [1, 2^32] for PCD, got " + std::to_string(chains));
   require(pcd ? k >= 0 : k >= 1, f + ": k must be >= 1 (CD) or >= 0 (PCD), got " + std::to_string(k));
   check_steps(first_step, k, f);
+  check_gpu_rows(ctx, pcd ? std::max(batch, chains) : batch, f);
   require(data != nullptr && gw != nullptr && gb != nullptr && gc != nullptr, f + ": null pointer");
   const std::int64_t nv = model.n_visible, nh = model.n_hidden;
   boltzkit::detail::require_disjoint(
@@ -168,6 +176,7 @@ std::vector<EpochRecord> train(Context& ctx, const std::int8_t* data, std::int64
   check_finite(c, n_hidden, f + ": c");
   TrainOptions o = options;
   o.batch = std::min(o.batch, m);
+  check_gpu_rows(ctx, o.batch, f);
   const std::uint64_t updates =
       static_cast<std::uint64_t>(o.epochs) * static_cast<std::uint64_t>((m + o.batch - 1) / o.batch);
   require(updates <= two_32 / static_cast<std::uint64_t>(o.cd_k),
