@@ -68,7 +68,7 @@ step "environment"
   python3 --version 2>&1
 } | tee "$OUT_DIR/env.txt"
 
-for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_gpu_tests boltzkit; do
+for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_bench_rbm boltzkit_gpu_tests boltzkit; do
   if [ -x "$BIN_DIR/$exe" ] && LD_LIBRARY_PATH="$BIN_LD" ldd "$BIN_DIR/$exe" | grep -q "not found"; then
     echo "WARNING: $exe misses shared libraries:"
     LD_LIBRARY_PATH="$BIN_LD" ldd "$BIN_DIR/$exe" | grep "not found"
@@ -122,6 +122,16 @@ step "Ising peer (PyTorch checkerboard Metropolis)"
 timeout "$T_ISING_PEERS" python3 bench/peers/ising_peers.py --budget-s "$ISING_PEERS_BUDGET" \
   --out "$OUT_DIR/peers_ising.json"
 echo "ising_peers.py exit status: $?"
+
+# RBM: one CD-k gradient step at 784 x 512, batch 1024 (boltzkit float64) and its PyTorch peer
+# (float32 and float64), each under its own limit.
+run_bench boltzkit_bench_rbm 90 "rbm/gpu" bench_rbm.json
+step "RBM peer (PyTorch CD-k step)"
+for dt in float32 float64; do
+  timeout 90 python3 bench/peers/rbm_peers.py --dtype "$dt" --budget-s 60 \
+    --out "$OUT_DIR/peers_rbm_$dt.json"
+  echo "rbm_peers.py ($dt) exit status: $?"
+done
 
 peers_budget=$(( RUN_BUDGET - ($(date +%s) - started) - 15 ))
 [ "$peers_budget" -gt "$PEERS_BUDGET_MAX" ] && peers_budget=$PEERS_BUDGET_MAX

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add_gaussian_command(app, action);
   add_demo_command(app, action);
   add_ising_command(app, action);
+  add_rbm_command(app, action);
 
   try {
     app.parse(argc, argv);

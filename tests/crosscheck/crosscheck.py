@@ -8,8 +8,11 @@ gaussian  `boltzkit gaussian logpdf` (CPU backend) against scipy.stats.multivari
 ising     `boltzkit ising lattice` (CPU backend, fixed seeds) against brute-force enumeration of
           small periodic lattices with a field and ferro/antiferromagnetic J, both algorithms:
           every observable within 4 of its binned error bars.
+rbm       `boltzkit rbm train` (CPU backend, CD-1 and PCD-2): the trace's final log-likelihood
+          against numpy's sum of e^{−E(v,h)} over every (v, h) of the written W, b, c, and the
+          trained model well above the uniform one.
 
-Usage: crosscheck.py PATH/TO/boltzkit [gaussian|ising ...]   (exit 1 on any failure)
+Usage: crosscheck.py PATH/TO/boltzkit [gaussian|ising|rbm ...]   (exit 1 on any failure)
 Needs numpy and scipy; ctest runs it when CMake finds them (tests/crosscheck/CMakeLists.txt).
 """
 import json
@@ -144,13 +147,46 @@ def ising(cli, _work):
                       f"{est['mean']:.6f} ± {est['stderr']:.1e} vs exact {value:.6f} (z {z:+.2f})")
 
 
+def rbm_log_likelihood(w, b, c, data, beta=1.0):
+    """Average log p(v) by summing exp(−βE(v, h)) over every (v, h) of a tiny ±1 RBM."""
+    nv, nh = w.shape
+    vs = np.array([[1.0 if (t >> i) & 1 else -1.0 for i in range(nv)] for t in range(2 ** nv)])
+    hs = np.array([[1.0 if (t >> j) & 1 else -1.0 for j in range(nh)] for t in range(2 ** nh)])
+    neg_e = beta * (vs @ w @ hs.T + (vs @ b)[:, None] + (hs @ c)[None, :])  # (2^V, 2^H)
+    top = neg_e.max()
+    log_marg = top + np.log(np.exp(neg_e - top).sum(axis=1))
+    log_z = top + np.log(np.exp(neg_e - top).sum())
+    index = ((data > 0) * (1 << np.arange(nv))).sum(axis=1)
+    return float(log_marg[index].mean() - log_z)
+
+
+def rbm(cli, work):
+    rng = np.random.default_rng(5)
+    protos = np.array([[1, 1, 1, -1, -1, -1, 1], [-1, 1, -1, 1, -1, 1, -1]], dtype=float)
+    data = protos[rng.integers(0, 2, 60)] * np.where(rng.random((60, 7)) < 0.1, -1.0, 1.0)
+    np.save(os.path.join(work, "S.npy"), data)
+    for extra in ([], ["--pcd", "--cd-k", "2"]):
+        out = os.path.join(work, "rbm_out" + "".join(extra))
+        subprocess.run([cli, "rbm", "train", "--data", os.path.join(work, "S.npy"), "--hidden", "4",
+                        "--epochs", "30", "--lr", "0.05", "--batch", "10", "--backend", "cpu",
+                        "--out", out, *extra], check=True, capture_output=True)
+        w, b, c = (np.load(os.path.join(out, f"{k}.npy")) for k in ("W", "b", "c"))
+        trace = np.genfromtxt(os.path.join(out, "trace.csv"), delimiter=",", names=True)
+        ll = rbm_log_likelihood(w, b, c, data)
+        name = "rbm train " + (" ".join(extra) or "CD-1")
+        check(f"{name}: trace log-likelihood", abs(trace["log_likelihood"][-1] - ll) < 1e-9,
+              f"{trace['log_likelihood'][-1]:.12f} vs brute force {ll:.12f}")
+        uniform = -7 * np.log(2.0)
+        check(f"{name}: learned", ll > uniform + 1.0, f"{ll:.4f} vs uniform model {uniform:.4f}")
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    cli, parts = sys.argv[1], sys.argv[2:] or ["gaussian", "ising"]
+    cli, parts = sys.argv[1], sys.argv[2:] or ["gaussian", "ising", "rbm"]
     with tempfile.TemporaryDirectory() as work:
         for part in parts:
-            {"gaussian": gaussian, "ising": ising}[part](cli, work)
+            {"gaussian": gaussian, "ising": ising, "rbm": rbm}[part](cli, work)
     print(f"{len(FAILURES)} failure(s)" + (": " + ", ".join(FAILURES) if FAILURES else ""))
     sys.exit(1 if FAILURES else 0)
 

@@ -22,3 +22,6 @@
 
 // Statistics of Monte Carlo time series.
 #include "boltzkit/mc_statistics.hpp"
+
+// Restricted Boltzmann machines: block Gibbs, CD-k / PCD gradients, training, exact results.
+#include "boltzkit/rbm.hpp"
