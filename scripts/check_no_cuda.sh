@@ -11,8 +11,9 @@
 #       runs a CUDA build's command with the CUDA libraries hidden: it must start, run `demo` on
 #       the CPU and refuse `--backend gpu` with exit 2; the test program's cuBLAS loader test
 #       must then fail with the message that names the missing library;
-#   scripts/check_no_cuda.sh readme
-#       the README's two commands, scripts/demo.sh and scripts/test.sh, in a copy of the tree.
+#   scripts/check_no_cuda.sh readme [copy dir]
+#       the README's two commands, scripts/demo.sh and scripts/test.sh, in a fresh copy of the
+#       tracked tree (default: a temporary folder).
 #
 # Exits 77 (ctest: skipped) when no mount namespace can be made.
 set -euo pipefail
@@ -96,7 +97,9 @@ case "$mode" in
     fi
     ;;
   readme)
-    copy=$(mktemp -d)
+    copy=${2:-$(mktemp -d)}
+    rm -rf "$copy"
+    mkdir -p "$copy"
     git ls-files -z | xargs -0 tar cf - | tar xf - -C "$copy"
     cd "$copy"
     scripts/demo.sh
