@@ -41,10 +41,12 @@ TEST(CudaLibraries, LoadedOnceAndShared) {
 }
 
 TEST(CudaLibraries, StatusStringComesFromTheLoadedLibrary) {
+  // cuBLAS 13 says "the library was not initialized"; what matters is that the text is cuBLAS's
+  // own for that status, not a placeholder.
   const char* text =
       boltzkit::cuda_libraries::cublas().cublasGetStatusString(CUBLAS_STATUS_NOT_INITIALIZED);
   ASSERT_NE(text, nullptr);
-  EXPECT_NE(std::strstr(text, "NOT_INITIALIZED"), nullptr) << text;
+  EXPECT_NE(std::strstr(text, "not initialized"), nullptr) << text;
 }
 
 }  // namespace
