@@ -62,7 +62,7 @@ function(boltzkit_link_cuda target)
   get_target_property(type ${target} TYPE)
   if(type STREQUAL "SHARED_LIBRARY")
     # Nothing of CUDA in the shared library's link interface: consumers need no toolkit. The
-    # runtime's symbols stay visible, so the in-tree GPU tests and benchmarks call the same copy.
+    # static runtime's symbols stay hidden inside libboltzkit.so.
     target_link_libraries(${target} PRIVATE CUDA::cudart_static ${CMAKE_DL_LIBS})
   else()
     # A static archive cannot carry libcudart_static.a: its consumers link it (the installed
@@ -77,12 +77,10 @@ function(boltzkit_link_cuda target)
 endfunction()
 
 # boltzkit_cuda_runtime: for in-tree programs that call the CUDA runtime themselves (GPU tests,
-# benchmarks): the very copy of the runtime the library uses.
+# benchmarks). With the static library it is the very copy of the runtime the library uses; a
+# shared libboltzkit.so hides its copy, so such a program has a second one; both work on the
+# driver's primary context, where device memory and streams are shared.
 if(BOLTZKIT_WITH_CUDA)
   add_library(boltzkit_cuda_runtime INTERFACE)
-  if(BUILD_SHARED_LIBS)
-    target_link_libraries(boltzkit_cuda_runtime INTERFACE CUDA::toolkit)
-  else()
-    target_link_libraries(boltzkit_cuda_runtime INTERFACE CUDA::cudart_static)
-  endif()
+  target_link_libraries(boltzkit_cuda_runtime INTERFACE CUDA::cudart_static)
 endif()
