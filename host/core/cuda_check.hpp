@@ -8,6 +8,7 @@
 #include <string>
 
 #include "boltzkit/errors.hpp"
+#include "host/core/cuda_libraries.hpp"
 
 namespace boltzkit::detail {
 
@@ -16,7 +17,7 @@ inline void check_cuda(cudaError_t status, const char* call, const char* file, i
 }
 inline void check_cuda(cublasStatus_t status, const char* call, const char* file, int line) {
   if (status != CUBLAS_STATUS_SUCCESS)
-    throw cuda_error(call, cublasGetStatusString(status), file, line);
+    throw cuda_error(call, cuda_libraries::cublas().cublasGetStatusString(status), file, line);
 }
 inline void check_cuda(cusolverStatus_t status, const char* call, const char* file, int line) {
   if (status != CUSOLVER_STATUS_SUCCESS)

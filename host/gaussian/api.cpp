@@ -3,6 +3,7 @@
 
 #include "backends.hpp"
 #include "host/core/validate.hpp"
+#include "host/core/gpu_call.hpp"
 
 namespace boltzkit::gaussian {
 
@@ -35,7 +36,7 @@ void evaluate(Context& ctx, const Inputs<T>& in, const Outputs<T>& out) {
   validate(in, out);
   if (in.x.batch == 0) return;
   if (ctx.on_gpu())
-    backend::gpu::evaluate(ctx, in, out);
+    BOLTZKIT_GPU_CALL(backend::gpu::evaluate(ctx, in, out));
   else
     backend::cpu::evaluate(in, out);
 }

@@ -7,6 +7,7 @@
 #include "backends.hpp"
 #include "thresholds.hpp"
 #include "host/core/validate.hpp"
+#include "host/core/gpu_call.hpp"
 
 namespace boltzkit::ising {
 
@@ -50,7 +51,7 @@ void initialize(Context& ctx, const Lattice& lattice, Spins spins, std::uint64_t
   check_lattice(lattice);
   check_spins(spins);
   if (ctx.on_gpu())
-    backend::gpu::initialize(ctx, lattice, spins, seed, hot);
+    BOLTZKIT_GPU_CALL(backend::gpu::initialize(ctx, lattice, spins, seed, hot));
   else
     backend::cpu::initialize(lattice, spins, seed, hot);
 }
@@ -87,8 +88,9 @@ void sweep(Context& ctx, const Lattice& lattice, const Couplings& couplings, Alg
   }
   u.betas = betas;
   if (ctx.on_gpu())
-    backend::gpu::sweep(ctx, u, tables.data(), static_cast<std::int64_t>(tables.size()), betas,
-                       spins, first_sweep, n_sweeps);
+    BOLTZKIT_GPU_CALL(backend::gpu::sweep(ctx, u, tables.data(),
+                                          static_cast<std::int64_t>(tables.size()), betas, spins,
+                                          first_sweep, n_sweeps));
   else
     backend::cpu::sweep(u, spins, first_sweep, n_sweeps);
 }
@@ -102,7 +104,7 @@ void measure(Context& ctx, const Lattice& lattice, const Couplings& couplings, S
                             "energy/magnetization: null pointer");
   boltzkit::detail::require(spins.replicas <= (1LL << 24), "measure: at most 2^24 replicas per call");
   if (ctx.on_gpu())
-    backend::gpu::measure(ctx, lattice, couplings, spins, energy, magnetization);
+    BOLTZKIT_GPU_CALL(backend::gpu::measure(ctx, lattice, couplings, spins, energy, magnetization));
   else
     backend::cpu::measure(lattice, couplings, spins, energy, magnetization);
 }

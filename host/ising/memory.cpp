@@ -1,13 +1,19 @@
 #include "memory.hpp"
 
-#include <cuda_runtime_api.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
-#include "host/core/cuda_check.hpp"
 #include "tuning.hpp"
+
+// A CPU-only build has no gpu Context, so gpu_ is false there and only the host branches run.
+#if BOLTZKIT_WITH_CUDA
+#include <cuda_runtime_api.h>
+
+#include "host/core/cuda_check.hpp"
+#else
+#include "host/core/gpu_call.hpp"
+#endif
 
 namespace boltzkit::ising::detail {
 
@@ -38,18 +44,22 @@ RunMemory::RunMemory(Context& ctx, const SimulationConfig& c, std::int64_t repli
 
 RunMemory::~RunMemory() {
   for (void* p : owned_) {
-    if (gpu_)
-      cudaFree(p);  // errors ignored: destructors must not throw
-    else
-      std::free(p);
+    if (!gpu_) std::free(p);
+#if BOLTZKIT_WITH_CUDA
+    else cudaFree(p);  // errors ignored: destructors must not throw
+#endif
   }
 }
 
 void* RunMemory::allocate(std::size_t bytes) {
   void* p = nullptr;
   if (gpu_) {
+#if BOLTZKIT_WITH_CUDA
     BOLTZKIT_CUDA(cudaSetDevice(ctx_.device()));
     BOLTZKIT_CUDA(cudaMalloc(&p, bytes));
+#else
+    boltzkit::detail::gpu_backend_not_built();
+#endif
   } else {
     p = std::malloc(bytes == 0 ? 1 : bytes);
     if (p == nullptr) throw std::bad_alloc();
@@ -78,10 +88,15 @@ void RunMemory::copy(void* dst, const void* src, std::size_t bytes, bool to_devi
     std::memcpy(dst, src, bytes);
     return;
   }
+#if BOLTZKIT_WITH_CUDA
   BOLTZKIT_CUDA(cudaMemcpyAsync(dst, src, bytes,
                                 to_device ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost,
                                 ctx_.stream()));
   ctx_.synchronize();
+#else
+  static_cast<void>(to_device);
+  boltzkit::detail::gpu_backend_not_built();
+#endif
 }
 
 void RunMemory::upload_spins(const std::vector<std::int8_t>& host) {

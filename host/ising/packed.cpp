@@ -7,6 +7,7 @@
 #include "packed_backends.hpp"
 #include "thresholds.hpp"
 #include "host/core/validate.hpp"
+#include "host/core/gpu_call.hpp"
 
 namespace boltzkit::ising {
 
@@ -43,7 +44,8 @@ void convert(Context& ctx, const Lattice& lattice, Spins bytes, PackedSpins word
   boltzkit::detail::require(bytes.replicas == words.replicas,
                             std::string(to_words ? "pack" : "unpack") + ": replica counts differ");
   const auto g = detail::packed_geometry_of(lattice);
-  if (ctx.on_gpu()) backend::gpu::convert(ctx, g, bytes, words, to_words);
+  if (ctx.on_gpu())
+    BOLTZKIT_GPU_CALL(backend::gpu::convert(ctx, g, bytes, words, to_words));
   else backend::cpu::convert(g, bytes, words, to_words);
 }
 }  // namespace
@@ -77,8 +79,9 @@ void sweep_packed(Context& ctx, const Lattice& lattice, double J, Algorithm algo
   u.thresholds = tables.data();
   u.seed = seed;
   if (ctx.on_gpu())
-    backend::gpu::sweep_packed(ctx, u, tables.data(), static_cast<std::int64_t>(tables.size()),
-                              spins, first_sweep, n_sweeps);
+    BOLTZKIT_GPU_CALL(backend::gpu::sweep_packed(ctx, u, tables.data(),
+                                                 static_cast<std::int64_t>(tables.size()), spins,
+                                                 first_sweep, n_sweeps));
   else
     backend::cpu::sweep_packed(u, spins, first_sweep, n_sweeps);
 }
@@ -91,7 +94,8 @@ void measure_packed(Context& ctx, const Lattice& lattice, double J, PackedSpins 
   boltzkit::detail::require(spins.replicas <= (1LL << 24),
                             "measure_packed: at most 2^24 replicas per call");
   const auto g = detail::packed_geometry_of(lattice);
-  if (ctx.on_gpu()) backend::gpu::measure_packed(ctx, g, J, spins, energy, magnetization);
+  if (ctx.on_gpu())
+    BOLTZKIT_GPU_CALL(backend::gpu::measure_packed(ctx, g, J, spins, energy, magnetization));
   else backend::cpu::measure_packed(g, J, spins, energy, magnetization);
 }
 

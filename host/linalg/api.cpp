@@ -3,6 +3,7 @@
 
 #include "backends.hpp"
 #include "host/core/validate.hpp"
+#include "host/core/gpu_call.hpp"
 
 namespace boltzkit::linalg {
 
@@ -29,7 +30,8 @@ void cholesky(Context& ctx, matrix_batch<const T> a, matrix_batch<T> l, std::int
   detail::require_disjoint({detail::span_of_array(info, a.batch, "info"), detail::span_of(l, "l")},
                            {detail::span_of(a, "a")}, {{"l", "a"}});
   if (a.batch == 0) return;
-  if (ctx.on_gpu()) backend::gpu::cholesky(ctx, a, l, info);
+  if (ctx.on_gpu())
+    BOLTZKIT_GPU_CALL(backend::gpu::cholesky(ctx, a, l, info));
   else backend::cpu::cholesky(a, l, info);
 }
 
@@ -41,7 +43,8 @@ void log_determinant(Context& ctx, matrix_batch<const T> l, T* logdet) {
   detail::require_disjoint({detail::span_of_array(logdet, l.batch, "logdet")},
                            {detail::span_of(l, "l")});
   if (l.batch == 0) return;
-  if (ctx.on_gpu()) backend::gpu::log_determinant(ctx, l, logdet);
+  if (ctx.on_gpu())
+    BOLTZKIT_GPU_CALL(backend::gpu::log_determinant(ctx, l, logdet));
   else backend::cpu::log_determinant(l, logdet);
 }
 
@@ -59,7 +62,8 @@ void triangular_solve(Context& ctx, matrix_batch<const T> l, vector_batch<const 
     allowed.emplace_back("x", "b");
   require_disjoint({span_of(x, "x")}, {span_of(l, "l"), span_of(b, "b")}, allowed);
   if (l.batch == 0) return;
-  if (ctx.on_gpu()) backend::gpu::triangular_solve(ctx, l, b, x, transpose);
+  if (ctx.on_gpu())
+    BOLTZKIT_GPU_CALL(backend::gpu::triangular_solve(ctx, l, b, x, transpose));
   else backend::cpu::triangular_solve(l, b, x, transpose);
 }
 
@@ -67,7 +71,8 @@ template <class T>
 void triangular_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> inverse) {
   check_square_pair(l, inverse, "l", "inverse", false);
   if (l.batch == 0) return;
-  if (ctx.on_gpu()) backend::gpu::inverse(ctx, l, inverse, backend::gpu::Inverse::of_triangular);
+  if (ctx.on_gpu())
+    BOLTZKIT_GPU_CALL(backend::gpu::inverse(ctx, l, inverse, backend::gpu::Inverse::of_triangular));
   else backend::cpu::triangular_inverse(l, inverse);
 }
 
@@ -75,7 +80,8 @@ template <class T>
 void cholesky_inverse(Context& ctx, matrix_batch<const T> l, matrix_batch<T> inverse) {
   check_square_pair(l, inverse, "l", "inverse", false);
   if (l.batch == 0) return;
-  if (ctx.on_gpu()) backend::gpu::inverse(ctx, l, inverse, backend::gpu::Inverse::from_cholesky);
+  if (ctx.on_gpu())
+    BOLTZKIT_GPU_CALL(backend::gpu::inverse(ctx, l, inverse, backend::gpu::Inverse::from_cholesky));
   else backend::cpu::cholesky_inverse(l, inverse);
 }
 

@@ -6,6 +6,7 @@
 
 #include "backends.hpp"
 #include "boltzkit/rbm.hpp"
+#include "host/core/gpu_call.hpp"
 #include "host/core/validate.hpp"
 #include "kernels/rbm/layer_sample.cuh"
 #include "train_driver.hpp"
@@ -111,13 +112,10 @@ void gibbs(Context& ctx, const Model& model, std::int8_t* v, std::int8_t* h, std
        span_of_array(model.b, model.n_visible, "b"), span_of_array(model.c, model.n_hidden, "c")});
   check_values(ctx, model, f);
   if (!ctx.on_gpu()) check_spins(v, chains * model.n_visible, f + ": v");
-  if (ctx.on_gpu()) {
-#if BOLTZKIT_WITH_CUDA
-    backend::gpu::gibbs(ctx, model, v, h, chains, seed, first_step, n_steps);
-#endif
-  } else {
+  if (ctx.on_gpu())
+    BOLTZKIT_GPU_CALL(backend::gpu::gibbs(ctx, model, v, h, chains, seed, first_step, n_steps));
+  else
     backend::cpu::gibbs(model, v, h, chains, seed, first_step, n_steps);
-  }
 }
 
 void gradient(Context& ctx, const Model& model, const std::int8_t* data, std::int64_t batch,
@@ -146,14 +144,11 @@ void gradient(Context& ctx, const Model& model, const std::int8_t* data, std::in
     check_spins(data, batch * nv, f + ": data");
     if (pcd) check_spins(chains_v, chains * nv, f + ": chains_v");
   }
-  if (ctx.on_gpu()) {
-#if BOLTZKIT_WITH_CUDA
-    backend::gpu::gradient(ctx, model, data, batch, chains_v, chains, k, seed, first_step, gw,
-                           gb, gc);
-#endif
-  } else {
+  if (ctx.on_gpu())
+    BOLTZKIT_GPU_CALL(backend::gpu::gradient(ctx, model, data, batch, chains_v, chains, k, seed,
+                                             first_step, gw, gb, gc));
+  else
     backend::cpu::gradient(model, data, batch, chains_v, chains, k, seed, first_step, gw, gb, gc);
-  }
 }
 
 std::vector<EpochRecord> train(Context& ctx, const std::int8_t* data, std::int64_t m,
@@ -191,15 +186,10 @@ std::vector<EpochRecord> train(Context& ctx, const std::int8_t* data, std::int64
           f + ": parameters too large (|bias| + sum |W| must stay below 2^22)");
   const backend::TrainerSetup setup{w0.data(), b0.data(), c0.data(), n_visible, n_hidden, o};
   std::unique_ptr<backend::Trainer> trainer;
-  if (ctx.on_gpu()) {
-#if BOLTZKIT_WITH_CUDA
-    trainer = backend::gpu::make_trainer(ctx, setup);
-#else
-    require(false, f + ": this build has no GPU backend");
-#endif
-  } else {
+  if (ctx.on_gpu())
+    BOLTZKIT_GPU_CALL(trainer = backend::gpu::make_trainer(ctx, setup));
+  else
     trainer = backend::cpu::make_trainer(setup);
-  }
   return detail::run_training(*trainer, data, m, n_visible, n_hidden, w, b, c, o);
 }
 

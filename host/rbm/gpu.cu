@@ -1,13 +1,13 @@
 // GPU backend of the RBM family: pre-activations by cuBLAS DGEMM, then the fused sampling
 // kernel (kernels/rbm/layer_kernels.cuh); gradients by DGEMM/DGEMV. Row-major (r × n) arrays
 // are column-major (n × r) to cuBLAS, so every product is issued transposed (Cᵀ = Bᵀ Aᵀ).
-#include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
 
 #include "backends.hpp"
 #include "host/core/cuda_check.hpp"
+#include "host/core/cuda_libraries.hpp"
 #include "host/core/device_buffer.hpp"
 #include "host/core/launch.cuh"
 #include "host/core/workspace_layout.hpp"
@@ -24,23 +24,25 @@ namespace {
 constexpr int threads = k::rbm_policy::threads;
 
 cublasHandle_t blas(Context& ctx) { return static_cast<cublasHandle_t>(ctx.cublas_handle()); }
+/// cuBLAS, loaded on first use (host/core/cuda_libraries.hpp).
+const cuda_libraries::Cublas& lib() { return cuda_libraries::cublas(); }
 
 /// x (rows, H) = v (rows, V) · W.
 void hidden_pre(Context& ctx, const Model& m, const double* v, std::int64_t rows, double* x) {
   const double one = 1.0, zero = 0.0;
-  BOLTZKIT_CUDA(cublasDgemm(blas(ctx), CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(m.n_hidden),
-                            static_cast<int>(rows), static_cast<int>(m.n_visible), &one, m.w,
-                            static_cast<int>(m.n_hidden), v, static_cast<int>(m.n_visible), &zero,
-                            x, static_cast<int>(m.n_hidden)));
+  BOLTZKIT_CUDA(lib().cublasDgemm(blas(ctx), CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(m.n_hidden),
+                                  static_cast<int>(rows), static_cast<int>(m.n_visible), &one, m.w,
+                                  static_cast<int>(m.n_hidden), v, static_cast<int>(m.n_visible),
+                                  &zero, x, static_cast<int>(m.n_hidden)));
 }
 
 /// x (rows, V) = h (rows, H) · Wᵀ.
 void visible_pre(Context& ctx, const Model& m, const double* h, std::int64_t rows, double* x) {
   const double one = 1.0, zero = 0.0;
-  BOLTZKIT_CUDA(cublasDgemm(blas(ctx), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(m.n_visible),
-                            static_cast<int>(rows), static_cast<int>(m.n_hidden), &one, m.w,
-                            static_cast<int>(m.n_hidden), h, static_cast<int>(m.n_hidden), &zero,
-                            x, static_cast<int>(m.n_visible)));
+  BOLTZKIT_CUDA(lib().cublasDgemm(
+      blas(ctx), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(m.n_visible), static_cast<int>(rows),
+      static_cast<int>(m.n_hidden), &one, m.w, static_cast<int>(m.n_hidden), h,
+      static_cast<int>(m.n_hidden), &zero, x, static_cast<int>(m.n_visible)));
 }
 
 void draw(Context& ctx, const k::RbmLayerDraw& d) {
@@ -76,10 +78,11 @@ void accumulate(Context& ctx, const Model& m, const double* v, const double* mea
                 double* gb, double* gc) {
   const int nv = static_cast<int>(m.n_visible), nh = static_cast<int>(m.n_hidden);
   const int r = static_cast<int>(rows);
-  BOLTZKIT_CUDA(cublasDgemm(blas(ctx), CUBLAS_OP_N, CUBLAS_OP_T, nh, nv, r, &s, mean, nh, v, nv,
-                            &keep, gw, nh));
-  BOLTZKIT_CUDA(cublasDgemv(blas(ctx), CUBLAS_OP_N, nv, r, &s, v, nv, ones, 1, &keep, gb, 1));
-  BOLTZKIT_CUDA(cublasDgemv(blas(ctx), CUBLAS_OP_N, nh, r, &s, mean, nh, ones, 1, &keep, gc, 1));
+  BOLTZKIT_CUDA(lib().cublasDgemm(blas(ctx), CUBLAS_OP_N, CUBLAS_OP_T, nh, nv, r, &s, mean, nh, v,
+                                  nv, &keep, gw, nh));
+  BOLTZKIT_CUDA(lib().cublasDgemv(blas(ctx), CUBLAS_OP_N, nv, r, &s, v, nv, ones, 1, &keep, gb, 1));
+  BOLTZKIT_CUDA(
+      lib().cublasDgemv(blas(ctx), CUBLAS_OP_N, nh, r, &s, mean, nh, ones, 1, &keep, gc, 1));
 }
 
 void mean_field(Context& ctx, const Model& m, const double* x, std::int64_t rows, double* out) {

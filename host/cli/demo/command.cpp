@@ -31,7 +31,8 @@ std::string describe_backend(const Context& ctx, Backend requested) {
     return std::string("gpu, device ") + std::to_string(ctx.device()) + ": " +
            device_name(ctx.device()) + (requested == Backend::automatic ? " (auto)" : "");
   if (requested == Backend::automatic)
-    return "cpu (auto: no CUDA device found, falling back to the CPU backend)";
+    return gpu_backend_built() ? "cpu (auto: no CUDA device found, falling back to the CPU backend)"
+                               : "cpu (auto: this boltzkit was built without CUDA)";
   return "cpu (requested)";
 }
 

@@ -17,13 +17,18 @@ enum class Backend { automatic, cpu, gpu };
 Backend parse_backend(const std::string& name);
 const char* backend_name(Backend backend);
 
-/// True when the CUDA runtime sees at least one device.
+/// True when this boltzkit was built with its GPU backend (a CUDA build, BOLTZKIT_ENABLE_CUDA);
+/// false for a CPU-only build, where Backend::gpu throws invalid_argument.
+bool gpu_backend_built();
+
+/// True when the GPU backend was built and the CUDA runtime sees at least one device (false, not
+/// an error, on a machine with no NVIDIA driver).
 bool gpu_available();
 
 class Context {
  public:
   /// automatic resolves to gpu when a CUDA device is present, else cpu. Asking for gpu without a
-  /// device throws invalid_argument. A gpu context creates its own non-blocking stream on
+  /// device (or from a CPU-only build) throws invalid_argument. A gpu context creates its own non-blocking stream on
   /// `device` unless `stream` is given (then the caller keeps ownership).
   explicit Context(Backend backend = Backend::automatic, int device = 0,
                    CUstream_st* stream = nullptr);
@@ -42,7 +47,8 @@ class Context {
   /// asynchronous CUDA errors as cuda_error.
   void synchronize() const;
 
-  /// Opaque handles, created on first use (cublasHandle_t / cusolverDnHandle_t).
+  /// Opaque handles, created on first use (cublasHandle_t / cusolverDnHandle_t); the first one
+  /// loads cuBLAS / cuSOLVER, and throws cuda_error naming the library if it is not installed.
   void* cublas_handle();
   void* cusolver_handle();
 
