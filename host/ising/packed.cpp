@@ -75,7 +75,7 @@ void sweep_packed(Context& ctx, const Lattice& lattice, double J, Algorithm algo
   kernels::PackedUpdate u{};
   u.g = detail::packed_geometry_of(lattice);
   u.thresholds = tables.data();
-  u.seed = seed;
+  kernels::prepare_packed_update(u, seed, tables.data(), spins.replicas);
   if (ctx.on_gpu())
     backend::gpu::sweep_packed(ctx, u, tables.data(), static_cast<std::int64_t>(tables.size()),
                               spins, first_sweep, n_sweeps);
