@@ -92,6 +92,14 @@ BOLTZKIT_HD inline int popcount64(std::uint64_t v) {
 #endif
 }
 
+/// Offset of word (z, y, w) in its colour's array (below 2^32: the host checks words_per_colour).
+BOLTZKIT_HD inline std::uint32_t packed_offset(const PackedGeometry& g, std::int64_t z,
+                                               std::int64_t y, std::int64_t w) {
+  return (static_cast<std::uint32_t>(z) * static_cast<std::uint32_t>(g.ly) + static_cast<std::uint32_t>(y)) *
+             static_cast<std::uint32_t>(g.words_per_row) +
+         static_cast<std::uint32_t>(w);
+}
+
 /// Neighbour words of word (colour c, z, y, w): vertical/depth ones are the other colour's words
 /// at the same (w), the two horizontal ones are that row shifted by one bit either way.
 /// Dims is a template parameter so that every array below lives in registers.
@@ -100,27 +108,35 @@ struct NeighbourWords {
   std::uint64_t n[2 * Dims];
 };
 
+/// Offsets are 32-bit (words_per_colour < 2^32, checked by the host before any launch), so the
+/// addressing costs one 32-bit multiply-add per load instead of 64-bit products.
 template <int Dims>
 BOLTZKIT_HD inline NeighbourWords<Dims> neighbour_words(const PackedGeometry& g,
                                                         const std::uint64_t* other,
                                                         std::int64_t z, std::int64_t y,
                                                         std::int64_t w, int colour) {
   NeighbourWords<Dims> out{};
-  const std::int64_t W = g.words_per_row;
-  auto row_of = [&](std::int64_t zz, std::int64_t yy) { return other + (zz * g.ly + yy) * W; };
-  const std::uint64_t* row = row_of(z, y);
-  const std::uint64_t same = row[w];
+  const auto W = static_cast<std::uint32_t>(g.words_per_row);
+  const auto ly = static_cast<std::uint32_t>(g.ly);
+  const auto z32 = static_cast<std::uint32_t>(z), y32 = static_cast<std::uint32_t>(y);
+  const auto w32 = static_cast<std::uint32_t>(w);
+  const std::uint32_t row = (z32 * ly + y32) * W;
+  const std::uint64_t same = other[row + w32];
   // Offset o of this colour in this row: o = 0 → horizontal neighbours at j and j − 1;
   // o = 1 → at j and j + 1 (compressed indices of the other colour).
-  const int o = static_cast<int>((y + z + colour) & 1);
+  const bool o = ((y32 + z32 + static_cast<std::uint32_t>(colour)) & 1) != 0;
+  const std::uint32_t side = o ? (w32 + 1 == W ? 0 : w32 + 1) : (w32 == 0 ? W - 1 : w32 - 1);
+  const std::uint64_t beside = other[row + side];
   out.n[0] = same;
-  out.n[1] = o == 0 ? (same << 1) | (row[previous_periodic(w, W)] >> 63)
-                    : (same >> 1) | (row[next_periodic(w, W)] << 63);
-  out.n[2] = row_of(z, next_periodic(y, g.ly))[w];
-  out.n[3] = row_of(z, previous_periodic(y, g.ly))[w];
+  out.n[1] = o ? (same >> 1) | (beside << 63) : (same << 1) | (beside >> 63);
+  const std::uint32_t wrap_y = (ly - 1) * W;
+  out.n[2] = other[(y32 + 1 == ly ? row - wrap_y : row + W) + w32];
+  out.n[3] = other[(y32 == 0 ? row + wrap_y : row - W) + w32];
   if constexpr (Dims == 3) {
-    out.n[4] = row_of(next_periodic(z, g.lz), y)[w];
-    out.n[5] = row_of(previous_periodic(z, g.lz), y)[w];
+    const auto lz = static_cast<std::uint32_t>(g.lz);
+    const std::uint32_t plane = ly * W, wrap_z = (lz - 1) * plane;
+    out.n[4] = other[(z32 + 1 == lz ? row - wrap_z : row + plane) + w32];
+    out.n[5] = other[(z32 == 0 ? row + wrap_z : row - plane) + w32];
   }
   return out;
 }
@@ -165,7 +181,7 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
                                               std::int64_t y, std::int64_t w, int colour,
                                               std::int64_t r) {
   constexpr int levels = 2 * Dims + 1;
-  const std::int64_t index = (z * u.g.ly + y) * u.g.words_per_row + w;
+  const std::uint32_t index = packed_offset(u.g, z, y, w);
   const std::uint64_t s = self[index];
   const NeighbourWords<Dims> nb = neighbour_words<Dims>(u.g, other, z, y, w, colour);
   // Bit-sliced count of anti-aligned neighbours: k = 4·c2 + 2·c1 + c0.
@@ -201,11 +217,11 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
   const std::uint64_t lanes_a = Pair ? level_lanes(c0, c1, c2, u.fractional_a) : 0;
   std::uint32_t qa = Pair ? static_cast<std::uint32_t>(q[Pair ? u.fractional_a : 0]) : 0;
   std::uint32_t qb = Pair ? static_cast<std::uint32_t>(q[Pair ? u.fractional_b : 0]) : 0;
-  const std::uint64_t word_index = static_cast<std::uint64_t>(index);
-  const std::uint32_t counter_hi =
-      (static_cast<std::uint32_t>(colour) << 23) | static_cast<std::uint32_t>((word_index >> 32) & 0x7fffff);
+  // Counter word 1 is (pair << 24) | (colour << 23) | (bits 32.. of the word index), and the
+  // index is below 2^32 here.
+  const std::uint32_t counter_hi = static_cast<std::uint32_t>(colour) << 23;
   for (int plane = 0; plane < 32 && undecided != 0; plane += 2) {
-    const PhiloxWords rw = Planes{}(u, static_cast<std::uint32_t>(word_index),
+    const PhiloxWords rw = Planes{}(u, index,
                                     (static_cast<std::uint32_t>(plane / 2) << 24) | counter_hi,
                                     u.sweep, static_cast<std::uint32_t>(r));
     for (int half = 0; half < 2; ++half) {
@@ -241,41 +257,43 @@ BOLTZKIT_HD inline PackedWordIndex packed_word_index(const PackedGeometry& g, st
   return {r, z, row - z * g.ly, w};
 }
 
-/// The same for an index below 2^32 (every grid index of a launch on the lattices that fit in
-/// memory up to ~34 GB of spins): 32-bit divisions, which the GPU does in a few instructions
-/// where a 64-bit one is a subroutine call.
-BOLTZKIT_HD inline PackedWordIndex packed_word_index_small(const PackedGeometry& g, std::uint32_t e) {
-  const std::uint32_t per_colour = static_cast<std::uint32_t>(g.words_per_colour);
-  const std::uint32_t per_row = static_cast<std::uint32_t>(g.words_per_row);
+/// Position of a word in the grid-stride loop of the half-sweep kernel: (replica, z, y, w) with
+/// 32-bit coordinates (extents below 2^32).
+struct PackedCursor {
+  std::int64_t r;
+  std::uint32_t z, y, w;
+};
+
+/// Cursor of word e < 2^32 (a thread index or a grid stride): 32-bit divisions, which the GPU
+/// does in a few instructions where a 64-bit one is a subroutine call.
+BOLTZKIT_HD inline PackedCursor packed_cursor(const PackedGeometry& g, std::uint32_t e) {
+  const auto per_colour = static_cast<std::uint32_t>(g.words_per_colour);
+  const auto per_row = static_cast<std::uint32_t>(g.words_per_row);
+  const auto ly = static_cast<std::uint32_t>(g.ly);
   const std::uint32_t r = e / per_colour;
   const std::uint32_t rest = e - r * per_colour;
   const std::uint32_t row = rest / per_row;
   const std::uint32_t w = rest - row * per_row;
-  const std::uint32_t z = g.lz == 1 ? 0 : row / static_cast<std::uint32_t>(g.ly);
-  return {r, z, row - z * static_cast<std::uint32_t>(g.ly), w};
-}
-
-/// Index of word e for any e: the 32-bit divisions where the index and the divisors fit.
-BOLTZKIT_HD inline PackedWordIndex packed_word_index_fast(const PackedGeometry& g, std::int64_t e) {
-  return e <= 0xffffffffLL && g.words_per_colour <= 0xffffffffLL
-             ? packed_word_index_small(g, static_cast<std::uint32_t>(e))
-             : packed_word_index(g, e);
+  const std::uint32_t z = g.lz == 1 ? 0 : row / ly;
+  return {r, z, row - z * ly, w};
 }
 
 /// p ← the word `step` further on, step being a word offset split like an index
-/// (packed_word_index(g, offset)): the grid-stride loops carry from w to y to z to r instead of
+/// (packed_cursor(g, offset)): the grid-stride loop carries from w to y to z to r instead of
 /// dividing every index. Each field of step is below its extent, so each carry is 0 or 1.
-BOLTZKIT_HD inline void advance_word_index(const PackedGeometry& g, PackedWordIndex& p,
-                                           const PackedWordIndex& step) {
+BOLTZKIT_HD inline void advance_cursor(const PackedGeometry& g, PackedCursor& p,
+                                       const PackedCursor& step) {
+  const auto W = static_cast<std::uint32_t>(g.words_per_row);
+  const auto ly = static_cast<std::uint32_t>(g.ly), lz = static_cast<std::uint32_t>(g.lz);
   p.w += step.w;
-  const bool carry_w = p.w >= g.words_per_row;
-  if (carry_w) p.w -= g.words_per_row;
+  const std::uint32_t carry_w = p.w >= W ? 1 : 0;
+  p.w -= carry_w * W;
   p.y += step.y + carry_w;
-  const bool carry_y = p.y >= g.ly;
-  if (carry_y) p.y -= g.ly;
+  const std::uint32_t carry_y = p.y >= ly ? 1 : 0;
+  p.y -= carry_y * ly;
   p.z += step.z + carry_y;
-  const bool carry_z = p.z >= g.lz;
-  if (carry_z) p.z -= g.lz;
+  const std::uint32_t carry_z = p.z >= lz ? 1 : 0;
+  p.z -= carry_z * lz;
   p.r += step.r + carry_z;
 }
 

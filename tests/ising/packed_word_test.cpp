@@ -82,15 +82,15 @@ TEST(IsingPackedWord, CarriedIndexEqualsDividedIndex) {
     const std::int64_t replicas = 3, total = replicas * g.words_per_colour;
     for (std::int64_t stride : {std::int64_t{1}, std::int64_t{5}, g.words_per_row, g.words_per_colour - 1, g.words_per_colour + 7}) {
       for (std::int64_t start = 0; start < stride && start < total; ++start) {
-        k::PackedWordIndex p = k::packed_word_index_fast(g, start);
-        const k::PackedWordIndex step = k::packed_word_index_fast(g, stride);
+        k::PackedCursor p = k::packed_cursor(g, static_cast<std::uint32_t>(start));
+        const k::PackedCursor step = k::packed_cursor(g, static_cast<std::uint32_t>(stride));
         for (std::int64_t e = start; e < total; e += stride) {
           const k::PackedWordIndex want = k::packed_word_index(g, e);
           ASSERT_EQ(p.r, want.r) << e;
           ASSERT_EQ(p.z, want.z) << e;
           ASSERT_EQ(p.y, want.y) << e;
           ASSERT_EQ(p.w, want.w) << e;
-          k::advance_word_index(g, p, step);
+          k::advance_cursor(g, p, step);
         }
       }
     }
