@@ -206,10 +206,10 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
       lanes_of[k] = m;
       q_bits[k] = static_cast<std::uint32_t>(qk);
     }
-    if (qk >= (std::uint64_t{1} << 32))
-      accept |= m;
-    else if (qk > 0)
-      undecided |= m;
+    // q ≤ 2^32: q = 2^32 (certain) exactly when the high word is 1, and 0 < q < 2^32 exactly
+    // when the low word is not 0; masks from the two 32-bit words, no 64-bit comparisons.
+    accept |= m & (std::uint64_t{0} - (qk >> 32));
+    undecided |= m & (std::uint64_t{0} - static_cast<std::uint64_t>(static_cast<std::uint32_t>(qk) != 0));
   }
   // Pair: the undecided lanes are at level a or b, so a plane's threshold bits on them are
   // (lanes_a & bit_a) | (~lanes_a & bit_b); the two q's are kept shifted so the plane's bit is
