@@ -18,7 +18,6 @@
 #include <type_traits>
 
 #include "kernels/common/host_device.hpp"
-#include "kernels/common/periodic.hpp"
 #include "kernels/common/philox.cuh"
 
 namespace boltzkit::kernels {
