@@ -18,10 +18,10 @@ namespace {
 /// Philox planes that count their calls (CPU only; the count is shared by all threads).
 std::atomic<std::uint64_t> philox_calls{0};
 struct counting_philox_planes {
-  kernels::PhiloxWords operator()(std::uint64_t seed, std::uint32_t c0, std::uint32_t c1,
-                                  std::uint32_t c2, std::uint32_t c3) const {
+  kernels::PhiloxWords operator()(const kernels::PackedUpdate& u, std::uint32_t c0,
+                                  std::uint32_t c1, std::uint32_t c2, std::uint32_t c3) const {
     philox_calls.fetch_add(1, std::memory_order_relaxed);
-    return kernels::philox(seed, c0, c1, c2, c3);
+    return kernels::philox(u.keys, c0, c1, c2, c3);
   }
 };
 
@@ -45,7 +45,7 @@ packed_variant::packed_variant(Context& ctx, const ising::Lattice& lattice,
   host_thresholds_ = ising::detail::packed_flip_tables(lattice.dimensions(), algorithm, 1.0,
                                                        betas.data(), replicas);
   update_.g = ising::detail::packed_geometry_of(lattice);
-  update_.seed = seed;
+  kernels::prepare_packed_update(update_, seed, host_thresholds_.data(), replicas);
   update_.thresholds = host_thresholds_.data();
   if (ctx.on_gpu()) {
     const std::size_t bytes = host_thresholds_.size() * sizeof(std::uint64_t);

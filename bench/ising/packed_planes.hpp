@@ -16,9 +16,10 @@ namespace boltzkit::bench {
 /// Two 64-bit multiply-xorshift mixes of the counter: random enough that the lazy plane loop
 /// consumes about as many planes as with Philox, at a fraction of Philox's ten rounds.
 struct counter_hash_planes {
-  BOLTZKIT_HD kernels::PhiloxWords operator()(std::uint64_t seed, std::uint32_t c0,
+  BOLTZKIT_HD kernels::PhiloxWords operator()(const kernels::PackedUpdate& u, std::uint32_t c0,
                                               std::uint32_t c1, std::uint32_t c2,
                                               std::uint32_t c3) const {
+    const std::uint64_t seed = u.seed;
     std::uint64_t x = ((static_cast<std::uint64_t>(c1) << 32) | c0) ^ seed;
     x = (x ^ ((static_cast<std::uint64_t>(c3) << 32) | c2)) * 0x9e3779b97f4a7c15ULL;
     x = (x ^ (x >> 32)) * 0xd6e8feb86659fd93ULL;

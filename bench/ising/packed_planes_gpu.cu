@@ -18,9 +18,12 @@ void launch_sweeps(Context& ctx, const kernels::PackedUpdate& u, std::uint64_t* 
       gpu::grid_for(replicas * u.g.words_per_colour, kernels::packed_threads, ctx.device());
   ising::detail::run_sweeps(u, first_sweep, n,
                             [&](const kernels::PackedUpdate& v, int colour, auto dims) {
-                              kernels::packed_half_sweep_kernel<decltype(dims)::value, Planes>
-                                  <<<blocks, kernels::packed_threads, 0, ctx.stream()>>>(
-                                      v, words, replicas, colour);
+                              kernels::with_plane_mode(v, [&](auto pair) {
+                                kernels::packed_half_sweep_kernel<decltype(dims)::value, Planes,
+                                                                  decltype(pair)::value>
+                                    <<<blocks, kernels::packed_threads, 0, ctx.stream()>>>(
+                                        v, words, replicas, colour);
+                              });
                             });
   BOLTZKIT_CUDA(cudaGetLastError());
 }

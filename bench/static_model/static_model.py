@@ -51,7 +51,10 @@ ISING_ALGORITHMS = ("metropolis", "heat_bath")
 RECORDED_CALLS = {"per_lane": 3.9, "per_warp": 6.3}  # CPU backend at beta_c (NOTES.md; issue 9)
 
 FUSED_NAME = r"gaussian_fused_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
-PACKED_NAME = r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes>"
+# The plane loop is chosen by the fractional levels of the thresholds: two for 2D Metropolis
+# (Pair = true), all five for heat bath (Pair = false); see updated_word.
+PACKED_NAMES = {"metropolis": r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes, true>",
+                "heat_bath": r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes, false>"}
 LARGE_NAMES = {
     "pack_lower": r"pack_lower_kernel<float>",
     "set_pointers": r"set_pointers_kernel<float>",
@@ -307,13 +310,14 @@ def ising_case(ctx, lx, ly, replicas, beta, algorithm, target):
     calls = stats["philox_calls_per_warp"]
     words = replicas * lx * ly // 128  # per colour
     blocks = models.grid_for(hw, words, 256)
-    kernel = ctx.find(PACKED_NAME)
+    kernel = ctx.find(PACKED_NAMES[algorithm])
     k = run_kernel(ctx, "packed_half_sweep_kernel<2>", kernel, models.packed_specs(calls),
                    words / 32.0, "warp iteration (32 words)", blocks, 256, 0, 24.0 * words,
                    launches=2)
     name = "ising/gpu/packed/%s/L:%dx%d/R:%d/beta:%s" % (algorithm, lx, ly, replicas,
                                                         "%.7g" % beta)
-    row = {"case": name, "kernel": "packed_half_sweep_kernel<2, PhiloxPlanes> x 2 per sweep",
+    row = {"case": name, "kernel": "packed_half_sweep_kernel<2, PhiloxPlanes, %s> x 2 per sweep"
+           % ("true" if algorithm == "metropolis" else "false"),
            "family": "ising", "algorithm": algorithm, "beta": beta,
            "T": round(1 / beta, 4), "target_flips_per_ns": target, "plane_model": stats,
            "kernels": [k]}

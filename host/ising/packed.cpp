@@ -21,7 +21,8 @@ kernels::PackedGeometry packed_geometry_of(const Lattice& l) {
 namespace {
 void check(const Lattice& l, std::int64_t replicas, const void* data) {
   using boltzkit::detail::require;
-  require(packed_supported(l), "the packed path needs lx a multiple of 128 and even ly, lz >= 2 (got " +
+  require(packed_supported(l), "the packed path needs lx a multiple of 128, even ly, lz >= 2 and "
+                               "fewer than 2^39 spins (got " +
                                    std::to_string(l.lx) + "x" + std::to_string(l.ly) + "x" +
                                    std::to_string(l.lz) + ")");
   require(replicas >= 1, "replicas must be >= 1");
@@ -32,7 +33,10 @@ void check(const Lattice& l, std::int64_t replicas, const void* data) {
 
 bool packed_supported(const Lattice& l) {
   auto even = [](std::int64_t v) { return v >= 2 && v % 2 == 0; };
-  return l.lx >= 128 && l.lx % 128 == 0 && even(l.ly) && (l.lz == 1 || even(l.lz));
+  // Word offsets within a colour are 32-bit in the update (kernels/ising/packed_lattice.cuh).
+  constexpr std::int64_t max_words = 0xffffffffLL;
+  return l.lx >= 128 && l.lx % 128 == 0 && even(l.ly) && (l.lz == 1 || even(l.lz)) &&
+         l.ly <= max_words / (l.lx / 128) && l.lz <= max_words / ((l.lx / 128) * l.ly);
 }
 
 std::int64_t packed_words(const Lattice& l) { return 2 * (l.lx / 128) * l.ly * l.lz; }
@@ -77,7 +81,7 @@ void sweep_packed(Context& ctx, const Lattice& lattice, double J, Algorithm algo
   kernels::PackedUpdate u{};
   u.g = detail::packed_geometry_of(lattice);
   u.thresholds = tables.data();
-  u.seed = seed;
+  kernels::prepare_packed_update(u, seed, tables.data(), spins.replicas);
   if (ctx.on_gpu())
     BOLTZKIT_GPU_CALL(backend::gpu::sweep_packed(ctx, u, tables.data(),
                                                  static_cast<std::int64_t>(tables.size()), spins,

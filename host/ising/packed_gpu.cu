@@ -9,6 +9,7 @@
 #include "sweep_schedule.hpp"
 #include "host/core/launch.cuh"
 #include "host/core/workspace_layout.hpp"
+#include "host/ising/tuning.hpp"
 
 namespace boltzkit::ising::backend::gpu {
 
@@ -40,8 +41,10 @@ void sweep_packed(Context& ctx, k::PackedUpdate u, const std::uint64_t* host_tab
   const unsigned blocks =
       grid_for(spins.replicas * u.g.words_per_colour, k::packed_threads, ctx.device());
   detail::run_sweeps(u, first_sweep, n, [&](const k::PackedUpdate& v, int colour, auto dims) {
-    k::packed_half_sweep_kernel<decltype(dims)::value>
-        <<<blocks, k::packed_threads, 0, ctx.stream()>>>(v, spins.data, spins.replicas, colour);
+    k::with_plane_mode(v, [&](auto pair) {
+      k::packed_half_sweep_kernel<decltype(dims)::value, k::PhiloxPlanes, decltype(pair)::value>
+          <<<blocks, k::packed_threads, 0, ctx.stream()>>>(v, spins.data, spins.replicas, colour);
+    });
     BOLTZKIT_CHECK_LAUNCH();
   });
 }
@@ -49,8 +52,16 @@ void sweep_packed(Context& ctx, k::PackedUpdate u, const std::uint64_t* host_tab
 void measure_packed(Context& ctx, const k::PackedGeometry& g, double J, PackedSpins spins,
                     double* energy, double* magnetization) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  const int per_replica = static_cast<int>(
-      std::clamp<std::int64_t>(g.words_per_colour / (k::packed_threads * 4), 1, 64));
+  // Blocks per replica: enough for every SM to hold tuning::ising_measure_blocks_per_sm blocks
+  // over all replicas (one 65536^2 lattice fills the GPU), but no block with fewer than
+  // ising_measure_words_per_thread words per thread. The counts are integers, so the result
+  // does not depend on how many blocks share a replica.
+  const std::int64_t wanted =
+      (boltzkit::gpu::sm_count(ctx.device()) * tuning::ising_measure_blocks_per_sm + spins.replicas - 1) /
+      spins.replicas;
+  const std::int64_t useful =
+      g.words_per_colour / (k::packed_threads * tuning::ising_measure_words_per_thread);
+  const int per_replica = static_cast<int>(std::clamp<std::int64_t>(std::min(wanted, useful), 1, 1 << 16));
   WorkspaceLayout ws;
   const int s_up = ws.reserve<long long>(spins.replicas * per_replica);
   const int s_anti = ws.reserve<long long>(spins.replicas * per_replica);

@@ -8,20 +8,30 @@
 namespace boltzkit::kernels {
 
 /// Dims = u.g.dims (2 or 3), a template parameter so the word update keeps its arrays in
-/// registers. Planes: see PhiloxPlanes.
-template <int Dims, class Planes = PhiloxPlanes>
+/// registers. Planes: see PhiloxPlanes. Pair = (u.fractional_a >= 0): the plane loop with the
+/// two fractional levels only (see updated_word). The word's (r, z, y, w) is divided out once
+/// per thread (32-bit divisions) and then carried along the grid stride.
+template <int Dims, class Planes = PhiloxPlanes, bool Pair = false>
 static __global__ void __launch_bounds__(packed_threads)
     packed_half_sweep_kernel(PackedUpdate u, std::uint64_t* words, std::int64_t replicas,
                              int colour) {
   const std::int64_t total = replicas * u.g.words_per_colour;
-  for (std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-       e < total; e += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
-    const PackedWordIndex p = packed_word_index(u.g, e);
+  // Grids come from grid_for (at most 32 blocks per SM): thread indices and the stride are
+  // below 2^32.
+  const std::uint32_t first = blockIdx.x * blockDim.x + threadIdx.x;
+  const std::uint32_t stride = gridDim.x * blockDim.x;
+  if (first >= total) return;
+  PackedCursor p = packed_cursor(u.g, first);
+  const PackedCursor step = first + static_cast<std::int64_t>(stride) < total
+                                ? packed_cursor(u.g, stride)
+                                : PackedCursor{0, 0, 0, 0};
+  for (std::int64_t e = first; e < total; e += stride) {
     std::uint64_t* replica = words + p.r * 2 * u.g.words_per_colour;
     std::uint64_t* self = replica + colour * u.g.words_per_colour;
     const std::uint64_t* other = replica + (1 - colour) * u.g.words_per_colour;
-    self[(p.z * u.g.ly + p.y) * u.g.words_per_row + p.w] =
-        updated_word<Dims, Planes>(u, self, other, p.z, p.y, p.w, colour, p.r);
+    self[packed_offset(u.g, p.z, p.y, p.w)] =
+        updated_word<Dims, Planes, Pair>(u, self, other, p.z, p.y, p.w, colour, p.r);
+    advance_cursor(u.g, p, step);
   }
 }
 

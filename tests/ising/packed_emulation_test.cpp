@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "boltzkit/boltzkit.hpp"
 #include "boltzkit/ising_packed.hpp"
 #include "cases.hpp"
@@ -41,22 +43,29 @@ TEST_P(PackedKernelsOnEmulator, SameWordsAsCpuBackend) {
   ising::sweep_packed(cpu, l, 1.0, algorithm, {expected.data(), replicas}, betas.data(), seed, 5, 4);
 
   const auto tables = ising::detail::packed_flip_tables(l.dimensions(), algorithm, 1.0, betas.data(), replicas);
-  for (unsigned blocks : {1u, 2u}) {
+  // Launch shapes: whole grids and grids smaller than the word count, so that the grid-stride
+  // loop carries its (r, z, y, w) index across rows and replicas.
+  const std::pair<unsigned, unsigned> shapes[] = {{1, 64}, {2, 64}, {1, 32}, {3, 32}};
+  for (const auto& [blocks, threads] : shapes) {
     // Pack on the emulator too, from the same bytes.
     std::vector<std::uint64_t> words(expected.size(), 0);
-    emu::launch(k::packed_convert_kernel, blocks, 64, 0, geometry(l), bytes.data(), words.data(), replicas, true);
+    emu::launch(k::packed_convert_kernel, blocks, threads, 0, geometry(l), bytes.data(), words.data(), replicas, true);
     EXPECT_EQ(words, start);
     k::PackedUpdate u{};
     u.g = geometry(l);
     u.thresholds = tables.data();
-    u.seed = seed;
+    k::prepare_packed_update(u, seed, tables.data(), replicas);
     for (int t = 0; t < 4; ++t) {
       u.sweep = static_cast<std::uint32_t>(5 + t);
       for (int colour = 0; colour < 2; ++colour)
-        emu::launch(l.dimensions() == 3 ? k::packed_half_sweep_kernel<3> : k::packed_half_sweep_kernel<2>,
-                    blocks, 64, 0, u, words.data(), replicas, colour);
+        k::with_plane_mode(u, [&](auto pair) {
+          constexpr bool p = decltype(pair)::value;
+          emu::launch(l.dimensions() == 3 ? k::packed_half_sweep_kernel<3, k::PhiloxPlanes, p>
+                                          : k::packed_half_sweep_kernel<2, k::PhiloxPlanes, p>,
+                      blocks, threads, 0, u, words.data(), replicas, colour);
+        });
     }
-    EXPECT_EQ(words, expected) << "blocks " << blocks;
+    EXPECT_EQ(words, expected) << "blocks " << blocks << " x " << threads;
   }
   // Measurements: emulated kernels against the CPU backend.
   std::vector<double> e_cpu(replicas), m_cpu(replicas), e_emu(replicas), m_emu(replicas);

@@ -22,7 +22,8 @@ struct PackedSpins {
   std::int64_t replicas = 0;
 };
 
-/// True when the lattice can use the packed path (lx % 128 == 0, all extents valid).
+/// True when the lattice can use the packed path (lx % 128 == 0, all extents valid, fewer than
+/// 2^32 words per colour: 2^39 spins).
 bool packed_supported(const Lattice& lattice);
 /// 64-bit words per replica (both colours).
 std::int64_t packed_words(const Lattice& lattice);
