@@ -188,13 +188,14 @@ namespace boltzkit::bm::detail {
 
 void advance_chains(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t chains,
                     std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
-                    const SweepOptions& options) {
+                    const SweepOptions& options, const double* chain_beta) {
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
-    backend::gpu::advance_host_chains(ctx, model, spins, chains, seed, first_sweep, n_sweeps, options);
+    backend::gpu::advance_host_chains(ctx, model, spins, chains, seed, first_sweep, n_sweeps, options,
+                                      chain_beta);
 #endif
   } else {
-    backend::cpu::sweep(model, spins, chains, seed, first_sweep, n_sweeps, options);
+    backend::cpu::sweep(model, spins, chains, seed, first_sweep, n_sweeps, options, chain_beta);
   }
 }
 

@@ -12,7 +12,7 @@ namespace boltzkit::bm::backend {
 inline kernels::BmChainParams chain_params(const Model& m, std::uint64_t seed, const SweepOptions& o) {
   return {m.j, m.h, m.n, m.beta, seed,
           o.algorithm == Algorithm::metropolis ? kernels::bm_metropolis : kernels::bm_heat_bath,
-          o.scan == Scan::random ? kernels::bm_random : kernels::bm_sequential};
+          o.scan == Scan::random ? kernels::bm_random : kernels::bm_sequential, nullptr};
 }
 
 /// Raw sums of sample(): integers stored in doubles, so any summation order gives the same bits.
@@ -38,7 +38,8 @@ exact::Result merge_chunks(const ExactChunks& c, std::int64_t n);
 namespace cpu {
 void initial_spins(std::int8_t* spins, std::int64_t chains, std::int64_t n, std::uint64_t seed);
 void sweep(const Model& model, std::int8_t* spins, std::int64_t chains, std::uint64_t seed,
-           std::uint64_t first_sweep, std::int64_t n_sweeps, const SweepOptions& options);
+           std::uint64_t first_sweep, std::int64_t n_sweeps, const SweepOptions& options,
+           const double* chain_beta = nullptr);
 void energy(const Model& model, const std::int8_t* spins, std::int64_t chains, double* out);
 RawStatistics sample(const Model& model, const SampleOptions& options, std::int64_t groups);
 ExactChunks enumerate(const Model& model);
@@ -59,7 +60,8 @@ ExactChunks enumerate(Context& ctx, const Model& host_model);
 /// Uploads host chains, sweeps them, downloads them (synchronizes).
 void advance_host_chains(Context& ctx, const Model& host_model, std::int8_t* host_spins,
                          std::int64_t chains, std::uint64_t seed, std::uint64_t first_sweep,
-                         std::int64_t n_sweeps, const SweepOptions& options);
+                         std::int64_t n_sweeps, const SweepOptions& options,
+                         const double* host_chain_beta);
 }  // namespace gpu
 
 }  // namespace boltzkit::bm::backend

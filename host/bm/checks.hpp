@@ -63,5 +63,6 @@ namespace boltzkit::bm::detail {
 /// caller of backend::gpu. Arguments already validated.
 void advance_chains(Context& ctx, const Model& host_model, std::int8_t* host_spins,
                     std::int64_t chains, std::uint64_t seed, std::uint64_t first_sweep,
-                    std::int64_t n_sweeps, const SweepOptions& options);
+                    std::int64_t n_sweeps, const SweepOptions& options,
+                    const double* host_chain_beta = nullptr);
 }  // namespace boltzkit::bm::detail

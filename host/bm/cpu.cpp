@@ -16,8 +16,10 @@ void initial_spins(std::int8_t* spins, std::int64_t chains, std::int64_t n, std:
 }
 
 void sweep(const Model& model, std::int8_t* spins, std::int64_t chains, std::uint64_t seed,
-           std::uint64_t first_sweep, std::int64_t n_sweeps, const SweepOptions& options) {
-  const k::BmChainParams p = chain_params(model, seed, options);
+           std::uint64_t first_sweep, std::int64_t n_sweeps, const SweepOptions& options,
+           const double* chain_beta) {
+  k::BmChainParams p = chain_params(model, seed, options);
+  p.chain_beta = chain_beta;
   const std::int64_t n = model.n;
 #pragma omp parallel if (chains > 1 && chains * n * n_sweeps > 65536)
   {

@@ -41,20 +41,32 @@ void initial_spins(Context& ctx, std::int8_t* spins, std::int64_t chains, std::i
   BOLTZKIT_CHECK_LAUNCH();
 }
 
-void sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t chains,
-           std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
-           const SweepOptions& options) {
-  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+namespace {
+
+void launch_sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t chains,
+                  std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
+                  const SweepOptions& options, const double* chain_beta) {
   const k::bm_policy::ChainLaunch plan = k::bm_policy::chain_launch(model.n);
   if (plan.shared_bytes > 48 * 1024)
     BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_sweep_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(plan.shared_bytes)));
   const std::int64_t blocks = (chains + plan.warps_per_block - 1) / plan.warps_per_block;
-  const k::BmSweepLaunch a{chain_params(model, seed, options), spins, chains,
-                           static_cast<std::uint32_t>(first_sweep), n_sweeps, plan.j_shared ? 1 : 0};
+  k::BmChainParams p = chain_params(model, seed, options);
+  p.chain_beta = chain_beta;
+  const k::BmSweepLaunch a{p, spins, chains, static_cast<std::uint32_t>(first_sweep), n_sweeps,
+                           plan.j_shared ? 1 : 0};
   k::bm_sweep_kernel<<<static_cast<unsigned>(blocks), plan.warps_per_block * k::bm_policy::warp,
                        plan.shared_bytes, ctx.stream()>>>(a);
   BOLTZKIT_CHECK_LAUNCH();
+}
+
+}  // namespace
+
+void sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t chains,
+           std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
+           const SweepOptions& options) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  launch_sweep(ctx, model, spins, chains, seed, first_sweep, n_sweeps, options, nullptr);
 }
 
 void energy(Context& ctx, const Model& model, const std::int8_t* spins, std::int64_t chains,
@@ -130,13 +142,17 @@ ExactChunks enumerate(Context& ctx, const Model& host) {
 
 void advance_host_chains(Context& ctx, const Model& host, std::int8_t* host_spins,
                          std::int64_t chains, std::uint64_t seed, std::uint64_t first_sweep,
-                         std::int64_t n_sweeps, const SweepOptions& options) {
+                         std::int64_t n_sweeps, const SweepOptions& options,
+                         const double* host_chain_beta) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
   const DeviceModel dm(host);
   const auto count = static_cast<std::size_t>(chains * host.n);
   DeviceBuffer<std::int8_t> spins(count);
   spins.upload(host_spins, count, ctx.stream());
-  gpu::sweep(ctx, dm.model, spins.data(), chains, seed, first_sweep, n_sweeps, options);
+  DeviceBuffer<double> betas;
+  if (host_chain_beta != nullptr)
+    betas = DeviceBuffer<double>(std::vector<double>(host_chain_beta, host_chain_beta + chains));
+  launch_sweep(ctx, dm.model, spins.data(), chains, seed, first_sweep, n_sweeps, options, betas.data());
   spins.download(host_spins, count, ctx.stream());
   ctx.synchronize();
 }

@@ -17,6 +17,7 @@ namespace boltzkit::kernels {
 enum BmStream : std::uint32_t {
   bm_sweep_stream = 0,     // (update group, chain, sweep, 0)
   bm_initial_stream = 1,   // (spin group, chain, 0, 1)
+  bm_exchange_stream = 2,  // (pair, exchange round, 0, 2)
 };
 
 enum BmAlgorithm : int { bm_heat_bath = 0, bm_metropolis = 1 };
@@ -30,6 +31,7 @@ struct BmChainParams {
   std::uint64_t seed;
   int algorithm;  // BmAlgorithm
   int scan;       // BmScan
+  const double* chain_beta;  // per-chain β (replica exchange), or null: every chain at `beta`
 };
 
 /// Updates drawn per Philox call: 4 words, one per update (sequential) or two (site, accept).
@@ -85,6 +87,7 @@ BOLTZKIT_HD void bm_chain_sweeps(const BmChainParams& p, std::int8_t* s, double*
                                  std::uint32_t chain, std::uint32_t first_sweep,
                                  std::int64_t n_sweeps, int lane, int stride, Sync sync) {
   const std::int64_t n = p.n;
+  const double beta = p.chain_beta != nullptr ? p.chain_beta[chain] : p.beta;
   for (std::int64_t i = lane; i < n; i += stride) f[i] = bm_field(p.j, p.h, s, n, i);
   sync();
   const int per = bm_updates_per_draw(p.scan);
@@ -97,7 +100,7 @@ BOLTZKIT_HD void bm_chain_sweeps(const BmChainParams& p, std::int8_t* s, double*
       const std::int64_t k = p.scan == bm_random ? bm_random_site(w.w[2 * q], n) : u;
       const std::uint32_t word = p.scan == bm_random ? w.w[2 * q + 1] : w.w[q];
       const std::int8_t old = s[k];
-      if (!bm_flips(f[k], old, p.beta, p.algorithm, word)) continue;
+      if (!bm_flips(f[k], old, beta, p.algorithm, word)) continue;
       sync();  // every worker has read s[k] and f[k]
       const double d = old > 0 ? -2.0 : 2.0;  // s_new − s_old; J symmetric: row k is column k
       const double* jk = p.j + k * n;
@@ -106,6 +109,15 @@ BOLTZKIT_HD void bm_chain_sweeps(const BmChainParams& p, std::int8_t* s, double*
       sync();
     }
   }
+}
+
+/// Replica exchange (MATH.md §2.6): swap the configurations at β_a and β_b, energies e_a and
+/// e_b, iff x = (β_a − β_b)(e_a − e_b) >= 0 or word < e^{x}·2³².
+BOLTZKIT_HD inline bool bm_swap_accepted(double beta_a, double beta_b, double e_a, double e_b,
+                                         std::uint32_t word) {
+  const double x = rn_mul(rn_add(beta_a, -beta_b), rn_add(e_a, -e_b));
+  if (!(x < 0.0)) return true;
+  return static_cast<double>(word) < rn_mul(portable_exp(x), 4294967296.0);
 }
 
 /// E(s) = −½ Σ_k s_k (f_k − h_k) − Σ_k h_k s_k = −Σ_k s_k (½ Σ_l J_kl s_l + h_k), summed in order.

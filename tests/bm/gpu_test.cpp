@@ -60,3 +60,22 @@ TEST(BmGpu, EnumerationMatchesCpuBitForBit) {
 
 }  // namespace
 }  // namespace boltzkit::testing
+
+namespace boltzkit::testing {
+namespace {
+
+TEST(BmGpu, ReplicaExchangeMatchesCpuBitForBit) {
+  BOLTZKIT_REQUIRE_GPU();
+  Context gpu(Backend::gpu), cpu(Backend::cpu);
+  const auto m = bm_cases::sk(20, 1.0, 70);
+  bm::ExchangeOptions o;
+  o.betas = {0.2, 0.6, 1.0, 1.6, 2.4};
+  o.rounds = 50;
+  o.seed = 3;
+  const auto a = bm::replica_exchange(cpu, m.model(), o), b = bm::replica_exchange(gpu, m.model(), o);
+  EXPECT_EQ(a.accepted, b.accepted);
+  EXPECT_EQ(a.spins, b.spins);
+}
+
+}  // namespace
+}  // namespace boltzkit::testing

@@ -96,6 +96,30 @@ inline constexpr std::int64_t corr_error_groups = 16;
 /// invalid_argument (validate, chains >= 1, sweeps >= 1, burn_in >= 0, sweep indices < 2^32).
 Statistics sample(Context& ctx, const Model& host_model, const SampleOptions& options);
 
+struct ExchangeOptions {
+  std::vector<double> betas;        ///< the ladder, strictly increasing, finite, >= 0
+  std::int64_t rounds = 1000;       ///< exchange rounds
+  std::int64_t sweeps_per_round = 1;
+  std::uint64_t seed = 0;
+  SweepOptions sweep;
+};
+
+struct ExchangeResult {
+  std::vector<std::int64_t> attempts, accepted;  ///< per neighbouring pair (k, k+1), R − 1
+  std::vector<double> acceptance;                ///< accepted / attempts (NaN if none)
+  std::vector<std::int8_t> spins;  ///< final configurations ordered by β, (R, n)
+  std::vector<double> energy;      ///< their energies, R
+};
+
+/// Replica exchange (parallel tempering) over a β ladder (MATH.md §2.6): one chain per β, each
+/// round `sweeps_per_round` sweeps of every replica (at its current β), then swap attempts of
+/// the pairs (k, k+1) with k ≡ round (mod 2), accepted with min(1, e^{(β_k − β_{k+1})(E_k −
+/// E_{k+1})}) from the word of Philox counter (k, round, 0, exchange stream); a swap exchanges
+/// the temperatures of two replicas, not their spins. Model in host memory (its β is unused);
+/// the sweeps run on the Context's backend, the same bits on both. Throws invalid_argument
+/// (validate, fewer than 2 β, ladder not increasing, rounds < 0, sweep indices >= 2^32).
+ExchangeResult replica_exchange(Context& ctx, const Model& host_model, const ExchangeOptions& options);
+
 /// Exact results by enumeration (MATH.md §2.5). Host memory.
 namespace exact {
 
