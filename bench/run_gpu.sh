@@ -157,7 +157,9 @@ table_args=()
 [ -f "$OUT_DIR/peers_gaussian.json" ] && table_args+=(--peers "$OUT_DIR/peers_gaussian.json")
 [ -f "$OUT_DIR/bench_ising.json" ] && table_args+=(--ising-bench "$OUT_DIR/bench_ising.json")
 [ -f "$OUT_DIR/peers_ising.json" ] && table_args+=(--ising-peers "$OUT_DIR/peers_ising.json")
-if [ -f "$OUT_DIR/bench_gaussian.json" ] || [ -f "$OUT_DIR/bench_ising.json" ]; then
+[ -f "$OUT_DIR/bench_bm.json" ] && table_args+=(--bm-bench "$OUT_DIR/bench_bm.json")
+[ -f "$OUT_DIR/peers_bm.json" ] && table_args+=(--bm-peers "$OUT_DIR/peers_bm.json")
+if [ -f "$OUT_DIR/bench_gaussian.json" ] || [ -f "$OUT_DIR/bench_ising.json" ] || [ -f "$OUT_DIR/bench_bm.json" ]; then
   python3 bench/make_table.py "${table_args[@]}" --out "$OUT_DIR/RESULTS.md" \
     && cat "$OUT_DIR/RESULTS.md"
 else
