@@ -502,6 +502,38 @@ def ising_section(idoc, ipdoc, lines):
         ising_cpu_table(bench, lines)
 
 
+def bm_section(bdoc, pdoc, lines):
+    """Dense Boltzmann machines: flips/ns per chain case and states/s per enumeration case,
+    with the hand-written peer (bench/peers/bm_peers.py) where it ran the same N and C."""
+    peer = {}
+    for r in (pdoc or {}).get("results", []):
+        if "flips_per_ns" in r:
+            peer[(r["N"], r["C"])] = (r["flips_per_ns"], r.get("peer", "?"))
+    lines += ["", "## Dense Boltzmann machines (SK, sequential scan)", "",
+              "| case | flips/ns | peer flips/ns | speed-up |", "|---|---|---|---|"]
+    enum = []
+    for b in (bdoc or {}).get("benchmarks", []):
+        name = b.get("name", "").replace("/manual_time", "").replace("/real_time", "")
+        if b.get("error_occurred"):
+            lines.append(f"| {name} | {b.get('error_message', 'error')} | | |")
+            continue
+        if "states_per_s" in b:
+            enum.append((name, b["states_per_s"]))
+            continue
+        if "flips_per_ns" not in b:
+            continue
+        parts = dict(p.split(":", 1) for p in name.split("/") if ":" in p)
+        key = (int(parts.get("N", 0)), int(parts.get("C", 0)))
+        pf, pn = peer.get(key, (None, None))
+        mine = b["flips_per_ns"]
+        cells = [f"{mine:.3g}", f"{pf:.3g} ({pn})" if pf else "—",
+                 f"{mine / pf:.0f}×" if pf and "heatbath" in name else "—"]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if enum:
+        lines += ["", "| enumeration case | states/s |", "|---|---|"]
+        lines += [f"| {n} | {v:.3g} |" for n, v in enum]
+
+
 def write_lines(lines, out):
     """The table's lines, one per line, to the file `out` or (without one) to stdout."""
     text = "\n".join(lines) + "\n"
@@ -518,12 +550,14 @@ def main():
     ap.add_argument("--peers", help="gaussian_peers.py --out JSON")
     ap.add_argument("--ising-bench", help="boltzkit_bench_ising --benchmark_out JSON")
     ap.add_argument("--ising-peers", help="ising_peers.py --out JSON")
+    ap.add_argument("--bm-bench", help="boltzkit_bench_bm --benchmark_out JSON")
+    ap.add_argument("--bm-peers", help="bm_peers.py --out JSON")
     ap.add_argument("--bw", default="bench",
                     help="floor bandwidth: bench (the benchmark's counters), measured, or bytes/s")
     ap.add_argument("--out", help="write the markdown here (default: stdout)")
     args = ap.parse_args()
-    if not args.bench and not args.ising_bench:
-        ap.error("give --bench and/or --ising-bench")
+    if not args.bench and not args.ising_bench and not args.bm_bench:
+        ap.error("give --bench, --ising-bench and/or --bm-bench")
 
     def load_optional(path, what):
         if not path:
@@ -536,9 +570,14 @@ def main():
 
     idoc = load(args.ising_bench) if args.ising_bench else None
     ipdoc = load_optional(args.ising_peers, "Ising peers")
-    if not args.bench:  # Ising only
-        lines = ["# boltzkit — Ising benchmarks"]
-        ising_section(idoc, ipdoc, lines)
+    bmdoc = load_optional(args.bm_bench, "bm benchmark")
+    bmpdoc = load_optional(args.bm_peers, "bm peers")
+    if not args.bench:  # Ising and/or bm only
+        lines = ["# boltzkit — Ising and dense-BM benchmarks"]
+        if idoc or ipdoc:
+            ising_section(idoc, ipdoc, lines)
+        if bmdoc:
+            bm_section(bmdoc, bmpdoc, lines)
         write_lines(lines, args.out)
         return 0
 
@@ -598,6 +637,8 @@ def main():
         plain_table(bench, "cpu", "logp", bw, lines, with_floor=False)
     if idoc or ipdoc:
         ising_section(idoc, ipdoc, lines)
+    if bmdoc:
+        bm_section(bmdoc, bmpdoc, lines)
     write_lines(lines, args.out)
     return 0
 

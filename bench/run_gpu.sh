@@ -68,7 +68,7 @@ step "environment"
   python3 --version 2>&1
 } | tee "$OUT_DIR/env.txt"
 
-for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_bench_rbm boltzkit_gpu_tests boltzkit; do
+for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_bench_rbm boltzkit_bench_bm boltzkit_gpu_tests boltzkit; do
   if [ -x "$BIN_DIR/$exe" ] && LD_LIBRARY_PATH="$BIN_LD" ldd "$BIN_DIR/$exe" | grep -q "not found"; then
     echo "WARNING: $exe misses shared libraries:"
     LD_LIBRARY_PATH="$BIN_LD" ldd "$BIN_DIR/$exe" | grep "not found"
@@ -133,6 +133,13 @@ for dt in float32 float64; do
   echo "rbm_peers.py ($dt) exit status: $?"
 done
 
+# Dense Boltzmann machines: SK chains (N = 256, 1024, 4096) and enumeration (N = 24 … 30),
+# then the hand-written PyTorch heat bath of docs/ANCHORS.md
+run_bench boltzkit_bench_bm 120 "bm/gpu" bench_bm.json
+step "BM peer (PyTorch sequential-scan heat bath by hand)"
+timeout 90 python3 bench/peers/bm_peers.py --budget-s 60 --out "$OUT_DIR/peers_bm.json"
+echo "bm_peers.py exit status: $?"
+
 peers_budget=$(( RUN_BUDGET - ($(date +%s) - started) - 15 ))
 [ "$peers_budget" -gt "$PEERS_BUDGET_MAX" ] && peers_budget=$PEERS_BUDGET_MAX
 step "Gaussian peers (PyTorch, JAX; budget ${peers_budget} s)"
@@ -150,7 +157,9 @@ table_args=()
 [ -f "$OUT_DIR/peers_gaussian.json" ] && table_args+=(--peers "$OUT_DIR/peers_gaussian.json")
 [ -f "$OUT_DIR/bench_ising.json" ] && table_args+=(--ising-bench "$OUT_DIR/bench_ising.json")
 [ -f "$OUT_DIR/peers_ising.json" ] && table_args+=(--ising-peers "$OUT_DIR/peers_ising.json")
-if [ -f "$OUT_DIR/bench_gaussian.json" ] || [ -f "$OUT_DIR/bench_ising.json" ]; then
+[ -f "$OUT_DIR/bench_bm.json" ] && table_args+=(--bm-bench "$OUT_DIR/bench_bm.json")
+[ -f "$OUT_DIR/peers_bm.json" ] && table_args+=(--bm-peers "$OUT_DIR/peers_bm.json")
+if [ -f "$OUT_DIR/bench_gaussian.json" ] || [ -f "$OUT_DIR/bench_ising.json" ] || [ -f "$OUT_DIR/bench_bm.json" ]; then
   python3 bench/make_table.py "${table_args[@]}" --out "$OUT_DIR/RESULTS.md" \
     && cat "$OUT_DIR/RESULTS.md"
 else

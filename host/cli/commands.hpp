@@ -16,5 +16,6 @@ void add_gaussian_command(CLI::App& app, Action& action);
 void add_demo_command(CLI::App& app, Action& action);
 void add_ising_command(CLI::App& app, Action& action);
 void add_rbm_command(CLI::App& app, Action& action);
+void add_bm_command(CLI::App& app, Action& action);
 
 }  // namespace boltzkit::cli

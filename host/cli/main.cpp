@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add_demo_command(app, action);
   add_ising_command(app, action);
   add_rbm_command(app, action);
+  add_bm_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -15,7 +15,7 @@
 #include "boltzkit/rbm.hpp"
 #include "host/cli/commands.hpp"
 #include "host/cli/common/output_files.hpp"
-#include "host/io/npy.hpp"
+#include "host/cli/common/spin_data.hpp"
 #include "host/io/staged_file.hpp"
 
 namespace boltzkit::cli {
@@ -29,33 +29,6 @@ struct TrainCliOptions {
   bool pcd = false;
   std::uint64_t seed = 0;
 };
-
-/// The data set as int8 ±1, whatever numeric dtype the file holds; anything else is an error.
-std::vector<std::int8_t> load_spins(const std::string& path, std::int64_t& m, std::int64_t& n) {
-  const io::NpyArray a = io::read_npy(path);
-  if (a.shape.size() != 2 || a.shape[0] < 1 || a.shape[1] < 1)
-    throw invalid_argument("--data '" + path + "': expected a 2-D array (M, N) with M, N >= 1");
-  m = a.shape[0];
-  n = a.shape[1];
-  std::vector<double> values;
-  if (a.dtype == "<f8") {
-    values = a.to_vector<double>();
-  } else if (a.dtype == "<f4") {
-    const auto f = a.to_vector<float>();
-    values.assign(f.begin(), f.end());
-  } else {
-    const auto i = a.to_vector<std::int32_t>();
-    values.assign(i.begin(), i.end());
-  }
-  std::vector<std::int8_t> spins(values.size());
-  for (std::size_t e = 0; e < values.size(); ++e) {
-    if (values[e] != 1.0 && values[e] != -1.0)
-      throw invalid_argument("--data '" + path + "': entries must be -1 or +1; element " +
-                             std::to_string(e) + " is " + std::to_string(values[e]));
-    spins[e] = values[e] > 0 ? 1 : -1;
-  }
-  return spins;
-}
 
 std::string csv_number(double v) {
   if (std::isnan(v)) return "";
@@ -74,7 +47,7 @@ int run_train(const TrainCliOptions& o) {
   if (!std::isfinite(o.beta) || o.beta <= 0) throw invalid_argument("--beta must be finite and > 0");
   check_output_dir(o.out);
   std::int64_t m = 0, n = 0;
-  const std::vector<std::int8_t> data = load_spins(o.data, m, n);
+  const std::vector<std::int8_t> data = load_spins("--data", o.data, m, n);
   if (n * o.hidden > (std::int64_t{1} << 31))
     throw invalid_argument("--hidden " + std::to_string(o.hidden) + ": W would exceed 2^31 entries");
 

@@ -25,3 +25,4 @@
 
 // Restricted Boltzmann machines: block Gibbs, CD-k / PCD gradients, training, exact results.
 #include "boltzkit/rbm.hpp"
+#include "boltzkit/bm.hpp"

@@ -1,0 +1,103 @@
+#pragma once
+// GPU kernels of the bm family: thin loops around chain_update.cuh and exact_chunk.cuh.
+// Internal linkage (static): host/bm/gpu.cu and the emulation test each compile their own copy.
+#include "kernels/bm/chain_update.cuh"
+#include "kernels/bm/exact_chunk.cuh"
+#include "kernels/bm/policy.hpp"
+#include "kernels/common/group.cuh"
+
+namespace boltzkit::kernels {
+
+struct BmWarpSync {
+  __device__ void operator()() const { __syncwarp(); }
+};
+
+struct BmSweepLaunch {
+  BmChainParams p;
+  std::int8_t* spins;  // (chains, n), global
+  std::int64_t chains;
+  std::uint32_t first_sweep;
+  std::int64_t n_sweeps;
+  int j_shared;  // 1: copy J into shared memory first (bm_policy::chain_launch)
+};
+
+/// One warp per chain: fields and spins in shared memory, J in shared memory or read through
+/// L2; the warp's lanes split every field update (bm_chain_sweeps with stride 32).
+static __global__ void __launch_bounds__(bm_policy::warp * 4) bm_sweep_kernel(BmSweepLaunch a) {
+  const std::int64_t n = a.p.n;
+  const int warps = static_cast<int>(blockDim.x) / bm_policy::warp;
+  const int warp = static_cast<int>(threadIdx.x) / bm_policy::warp;
+  const int lane = static_cast<int>(threadIdx.x) % bm_policy::warp;
+  double* base = reinterpret_cast<double*>(dynamic_shared_memory());
+  BmChainParams p = a.p;
+  const std::int64_t j_elems = a.j_shared ? n * n : 0;
+  if (a.j_shared) {
+    for (std::int64_t e = threadIdx.x; e < j_elems; e += blockDim.x) base[e] = a.p.j[e];
+    p.j = base;
+  }
+  double* f = base + j_elems + warp * n;
+  std::int8_t* s = reinterpret_cast<std::int8_t*>(base + j_elems + warps * n) + warp * n;
+  __syncthreads();
+  const std::int64_t c = static_cast<std::int64_t>(blockIdx.x) * warps + warp;
+  if (c >= a.chains) return;
+  std::int8_t* global = a.spins + c * n;
+  for (std::int64_t i = lane; i < n; i += bm_policy::warp) s[i] = global[i];
+  __syncwarp();
+  bm_chain_sweeps(p, s, f, static_cast<std::uint32_t>(c), a.first_sweep, a.n_sweeps, lane,
+                  bm_policy::warp, BmWarpSync{});
+  for (std::int64_t i = lane; i < n; i += bm_policy::warp) global[i] = s[i];
+}
+
+static __global__ void __launch_bounds__(bm_policy::threads)
+    bm_initial_kernel(std::int8_t* spins, std::int64_t chains, std::int64_t n, std::uint64_t seed) {
+  for (std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+       e < chains * n; e += static_cast<std::int64_t>(gridDim.x) * blockDim.x)
+    spins[e] = bm_initial_spin(seed, e / n, e % n);
+}
+
+static __global__ void __launch_bounds__(bm_policy::threads)
+    bm_energy_kernel(const double* j, const double* h, const std::int8_t* spins,
+                     std::int64_t chains, std::int64_t n, double* out) {
+  for (std::int64_t c = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+       c < chains; c += static_cast<std::int64_t>(gridDim.x) * blockDim.x)
+    out[c] = bm_energy(j, h, spins + c * n, n);
+}
+
+/// sums += s and x = s (the SYRK operand), `count` elements.
+static __global__ void __launch_bounds__(bm_policy::threads)
+    bm_accumulate_kernel(const std::int8_t* spins, std::int64_t count, double* sums, double* x) {
+  for (std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+       e < count; e += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
+    const double v = static_cast<double>(spins[e]);
+    sums[e] += v;
+    x[e] = v;
+  }
+}
+
+struct BmExactLaunch {
+  const double* j;
+  const double* h;
+  std::int64_t n;
+  double beta;
+  int chunk_log2;
+  std::int64_t chunks;
+  std::int8_t* s;  // (chunks, n) scratch
+  double* f;       // (chunks, n) scratch
+  double* wk;      // (chunks, n) scratch
+  double* mean;    // (chunks, n)
+  double* corr;    // (chunks, n, n)
+  double* ref;     // chunks
+  double* z;       // chunks
+};
+
+/// One Gray-code chunk per thread (bm_exact_chunk), from fields computed at the chunk start.
+static __global__ void __launch_bounds__(bm_policy::threads) bm_exact_kernel(BmExactLaunch a) {
+  for (std::int64_t c = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+       c < a.chunks; c += static_cast<std::int64_t>(gridDim.x) * blockDim.x)
+    bm_exact_chunk(a.j, a.h, a.n, a.beta, static_cast<std::uint64_t>(c) << a.chunk_log2,
+                   std::uint64_t{1} << a.chunk_log2,
+                   {a.s + c * a.n, a.f + c * a.n, a.wk + c * a.n, a.mean + c * a.n,
+                    a.corr + c * a.n * a.n, a.ref + c, a.z + c});
+}
+
+}  // namespace boltzkit::kernels

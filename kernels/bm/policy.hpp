@@ -1,0 +1,37 @@
+#pragma once
+// Launch shapes of the bm kernels, in one place so host/bm/gpu.cu and the emulation test launch
+// them alike. Constants with provenance: host/bm/tuning.hpp.
+#include <cstdint>
+
+#include "host/bm/tuning.hpp"
+
+namespace boltzkit::kernels::bm_policy {
+
+constexpr int warp = 32;
+/// Threads of the element-wise kernels (initial spins, energies, accumulation, enumeration).
+constexpr int threads = 256;
+
+/// Layout of the chain kernel's dynamic shared memory: [J (n²) if shared][fields (warps·n)]
+/// [spins (warps·n) int8].
+struct ChainLaunch {
+  int warps_per_block;
+  bool j_shared;
+  std::size_t shared_bytes;
+};
+
+inline std::size_t chain_shared_bytes(std::int64_t n, int warps, bool j_shared) {
+  const auto nz = static_cast<std::size_t>(n);
+  return (j_shared ? nz * nz * sizeof(double) : 0) + static_cast<std::size_t>(warps) * nz * (sizeof(double) + 1);
+}
+
+/// One warp per chain; as many warps per block as the shared-memory budget allows (at most
+/// tuning::chains_per_block); J joins them in shared memory when it fits tuning::shared_j_bytes.
+inline ChainLaunch chain_launch(std::int64_t n) {
+  namespace t = boltzkit::bm::tuning;
+  int warps = t::chains_per_block;
+  while (warps > 1 && chain_shared_bytes(n, warps, false) > t::shared_bytes_max) --warps;
+  const bool j_shared = chain_shared_bytes(n, warps, true) <= t::shared_j_bytes;
+  return {warps, j_shared, chain_shared_bytes(n, warps, j_shared)};
+}
+
+}  // namespace boltzkit::kernels::bm_policy
