@@ -9,6 +9,19 @@
 #include "commands.hpp"
 #include "host/cli/common/report.hpp"
 
+namespace {
+
+/// The same exit-code scheme is printed under every command's --help.
+void set_exit_code_footer(CLI::App& app) {
+  app.footer(
+      "Exit codes: 0 success; 2 bad arguments or input (one line on stderr, checked before "
+      "anything is computed, nothing written); 1 internal, CUDA or I/O error.");
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    set_exit_code_footer(*sub);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace boltzkit::cli;
   CLI::App app{"Gaussian log-densities and gradients, and Ising lattice Monte Carlo, on GPU "
@@ -22,6 +35,7 @@ int main(int argc, char** argv) {
   add_ising_command(app, action);
   add_rbm_command(app, action);
   add_bm_command(app, action);
+  set_exit_code_footer(app);
 
   try {
     app.parse(argc, argv);

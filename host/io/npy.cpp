@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -67,16 +68,30 @@ std::int64_t element_count(const std::vector<std::int64_t>& shape, const std::st
 }  // namespace
 
 std::string dtype_name(const std::string& descr) {
-  if (descr == "<f4") return "float32";
-  if (descr == "<f8") return "float64";
-  if (descr == "<i4") return "int32";
-  return descr;
+  static const std::pair<const char*, const char*> names[] = {
+      {"<f4", "float32"}, {"<f8", "float64"}, {"<i4", "int32"},  {"<i8", "int64"},
+      {"<f2", "float16"}, {"<i2", "int16"},   {"|i1", "int8"},   {"|u1", "uint8"},
+      {"<u2", "uint16"},  {"<u4", "uint32"},  {"<u8", "uint64"}, {"|b1", "bool"},
+      {"<c8", "complex64"}, {"<c16", "complex128"}};
+  for (const auto& [d, name] : names)
+    if (descr == d) return name;
+  return "'" + descr + "'";
+}
+
+std::string dtype_list(const std::vector<std::string>& descrs) {
+  std::string s;
+  for (std::size_t i = 0; i < descrs.size(); ++i) {
+    if (i > 0) s += i + 1 == descrs.size() ? " or " : ", ";
+    s += dtype_name(descrs[i]);
+  }
+  return s;
 }
 
 std::size_t dtype_size(const std::string& descr) {
   if (descr == "<f4" || descr == "<i4") return 4;
   if (descr == "<f8") return 8;
-  throw invalid_argument("unsupported dtype '" + descr + "' (expected <f4, <f8 or <i4)");
+  throw invalid_argument("dtype " + dtype_name(descr) + " is not supported (expected float32, "
+                         "float64 or int32)");
 }
 
 std::int64_t NpyArray::size() const {
@@ -85,7 +100,9 @@ std::int64_t NpyArray::size() const {
   return count;
 }
 
-NpyArray read_npy(const std::string& path) {
+NpyArray read_npy(const std::string& path) { return read_npy(path, {"<f4", "<f8", "<i4"}); }
+
+NpyArray read_npy(const std::string& path, const std::vector<std::string>& accepted) {
   FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (file.fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
   struct stat info {};
@@ -119,8 +136,11 @@ NpyArray read_npy(const std::string& path) {
   }
   if (!header.descr.empty() && header.descr[0] == '>' && supported("<" + header.descr.substr(1)))
     fail(path, "big-endian dtype '" + header.descr + "' is not supported (use '<' data)");
-  if (!supported(header.descr))
-    fail(path, "unsupported dtype '" + header.descr + "' (expected <f4, <f8 or <i4)");
+  // One message for "the reader cannot" and "this command does not": both list what is accepted.
+  if (!supported(header.descr) ||
+      std::find(accepted.begin(), accepted.end(), header.descr) == accepted.end())
+    fail(path, "dtype " + dtype_name(header.descr) + " is not supported (expected " +
+                   dtype_list(accepted) + ")");
   if (header.fortran_order)
     fail(path,
          "fortran_order True is not supported (save a C-ordered array, e.g. "

@@ -58,6 +58,12 @@ struct NpyArray {
 /// files, bad magic or header, unsupported versions and dtypes, big-endian data,
 /// fortran_order True, truncated data and trailing bytes.
 NpyArray read_npy(const std::string& path);
+/// As above, accepting only the dtypes in `accepted` (a subset of "<f4", "<f8", "<i4"); the
+/// message for any other dtype lists exactly those.
+NpyArray read_npy(const std::string& path, const std::vector<std::string>& accepted);
+
+/// "float32, float64 or int32" for {"<f4", "<f8", "<i4"}.
+std::string dtype_list(const std::vector<std::string>& descrs);
 
 /// Writes `data` (C order, shape `shape`, dtype "<f4", "<f8" or "<i4") to a temporary file next
 /// to `path`, not yet visible under `path`: call commit() on the result. Format 1.0 unless the

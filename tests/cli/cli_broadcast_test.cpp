@@ -1,5 +1,5 @@
 // Shared means and matrices: a (D,) mean or (D, D) matrix applies to every row of x, and the
-// gradient of a shared matrix is the sum of the per-row gradients unless --per-row-cov-grad.
+// gradient of a shared matrix is the sum of the per-row gradients unless --per-row-grad; the same for a shared mean.
 #include "cli_test_support.hpp"
 #include "gaussian_reference.hpp"
 
@@ -40,27 +40,39 @@ class CliBroadcast : public ScratchTest {
     std::vector<std::string> args = {"gaussian", "logpdf", "--x",    x_file,   "--mean",
                                      mean_file,  "--cov",  cov_file, "--grad", "--backend",
                                      "cpu",      "--out",  out};
-    if (per_row) args.push_back("--per-row-cov-grad");
+    if (per_row) args.push_back("--per-row-grad");
     const RunResult r = run(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
 
     const auto logp = read_checked<double>(out + "/logp.npy", {b});
-    const auto grad_mean = read_checked<double>(out + "/grad_mean.npy", {b, d});
+    // Every broadcast input is one parameter: its gradient is summed over rows (not per row).
+    const bool mean_summed = mean_shared && !per_row;
+    const auto grad_mean = read_checked<double>(
+        out + "/grad_mean.npy",
+        mean_summed ? std::vector<std::int64_t>{d} : std::vector<std::int64_t>{b, d});
     const bool summed = cov_shared && !per_row;
     const auto grad_cov =
         read_checked<double>(out + "/grad_cov.npy", summed ? std::vector<std::int64_t>{d, d}
                                                            : std::vector<std::int64_t>{b, d, d});
-    std::vector<double> sum(d * d, 0.0);
+    std::vector<double> sum(d * d, 0.0), mean_sum(d, 0.0);
     for (std::int64_t k = 0; k < b; ++k) {
       const Expected e = row(k, mean_shared, cov_shared);
       EXPECT_NEAR(logp[k], e.logp, 1e-12);
-      for (std::int64_t i = 0; i < d; ++i) EXPECT_NEAR(grad_mean[k * d + i], e.grad_mean[i], 1e-12);
+      for (std::int64_t i = 0; i < d; ++i) {
+        mean_sum[i] += e.grad_mean[i];
+        if (!mean_summed) {
+          EXPECT_NEAR(grad_mean[k * d + i], e.grad_mean[i], 1e-12);
+        }
+      }
       for (std::int64_t i = 0; i < d * d; ++i) {
         sum[i] += e.grad_matrix[i];
         if (!summed) {
           EXPECT_NEAR(grad_cov[k * d * d + i], e.grad_matrix[i], 1e-12);
         }
       }
+    }
+    if (mean_summed) {
+      for (std::int64_t i = 0; i < d; ++i) EXPECT_NEAR(grad_mean[i], mean_sum[i], 1e-11);
     }
     if (summed) {
       for (std::int64_t i = 0; i < d * d; ++i) EXPECT_NEAR(grad_cov[i], sum[i], 1e-11);
@@ -71,8 +83,9 @@ class CliBroadcast : public ScratchTest {
 };
 
 TEST_F(CliBroadcast, SharedMeanAndCovarianceSumsTheCovarianceGradient) { check(true, true, false); }
-TEST_F(CliBroadcast, PerRowCovarianceGradientOnRequest) { check(true, true, true); }
+TEST_F(CliBroadcast, PerRowGradientsOnRequest) { check(true, true, true); }
 TEST_F(CliBroadcast, SharedMeanPerRowCovariance) { check(true, false, false); }
+TEST_F(CliBroadcast, SharedMeanPerRowOnRequest) { check(true, false, true); }
 TEST_F(CliBroadcast, PerRowMeanSharedCovariance) { check(false, true, false); }
 TEST_F(CliBroadcast, NothingShared) { check(false, false, false); }
 

@@ -36,9 +36,9 @@ class CliLogpdf : public ScratchTest {
     const RunResult r =
         run({"gaussian", "logpdf", "--x", write("x.npy", {b, d}, p.x), "--mean",
              write("m.npy", {b, d}, p.mean), option_of(param), write("c.npy", {b, d, d}, p.matrix),
-             "--grad", "--backend", "cpu", "--out", out});
+             "--grad", "--backend", "cpu", "--quiet", "--out", out});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(r.err, "");  // --quiet silences the summary line
 
     std::vector<double> logp, grad_mean, grad_cov;
     for (std::int64_t k = 0; k < b; ++k) {
@@ -51,8 +51,14 @@ class CliLogpdf : public ScratchTest {
     expect_close(read_checked<T>(out + "/logp.npy", {b}), logp, tolerance<T>, "logp");
     expect_close(read_checked<T>(out + "/grad_mean.npy", {b, d}), grad_mean, tolerance<T>,
                  "grad_mean");
-    expect_close(read_checked<T>(out + "/grad_cov.npy", {b, d, d}), grad_cov, tolerance<T>,
-                 "grad_cov");
+    // The matrix gradient is named by the parameterization it differentiates.
+    const std::string grad_file = param == Param::cov         ? "/grad_cov.npy"
+                                  : param == Param::precision ? "/grad_precision.npy"
+                                                              : "/grad_chol.npy";
+    expect_close(read_checked<T>(out + grad_file, {b, d, d}), grad_cov, tolerance<T>, grad_file);
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(out)) ++files;
+    EXPECT_EQ(files, 4u) << "logp, info, grad_mean and one matrix gradient, nothing else";
     EXPECT_EQ(read_checked<std::int32_t>(out + "/info.npy", {b}), std::vector<std::int32_t>(b, 0));
   }
 };
@@ -95,7 +101,8 @@ TYPED_TEST(CliLogpdf, DiagonalCovarianceClosedForm) {
     grad_mean.push_back(d / var[i]);
   }
   expect_close(read_checked<T>(out + "/logp.npy", {1}), {logp}, tolerance<T>, "logp");
-  expect_close(read_checked<T>(out + "/grad_mean.npy", {1, 3}), grad_mean, tolerance<T>,
+  // A broadcast (D,) mean is one parameter: its gradient is summed over the (one) row.
+  expect_close(read_checked<T>(out + "/grad_mean.npy", {3}), grad_mean, tolerance<T>,
                "grad_mean");
 }
 
@@ -115,6 +122,50 @@ TYPED_TEST(CliLogpdf, FailedFactorizationIsReportedInInfo) {
   EXPECT_NEAR(logp[0], -std::log(2 * 3.14159265358979323846), 1e-6);
   EXPECT_TRUE(std::isnan(logp[1]));
   EXPECT_FALSE(fs::exists(out + "/grad_mean.npy"));  // not asked for
+  // The summary line on stderr names the backend, the rows and the failed row with its info.
+  EXPECT_NE(r.err.find("backend cpu, 2 rows of D = 2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 failed (row 1 info 2"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+/// scipy's cholesky returns the upper factor U (Σ = UᵀU). Read as lower it would be a different
+/// matrix and a silently wrong log p: refused unless --upper, which gives the lower factor's
+/// log p and the transposed gradient.
+TYPED_TEST(CliLogpdf, UpperCholeskyIsRefusedOrReadWithUpper) {
+  using T = TypeParam;
+  const std::int64_t b = 3, d = 3;
+  const Problem<T> p = make_problem<T>(Param::chol, b, d, false, 5u);
+  std::vector<T> upper(p.matrix.size());
+  for (std::int64_t k = 0; k < b; ++k)
+    for (std::int64_t i = 0; i < d; ++i)
+      for (std::int64_t j = 0; j < d; ++j)
+        upper[(k * d + i) * d + j] = p.matrix[(k * d + j) * d + i];
+  const std::string x = this->write("x.npy", {b, d}, p.x), m = this->write("m.npy", {b, d}, p.mean);
+  const std::string lower_file = this->write("l.npy", {b, d, d}, p.matrix);
+  const std::string upper_file = this->write("u.npy", {b, d, d}, upper);
+  const auto run = [&](const std::string& chol, bool flag, const std::string& out) {
+    std::vector<std::string> a = {"gaussian", "logpdf", "--x", x, "--mean", m, "--chol", chol,
+                                  "--grad", "--backend", "cpu", "--quiet", "--out", this->path(out)};
+    if (flag) a.push_back("--upper");
+    return this->run(a);
+  };
+  const RunResult refused = run(upper_file, false, "refused");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--upper"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(this->path("refused")));
+  EXPECT_EQ(run(lower_file, true, "wrong_flag").exit_code, 2);  // --upper on a lower factor
+
+  ASSERT_EQ(run(lower_file, false, "lower").exit_code, 0);
+  const RunResult r = run(upper_file, true, "upper");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_checked<T>(this->path("upper/logp.npy"), {b}),
+            read_checked<T>(this->path("lower/logp.npy"), {b}));
+  const auto gl = read_checked<T>(this->path("lower/grad_chol.npy"), {b, d, d});
+  const auto gu = read_checked<T>(this->path("upper/grad_chol.npy"), {b, d, d});
+  for (std::int64_t k = 0; k < b; ++k)
+    for (std::int64_t i = 0; i < d; ++i)
+      for (std::int64_t j = 0; j < d; ++j)
+        EXPECT_EQ(gu[(k * d + i) * d + j], gl[(k * d + j) * d + i]);
 }
 
 }  // namespace

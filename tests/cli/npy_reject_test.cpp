@@ -49,12 +49,25 @@ TEST_F(NpyReject, UnsupportedVersion) {
 
 TEST_F(NpyReject, UnsupportedDtypes) {
   expect_rejected(file("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", eight_bytes),
-                  "unsupported dtype '<i8'");
+                  "dtype int64 is not supported (expected float32, float64 or int32)");
   expect_rejected(file("{'descr': '|u1', 'fortran_order': False, 'shape': (8,), }", eight_bytes),
-                  "unsupported dtype");
+                  "dtype uint8 is not supported");
   expect_rejected(
       file("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", eight_bytes),
-      "unsupported dtype");
+      "unsupported dtype");  // a structured dtype fails in the header parser
+}
+
+/// A shape whose element count overflows int64 (2^40 · 2^40) must be refused before anything is
+/// allocated or multiplied out.
+TEST_F(NpyReject, ShapeWhoseSizeOverflows) {
+  expect_rejected(file("{'descr': '<f8', 'fortran_order': False, "
+                       "'shape': (1099511627776, 1099511627776), }",
+                       eight_bytes),
+                  "shape too large");
+  // 2^60 float64 elements: the count fits in int64, the byte count does not.
+  expect_rejected(file("{'descr': '<f8', 'fortran_order': False, 'shape': (1152921504606846976,), }",
+                       eight_bytes),
+                  "shape too large");
 }
 
 TEST_F(NpyReject, BigEndian) {

@@ -51,4 +51,33 @@ ReferenceResult reference_element(const Problem<T>& p, std::int64_t b) {
   return reference_gaussian(p.kind, p.matrix_of(b), d);
 }
 
+/// The info the library must report for element b: 0, or the 1-based index of the first pivot
+/// that is not positive (or not finite) in an unblocked float64 Cholesky of the matrix the
+/// parameterization implies (the precision matrix itself for Λ; for L, the first diagonal entry that is not a finite
+/// positive number).
+template <class T>
+std::int32_t reference_info(const Problem<T>& p, std::int64_t b) {
+  const MatrixXd given = p.matrix_of(b);
+  const int n = p.dim;
+  if (p.kind == gaussian::Parameterization::cholesky) {
+    for (int i = 0; i < n; ++i)
+      if (!(given(i, i) > 0) || !std::isfinite(given(i, i))) return i + 1;
+    return 0;
+  }
+  MatrixXd a = given.triangularView<Eigen::Lower>();
+  for (int j = 0; j < n; ++j) {
+    double pivot = a(j, j);
+    for (int k = 0; k < j; ++k) pivot -= a(j, k) * a(j, k);
+    if (!(pivot > 0) || !std::isfinite(pivot)) return j + 1;
+    const double l = std::sqrt(pivot);
+    a(j, j) = l;
+    for (int i = j + 1; i < n; ++i) {
+      double v = a(i, j);
+      for (int k = 0; k < j; ++k) v -= a(i, k) * a(j, k);
+      a(i, j) = v / l;
+    }
+  }
+  return 0;
+}
+
 }  // namespace boltzkit::testing

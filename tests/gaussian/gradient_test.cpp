@@ -1,6 +1,8 @@
 // Every gradient against central finite differences of the library's own log p (float64).
 #include <gtest/gtest.h>
 
+#include "tests/common/print.hpp"
+
 #include "boltzkit/boltzkit.hpp"
 #include "tests/common/compare.hpp"
 
@@ -89,6 +91,38 @@ TEST(MaximumLikelihood, GradientsVanishAtTheClosedFormFit) {
   }
   for (double v : sum_mean) EXPECT_NEAR(v, 0.0, 1e-9);
   for (double v : sum_cov) EXPECT_NEAR(v, 0.0, 1e-9);
+
+  // Vanishing alone cannot tell a right gradient from a scaled one (c·0 = 0). Away from the fit
+  // the summed gradients must equal their closed forms, N·Σ⁻¹(x̄ − μ) and
+  // −½N·Σ⁻¹ + ½Σ⁻¹SΣ⁻¹ with S = Σₖ dₖdₖᵀ, to well below their own size.
+  std::vector<double> mu_off = mu, cov_off = cov;
+  mu_off[0] += 0.3;
+  for (double& v : cov_off) v *= 1.5;
+  in.mean = vector_batch<const double>(mu_off.data(), points, n, 0);
+  in.matrix = matrix_batch<const double>(cov_off.data(), points, n, 0, n);
+  gaussian::evaluate(ctx, in, out.outputs(points, n));
+  const MatrixXd sigma = Eigen::Map<const Eigen::Matrix<double, -1, -1, Eigen::RowMajor>>(cov_off.data(), n, n);
+  const MatrixXd sigma_inv = sigma.inverse();
+  Eigen::VectorXd d_sum = Eigen::VectorXd::Zero(n);
+  MatrixXd scatter = MatrixXd::Zero(n, n);
+  for (std::int64_t k = 0; k < points; ++k) {
+    Eigen::VectorXd d(n);
+    for (int i = 0; i < n; ++i) d(i) = x[k * n + i] - mu_off[i];
+    d_sum += d;
+    scatter += d * d.transpose();
+  }
+  const Eigen::VectorXd want_mean = sigma_inv * d_sum;
+  const MatrixXd want_cov = -0.5 * points * sigma_inv + 0.5 * sigma_inv * scatter * sigma_inv;
+  std::vector<double> got_mean(n, 0.0), got_cov(n * n, 0.0);
+  for (std::int64_t k = 0; k < points; ++k) {
+    for (int i = 0; i < n; ++i) got_mean[i] += out.grad_mean[k * n + i];
+    for (int e = 0; e < n * n; ++e) got_cov[e] += out.grad_matrix[k * n * n + e];
+  }
+  for (int i = 0; i < n; ++i) EXPECT_NEAR(got_mean[i], want_mean(i), 1e-9 * want_mean.norm());
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j)
+      EXPECT_NEAR(got_cov[i * n + j], want_cov(i, j), 1e-9 * want_cov.norm()) << i << "," << j;
+  EXPECT_GT(want_cov.norm(), 10.0);  // far enough from the fit for a scale error to show
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // (capture fails on any synchronizing call) and replays give the same results as a direct call.
 #include <gtest/gtest.h>
 
+#include "tests/common/print.hpp"
+
 #include "boltzkit/boltzkit.hpp"
 #include "tests/common/gpu_run.hpp"
 

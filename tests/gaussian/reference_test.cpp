@@ -131,14 +131,34 @@ TYPED_TEST(CpuGaussian, OnlyRequestedOutputsAreWritten) {
   EXPECT_TRUE(matches_reference(p, out, tolerance_for<T>(5, 25.0)));
 }
 
-TEST(CpuGaussian, EmptyBatchIsANoOp) {
+/// B = 0 writes nothing (every output buffer keeps its sentinel), yet the shapes are still
+/// checked: an empty batch is not a licence for mismatched D.
+TEST(CpuGaussian, EmptyBatchWritesNothingAndStillChecksShapes) {
   Context ctx(Backend::cpu);
   gaussian::Inputs<double> in;
   in.x = vector_batch<const double>(nullptr, 0, 3, 3);
   in.mean = vector_batch<const double>(nullptr, 0, 3, 3);
   in.matrix = matrix_batch<const double>(nullptr, 0, 3, 9, 3);
+  constexpr double sentinel = -7.25;
+  std::vector<double> logp(4, sentinel), gm(12, sentinel), gx(12, sentinel), gs(36, sentinel);
+  std::vector<std::int32_t> info(4, -3);
   gaussian::Outputs<double> out;
+  out.log_prob = logp.data();
+  out.info = info.data();
+  out.grad_mean = vector_batch<double>::packed(gm.data(), 0, 3);
+  out.grad_x = vector_batch<double>::packed(gx.data(), 0, 3);
+  out.grad_matrix = matrix_batch<double>::packed(gs.data(), 0, 3);
   EXPECT_NO_THROW(gaussian::evaluate(ctx, in, out));
+  for (const auto* v : {&logp, &gm, &gx, &gs})
+    for (double e : *v) EXPECT_EQ(e, sentinel);
+  for (std::int32_t e : info) EXPECT_EQ(e, -3);
+
+  gaussian::Inputs<double> bad = in;
+  bad.matrix = matrix_batch<const double>(nullptr, 0, 4, 16, 4);  // D = 4 against x's 3
+  EXPECT_THROW(gaussian::evaluate(ctx, bad, out), invalid_argument);
+  bad = in;
+  bad.x = vector_batch<const double>(nullptr, 2, 3, 3);  // B = 2 against the mean's 0
+  EXPECT_THROW(gaussian::evaluate(ctx, bad, out), invalid_argument);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // i.e. P(s → −s) / P(−s → s) = exp(−2βsf), up to the 2^-32 quantization of the thresholds.
 #include <gtest/gtest.h>
 
+#include "tests/common/print.hpp"
+
 #include <cmath>
 
 #include "host/ising/thresholds.hpp"

@@ -2,6 +2,8 @@
 // by z-score with binned error bars; fixed seeds.
 #include <gtest/gtest.h>
 
+#include "tests/common/print.hpp"
+
 #include <cmath>
 
 #include "boltzkit/boltzkit.hpp"

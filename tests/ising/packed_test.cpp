@@ -2,6 +2,8 @@
 // the physics against Kaufman's finite-lattice solution and against the byte path.
 #include <gtest/gtest.h>
 
+#include "tests/common/print.hpp"
+
 #include <cmath>
 
 #include "boltzkit/boltzkit.hpp"

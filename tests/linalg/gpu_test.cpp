@@ -1,6 +1,10 @@
 // GPU linalg building blocks against the CPU backend, both sides of the fused/library switch.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
 #include "boltzkit/boltzkit.hpp"
 #include "tests/common/gpu_run.hpp"
 
@@ -21,7 +25,14 @@ TYPED_TEST(GpuLinalg, AllBlocksMatchCpu) {
   BOLTZKIT_REQUIRE_GPU();
   using T = TypeParam;
   Context gpu(Backend::gpu), cpu(Backend::cpu);
-  Rng rng(std::random_device{}());
+  // A fresh seed each run widens coverage; it is printed so a failure can be replayed with
+  // BOLTZKIT_TEST_SEED=<seed>.
+  const char* fixed = std::getenv("BOLTZKIT_TEST_SEED");
+  const unsigned seed = fixed != nullptr ? static_cast<unsigned>(std::strtoul(fixed, nullptr, 10))
+                                         : std::random_device{}();
+  std::printf("GpuLinalg seed %u (replay: BOLTZKIT_TEST_SEED=%u)\n", seed, seed);
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  Rng rng(seed);
   for (int n : {1, 2, 5, 16, 31, 32, 33, 63, 64, 65, 128, 300}) {
     const std::int64_t batch = n <= 64 ? 45 : 7;
     const double cond = 100;

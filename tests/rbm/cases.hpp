@@ -2,6 +2,7 @@
 // The RBM case table and model generator shared by the cpu, emulation and gpu tests.
 #include <cmath>
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <vector>
 
@@ -14,6 +15,13 @@ struct Case {
   double beta;
   std::uint64_t seed;
 };
+
+/// "V5 H3 chains 7 beta 0.7 seed 2" in test names (GoogleTest would otherwise dump the bytes,
+/// padding included).
+inline void PrintTo(const Case& c, std::ostream* os) {
+  *os << "V" << c.n_visible << " H" << c.n_hidden << " chains " << c.chains << " beta " << c.beta
+      << " seed " << c.seed;
+}
 
 /// Edge sizes first (1 unit, units not a multiple of the 4 per Philox draw, one chain), then
 /// typical ones.

@@ -1,11 +1,11 @@
 #pragma once
-// Writes a set of .npy outputs as one unit: every file is staged (fully written to a temporary
-// name) before any is renamed into place. Failures that depend on the data (disk full, no
-// permission) happen while staging and leave no new file behind; only the renames, which need
-// no space, come after the first visible change.
+// The .npy outputs of a command, written as one unit through io::StagedDirectory: every file is
+// complete in the staging folder before any is moved into --out.
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "host/io/staged_directory.hpp"
 
 namespace boltzkit::cli {
 
@@ -16,11 +16,11 @@ struct OutputFile {
   const void* data;
 };
 
-/// Fails with invalid_argument when `dir` exists and is not a directory. Call it before any
-/// expensive work so a bad --out is reported without computing anything.
-void check_output_dir(const std::string& dir);
+/// Fails with invalid_argument (exit 2) when `dir` cannot receive output (see
+/// io::check_output_directory). Call it before any expensive work.
+void check_output_dir(const std::string& dir, const std::string& option = "--out");
 
-/// Creates `dir` if missing, then stages and commits every file.
-void write_outputs(const std::string& dir, const std::vector<OutputFile>& files);
+/// Writes every file completely into the staging folder of `dir` (not yet visible in --out).
+void stage_outputs(const io::StagedDirectory& dir, const std::vector<OutputFile>& files);
 
 }  // namespace boltzkit::cli

@@ -2,7 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "host/cli/commands.hpp"
-#include "common.hpp"
+#include "commands.hpp"
 
 namespace boltzkit::cli {
 

@@ -10,7 +10,11 @@
 #include "boltzkit/context.hpp"
 #include "boltzkit/errors.hpp"
 #include "boltzkit/ising_simulation.hpp"
-#include "common.hpp"
+#include "commands.hpp"
+#include "lattice_size.hpp"
+#include "progress_bar.hpp"
+#include "uncertain_format.hpp"
+#include "validation.hpp"
 #include "host/cli/common/report.hpp"
 
 namespace boltzkit::cli {
@@ -79,6 +83,7 @@ ising::SimulationConfig make_config(const LatticeOptions& o) {
   c.couplings = parse_couplings(o.couplings);
   c.disorder_seed = o.disorder_seed;
   c.algorithm = parse_algorithm(o.algorithm);
+  check_algorithm_fits(c.algorithm, c.lattice);
   const auto r = static_cast<std::size_t>(o.replicas);
   for (std::size_t k = 0; k < r; ++k)
     c.betas.push_back(k + 1 == r && r > 1

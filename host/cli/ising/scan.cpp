@@ -18,11 +18,15 @@
 #include "boltzkit/errors.hpp"
 #include "boltzkit/ising_exact.hpp"
 #include "boltzkit/ising_simulation.hpp"
-#include "common.hpp"
+#include "commands.hpp"
+#include "lattice_size.hpp"
+#include "progress_bar.hpp"
+#include "uncertain_format.hpp"
+#include "validation.hpp"
 #include "plot.hpp"
 #include "host/cli/common/output_files.hpp"
 #include "host/cli/common/report.hpp"
-#include "host/io/staged_file.hpp"
+#include "host/io/staged_directory.hpp"
 
 namespace boltzkit::cli {
 
@@ -78,36 +82,26 @@ std::string csv_exact_number(double v) {
   return buffer;
 }
 
-void write_csv(const fs::path& path, const ising::SimulationResult& result,
+void write_csv(io::StagedFile file, const ising::SimulationResult& result,
                const ising::Lattice& lattice) {
-  const fs::path staged = path.parent_path() / ("." + path.filename().string() + ".tmp");
-  {
-    std::ofstream f(staged, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error("cannot write '" + staged.string() + "'");
-    f << "beta,energy,energy_err,abs_m,abs_m_err,c,c_err,chi,chi_err,binder,binder_err,"
-         "exact_energy,exact_c,exact_m\n";
-    for (const ising::ReplicaResult& r : result.replicas) {
-      const mc::LatticeObservables& o = r.observables;
-      f << csv_number(r.beta);
-      for (const mc::Estimate* e : {&o.energy_per_spin, &o.abs_magnetization, &o.specific_heat,
-                                    &o.susceptibility, &o.binder})
-        f << ',' << csv_number(e->mean) << ',' << csv_number(e->error);
-      if (const std::optional<Exact> x = exact_at(lattice, r.beta))
-        f << ',' << csv_number(x->energy) << ',' << csv_number(x->specific_heat) << ','
-          << csv_number(x->magnetization);
-      else
-        f << ",,,";
-      f << '\n';
-    }
-    f.flush();
-    if (!f) throw std::runtime_error("cannot write '" + staged.string() + "'");
+  std::string text =
+      "beta,energy,energy_err,abs_m,abs_m_err,c,c_err,chi,chi_err,binder,binder_err,"
+      "exact_energy,exact_c,exact_m\n";
+  for (const ising::ReplicaResult& r : result.replicas) {
+    const mc::LatticeObservables& o = r.observables;
+    text += csv_number(r.beta);
+    for (const mc::Estimate* e : {&o.energy_per_spin, &o.abs_magnetization, &o.specific_heat,
+                                  &o.susceptibility, &o.binder})
+      text += ',' + csv_number(e->mean) + ',' + csv_number(e->error);
+    if (const std::optional<Exact> x = exact_at(lattice, r.beta))
+      text += ',' + csv_number(x->energy) + ',' + csv_number(x->specific_heat) + ',' +
+              csv_number(x->magnetization);
+    else
+      text += ",,,";
+    text += '\n';
   }
-  std::error_code ec;
-  fs::rename(staged, path, ec);
-  if (ec) {
-    fs::remove(staged, ec);
-    throw std::runtime_error("cannot write '" + path.string() + "': " + ec.message());
-  }
+  file.write(text.data(), text.size());
+  file.commit();
 }
 
 /// The β axis of the figure: the scan's range padded by 4 % on each side, never below 0.
@@ -124,7 +118,7 @@ BetaAxis beta_axis(const ising::SimulationConfig& c) {
 /// The exact curves for the figure, as DIR/scan_exact.csv (beta,exact_energy,exact_c,exact_m):
 /// 401 evenly spaced β across the figure's axis, plus β_c and the next double above it, where
 /// the magnetization rises vertically (β is written in full so that those two stay apart).
-void write_exact_csv(const fs::path& path, const ising::SimulationConfig& c, BetaAxis axis) {
+void write_exact_csv(io::StagedFile f, const ising::SimulationConfig& c, BetaAxis axis) {
   std::vector<double> grid;
   constexpr int steps = 400;
   for (int i = 0; i <= steps; ++i) grid.push_back(axis.lo + (axis.hi - axis.lo) * i / steps);
@@ -139,29 +133,29 @@ void write_exact_csv(const fs::path& path, const ising::SimulationConfig& c, Bet
     if (const std::optional<Exact> x = exact_at(c.lattice, b))
       text += csv_exact_number(b) + ',' + csv_number(x->energy) + ',' +
               csv_number(x->specific_heat) + ',' + csv_number(x->magnetization) + '\n';
-  io::StagedFile f(path.string());
   f.write(text.data(), text.size());
   f.commit();
 }
 
 /// Arguments of scripts/plot_scan.py for this scan.
-std::vector<std::string> plot_arguments(const ising::SimulationConfig& c, const fs::path& dir,
-                                        bool exact, BetaAxis axis) {
+std::vector<std::string> plot_arguments(const ising::SimulationConfig& c,
+                                        const io::StagedDirectory& dir, bool exact,
+                                        BetaAxis axis) {
   const std::string size = lattice_size_string(c.lattice);
   const std::string title = "Ising " + size + ", " + algorithm_name(c.algorithm) + ", " +
                             std::to_string(c.sweeps) + " sweeps per β (seed " +
                             std::to_string(c.seed) + ")";
   // "--name=value" and "--" before the CSV keep paths that begin with '-' from reading as options.
-  std::vector<std::string> args = {"--out=" + (dir / "scan.png").string(),
+  std::vector<std::string> args = {"--out=" + dir.staging_path("scan.png"),
                                    "--title=" + title,
                                    "--lattice=" + size,
                                    "--xlim",
                                    fmt_g(axis.lo, 17),
                                    fmt_g(axis.hi, 17),
                                    "--beta-c=" + fmt_g(ising::exact::critical_beta, 17)};
-  args.push_back(exact ? "--exact=" + (dir / "scan_exact.csv").string() : "--no-exact");
+  args.push_back(exact ? "--exact=" + dir.staging_path("scan_exact.csv") : "--no-exact");
   args.push_back("--");
-  args.push_back((dir / "scan.csv").string());
+  args.push_back(dir.staging_path("scan.csv"));
   return args;
 }
 
@@ -207,7 +201,6 @@ int run_scan(const ScanOptions& o) {
     throw invalid_argument("--points must be between 1 and " + std::to_string(max_points) +
                            ", got " + std::to_string(o.points));
   check_run_length(o.sweeps, o.burn_in);
-  if (o.out.empty()) throw invalid_argument("--out must not be empty");
   check_output_dir(o.out);
 
   const auto p = static_cast<std::size_t>(o.points);
@@ -218,6 +211,7 @@ int run_scan(const ScanOptions& o) {
                           : o.beta_min + (o.beta_max - o.beta_min) * static_cast<double>(k) /
                                              static_cast<double>(p - 1));
   c.algorithm = parse_algorithm(o.algorithm);
+  check_algorithm_fits(c.algorithm, c.lattice);
   c.replica_exchange = false;
   c.sweeps = o.sweeps;
   c.burn_in = o.burn_in;
@@ -231,21 +225,16 @@ int run_scan(const ScanOptions& o) {
   bar.finish();
 
   const fs::path dir(o.out);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create directory '" + o.out + "': " + ec.message());
-  write_csv(dir / "scan.csv", result, c.lattice);
+  io::StagedDirectory out(o.out, {"scan.csv", "scan_exact.csv", "scan.png"});
+  write_csv(out.stage("scan.csv"), result, c.lattice);
   const BetaAxis axis = beta_axis(c);
   const bool exact = exact_at(c.lattice, c.betas.front()).has_value();
-  if (exact)
-    write_exact_csv(dir / "scan_exact.csv", c, axis);
-  else
-    fs::remove(dir / "scan_exact.csv", ec);  // a stale one from an earlier scan
+  if (exact) write_exact_csv(out.stage("scan_exact.csv"), c, axis);
+  // Drawn into the staging folder, so a plot that fails leaves no scan.png of an earlier scan.
+  const PlotRun plot = run_plot_script(plot_arguments(c, out, exact, axis));
+  out.commit();
   print_table(c, result);
-  std::cout << "\nwrote " << (dir / "scan.csv").string() << std::flush;
-  // A stale scan.png from an earlier scan must not outlive a plot that is not redrawn.
-  fs::remove(dir / "scan.png", ec);
-  const PlotRun plot = run_plot_script(plot_arguments(c, dir, exact, axis));
+  std::cout << "\nwrote " << (dir / "scan.csv").string();
   if (plot.outcome == PlotRun::Outcome::written)
     std::cout << " and " << (dir / "scan.png").string();
   std::cout << std::endl;

@@ -16,6 +16,7 @@
 #include "host/cli/commands.hpp"
 #include "host/cli/common/output_files.hpp"
 #include "host/cli/common/spin_data.hpp"
+#include "host/io/staged_directory.hpp"
 #include "host/io/staged_file.hpp"
 
 namespace boltzkit::cli {
@@ -73,14 +74,14 @@ int run_train(const TrainCliOptions& o) {
   for (const auto& r : trace)
     csv += std::to_string(r.epoch) + ',' + csv_number(r.reconstruction_error) + ',' +
            csv_number(r.log_likelihood) + '\n';
-  // The CSV is staged first and committed after the arrays: a failure leaves no new file.
-  std::filesystem::create_directories(o.out);
-  io::StagedFile trace_file((std::filesystem::path(o.out) / "trace.csv").string());
+  io::StagedDirectory out(o.out, {"W.npy", "b.npy", "c.npy", "trace.csv"});
+  io::StagedFile trace_file = out.stage("trace.csv");
   trace_file.write(csv.data(), csv.size());
-  write_outputs(o.out, {{"W.npy", "<f8", {n, o.hidden}, w.data()},
-                        {"b.npy", "<f8", {n}, b.data()},
-                        {"c.npy", "<f8", {o.hidden}, c.data()}});
   trace_file.commit();
+  stage_outputs(out, {{"W.npy", "<f8", {n, o.hidden}, w.data()},
+                      {"b.npy", "<f8", {n}, b.data()},
+                      {"c.npy", "<f8", {o.hidden}, c.data()}});
+  out.commit();
   std::cout << "rbm train: " << m << " rows, " << n << " visible, " << o.hidden << " hidden, "
             << o.epochs << " epochs (" << (o.pcd ? "PCD" : "CD") << "-" << o.cd_k << ", "
             << backend_name(ctx.backend()) << ")";
