@@ -17,6 +17,7 @@
 #include "host/cli/commands.hpp"
 #include "host/cli/common/output_files.hpp"
 #include "host/cli/common/spin_data.hpp"
+#include "host/io/staged_directory.hpp"
 #include "host/io/staged_file.hpp"
 
 namespace boltzkit::cli {
@@ -80,10 +81,12 @@ int run_sample(const SampleCli& o) {
   s.seed = o.seed;
   Context ctx(backend);
   const bm::Statistics st = bm::sample(ctx, {m.j.data(), m.h.data(), m.n, o.model.beta}, s);
-  write_outputs(o.out, {{"mean.npy", "<f8", {m.n}, st.mean.data()},
-                        {"corr.npy", "<f8", {m.n, m.n}, st.corr.data()},
-                        {"stderr_mean.npy", "<f8", {m.n}, st.stderr_mean.data()},
-                        {"energy.npy", "<f8", {o.chains}, st.energy.data()}});
+  io::StagedDirectory out(o.out, {"mean.npy", "corr.npy", "stderr_mean.npy", "energy.npy"});
+  stage_outputs(out, {{"mean.npy", "<f8", {m.n}, st.mean.data()},
+                      {"corr.npy", "<f8", {m.n, m.n}, st.corr.data()},
+                      {"stderr_mean.npy", "<f8", {m.n}, st.stderr_mean.data()},
+                      {"energy.npy", "<f8", {o.chains}, st.energy.data()}});
+  out.commit();
   std::cout << "bm sample: N = " << m.n << ", " << o.chains << " chains x " << o.sweeps
             << " sweeps after " << o.burn_in << " (" << o.algorithm << ", " << o.scan << ", "
             << backend_name(ctx.backend()) << ")\nwrote " << o.out
@@ -103,12 +106,13 @@ int run_exact(const ExactCli& o) {
   Context ctx(backend);
   const bm::exact::Result r = bm::exact::enumerate(ctx, {m.j.data(), m.h.data(), m.n, o.model.beta});
   const std::string json = nlohmann::json{{"log_z", r.log_z}, {"n", m.n}, {"beta", o.model.beta}}.dump(2) + "\n";
-  std::filesystem::create_directories(o.out);
-  io::StagedFile log_z((std::filesystem::path(o.out) / "log_z.json").string());
+  io::StagedDirectory out(o.out, {"log_z.json", "mean.npy", "corr.npy"});
+  io::StagedFile log_z = out.stage("log_z.json");
   log_z.write(json.data(), json.size());
-  write_outputs(o.out, {{"mean.npy", "<f8", {m.n}, r.mean.data()},
-                        {"corr.npy", "<f8", {m.n, m.n}, r.corr.data()}});
   log_z.commit();
+  stage_outputs(out, {{"mean.npy", "<f8", {m.n}, r.mean.data()},
+                      {"corr.npy", "<f8", {m.n, m.n}, r.corr.data()}});
+  out.commit();
   std::printf("bm exact: N = %lld, log Z = %.17g\nwrote %s/{log_z.json,mean.npy,corr.npy}\n",
               static_cast<long long>(m.n), r.log_z, o.out.c_str());
   return 0;
@@ -154,11 +158,12 @@ int run_learn(const LearnCli& o) {
   for (const auto& r : trace)
     csv += std::to_string(r.epoch) + ',' + csv_number(r.nll) + ',' + csv_number(r.pseudo_log_likelihood) +
            ',' + csv_number(r.gradient_norm) + '\n';
-  std::filesystem::create_directories(o.out);
-  io::StagedFile trace_file((std::filesystem::path(o.out) / "trace.csv").string());
+  io::StagedDirectory out(o.out, {"J.npy", "h.npy", "trace.csv"});
+  io::StagedFile trace_file = out.stage("trace.csv");
   trace_file.write(csv.data(), csv.size());
-  write_outputs(o.out, {{"J.npy", "<f8", {n, n}, j.data()}, {"h.npy", "<f8", {n}, h.data()}});
   trace_file.commit();
+  stage_outputs(out, {{"J.npy", "<f8", {n, n}, j.data()}, {"h.npy", "<f8", {n}, h.data()}});
+  out.commit();
   std::cout << "bm learn: " << m << " rows, N = " << n << ", " << o.epochs << " epochs ("
             << (o.exact ? "exact" : "PCD") << ", " << backend_name(ctx.backend()) << ")\nwrote "
             << o.out << "/{J,h}.npy and trace.csv\n";
