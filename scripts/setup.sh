@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what boltzkit needs to build on a Debian machine, skipping what is already there.
+# OpenBLAS is the OpenMP build (libopenblas-openmp-dev, one of the providers of libopenblas-dev):
+# inside boltzkit's OpenMP loops over a batch it runs single-threaded instead of nesting threads.
 # The CUDA 13 toolkit (nvcc, cuBLAS, cuSOLVER) must be present: the library links the CUDA
 # runtime even when it runs on the CPU backend.
 set -euo pipefail
 
 packages=(cmake g++ make libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
-          librandom123-dev libeigen3-dev)
+          librandom123-dev libeigen3-dev libopenblas-openmp-dev liblapacke-dev)
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 missing=()
