@@ -2,7 +2,10 @@
 // for the factor, potri for the inverse the matrix gradient needs (never a column-by-column
 // walk), triangular BLAS-2 for the solves, all in T's precision as numpy/scipy/JAX do; the
 // O(D) sums (log-determinant, Mahalanobis term) in float64.
+#include <omp.h>
+
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <vector>
 
@@ -210,6 +213,20 @@ void evaluate_own(const Inputs<T>& in, const Outputs<T>& out, std::int64_t b, Fa
   write_matrix_gradient(in, out, b, f, f.work.data(), v);
 }
 
+/// One element per OpenMP thread (OpenBLAS single-threaded inside) when there are enough
+/// elements to busy every thread, or when D is small enough that a threaded factorization
+/// would spend its time in synchronization; and only while one D×D workspace per thread fits
+/// the budget. Otherwise one element at a time with OpenBLAS threading the factorization.
+bool rows_in_parallel(std::int64_t batch, std::int64_t n, std::size_t element_bytes) {
+  const std::int64_t threads = omp_get_max_threads();
+  if (batch < 2 || threads < 2) return false;
+  const double workspace = static_cast<double>(std::min(batch, threads)) *
+                           static_cast<double>(n) * static_cast<double>(n) *
+                           static_cast<double>(element_bytes);
+  if (workspace > static_cast<double>(tuning::gaussian_cpu_row_workspace_bytes)) return false;
+  return n <= tuning::gaussian_cpu_row_parallel_max_dim || batch >= threads;
+}
+
 }  // namespace
 
 template <class T>
@@ -219,7 +236,7 @@ void evaluate_blocked(const Inputs<T>& in, const Outputs<T>& out) {
     evaluate_shared(in, out);
     return;
   }
-  if (batch > 1 && n <= tuning::gaussian_cpu_row_parallel_max_dim) {
+  if (rows_in_parallel(batch, n, sizeof(T))) {
     lapack::SingleThreadedBlas single;
 #pragma omp parallel
     {
@@ -230,7 +247,7 @@ void evaluate_blocked(const Inputs<T>& in, const Outputs<T>& out) {
     }
     return;
   }
-  // Large D: one element at a time, OpenBLAS threading each factorization and inverse.
+  // Few elements of large D: one at a time, OpenBLAS threading each factorization and inverse.
   Factor<T> f;
   RowVectors<T> v;
   for (std::int64_t b = 0; b < batch; ++b) evaluate_own(in, out, b, f, v);

@@ -3,6 +3,7 @@
 // CPU constants were measured on the 2-core AMD EPYC build machine (shared, noisy) with
 //   build/release/bench/boltzkit_bench_gaussian --benchmark_filter='Cpu(Cholesky|Paths)'
 // (bench/gaussian/gaussian_cpu_bench.cpp); bench/results/gaussian_cpu_peers.md has the figures.
+#include <cstddef>
 #include <cstdint>
 
 #include "boltzkit/gaussian.hpp"
@@ -25,11 +26,19 @@ static_assert(gaussian_fused_max_dim == tile_max_dim,
 /// one thread per row); see the provenance line at the top of this file.
 constexpr std::int64_t gaussian_cpu_blocked_min_dim = 48;
 
-/// Largest D at which the blocked CPU path runs one batch element per OpenMP thread (OpenBLAS
-/// single-threaded inside); above it, or for a single element, the elements run one after the
-/// other and OpenBLAS threads each factorization. Bounds the per-thread D×D workspace too
-/// (1024² doubles = 8 MiB a thread). Measured: at D = 1000 one row per thread and a threaded
-/// potrf are within noise of each other on 2 cores; one row per thread wins below.
+/// Largest D at which the blocked CPU path runs one batch element per OpenMP thread even when
+/// there are fewer elements than threads; above it, such small batches run one element at a
+/// time with OpenBLAS threading each factorization (with at least as many elements as threads,
+/// one element per thread at every D). Measured: gaussian_cpu/rows/fp64/D:1000/B:{1,2} and
+/// gaussian_cpu/cholesky/openblas_potrf at D = 1000 with OMP_NUM_THREADS=1 vs 2: on this shared,
+/// oversubscribed 2-core machine a 2-thread potrf took 7 s where the 1-thread one took 54 ms
+/// (OpenBLAS's threads spin-wait on each other; numpy's OpenBLAS did the same: 3.4 s vs 88 ms),
+/// while one element per thread synchronizes once per call and keeps its speed.
 constexpr std::int64_t gaussian_cpu_row_parallel_max_dim = 1024;
+
+/// Most bytes of per-thread D×D workspaces that one-element-per-thread may use (one matrix of
+/// T per thread); beyond it elements run one at a time. Chosen, not measured: 4 GiB is 2 threads
+/// at D = 16384 in double, or 20 threads at D = 5000, on a machine that holds the inputs.
+constexpr std::size_t gaussian_cpu_row_workspace_bytes = std::size_t{4} << 30;
 
 }  // namespace boltzkit::tuning
