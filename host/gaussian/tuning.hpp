@@ -22,9 +22,15 @@ static_assert(gaussian_fused_max_dim == tile_max_dim,
 
 /// Smallest D at which the CPU backend uses the blocked library path (OpenBLAS potrf/potri in
 /// the input's precision) instead of the simple float64 loops (host/linalg/dense_spd.hpp).
-/// Measured: CpuPaths/loops vs CpuPaths/blocked (full evaluate with every gradient, double,
-/// one thread per row); see the provenance line at the top of this file.
-constexpr std::int64_t gaussian_cpu_blocked_min_dim = 48;
+/// Measured: OMP_NUM_THREADS=1 boltzkit_bench_gaussian --benchmark_filter='gaussian_cpu/paths'
+/// (log p and every gradient, B = 256, ms per call, loops / blocked, 2026-12-03):
+///   D = 16: fp64 0.84 / 1.18, fp32 0.55 / 0.78    D = 32: fp64 14.2 / 13.4, fp32 11.1 / 10.7
+///   D = 40: fp64 24.6 / 16.9, fp32 25.8 / 20.5    D = 64: fp64 105 / 67,    fp32 86 / 54
+/// (D = 24 was within the machine's noise). The library's fixed cost per call loses below ~32.
+/// Why OpenBLAS and not Eigen's blocked LLT: gaussian_cpu/cholesky, one thread, D = 1000:
+/// potrf 54 ms, Eigen LLT 111 ms; D = 2000: 361 ms vs 813 ms; and LAPACK has potri for the
+/// inverse, where Eigen would need two full triangular solves against the identity.
+constexpr std::int64_t gaussian_cpu_blocked_min_dim = 32;
 
 /// Largest D at which the blocked CPU path runs one batch element per OpenMP thread even when
 /// there are fewer elements than threads; above it, such small batches run one element at a

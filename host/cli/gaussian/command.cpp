@@ -7,6 +7,7 @@
 #include "boltzkit/context.hpp"
 #include "boltzkit/errors.hpp"
 #include "host/cli/commands.hpp"
+#include "progress.hpp"
 #include "runner.hpp"
 #include "logpdf_inputs.hpp"
 #include "host/io/npy.hpp"
@@ -21,6 +22,7 @@ struct LogpdfOptions {
   std::string backend = "auto";
   bool grad = false;
   bool per_row_cov_grad = false;
+  bool time = false;
 };
 
 /// Sum over rows of (B, D, D) gradients, in double so large batches do not lose digits.
@@ -50,8 +52,7 @@ int run_typed(Context& ctx, const LogpdfInputs& in, const LogpdfOptions& opts) {
   runner.set_x(x.data());
   runner.set_mean(mean.data());
   runner.set_matrix(matrix.data());
-  runner.run();
-  runner.fetch();
+  run_with_progress(runner, ctx.on_gpu(), opts.time);
 
   const std::int64_t b = in.batch, d = in.dim;
   const std::string dtype = io::npy_dtype<T>::descr;
@@ -113,6 +114,7 @@ void add_gaussian_command(CLI::App& app, Action& action) {
   logpdf->add_flag("--grad", opts->grad, "also write grad_mean.npy and grad_cov.npy");
   logpdf->add_flag("--per-row-cov-grad", opts->per_row_cov_grad,
                    "with a shared (D, D) matrix, write (B, D, D) gradients instead of their sum");
+  logpdf->add_flag("--time", opts->time, "print the rows, backend and seconds taken on stderr");
   logpdf->add_option("--backend", opts->backend, "auto, cpu or gpu")->capture_default_str();
   logpdf->add_option("--out", opts->out, "output directory (created if missing)")->required();
   logpdf->callback([&action, opts] { action = [opts] { return run_logpdf(*opts); }; });
