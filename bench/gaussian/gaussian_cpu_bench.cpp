@@ -61,9 +61,49 @@ void time_calls(benchmark::State& state, F&& call) {
   state.counters["median_ms"] = median_of(times) * 1e3;
 }
 
+/// bench::make_gaussian_inputs's law and streams, with A Aᵀ by BLAS syrk from D = 256 on (its
+/// plain loops would take minutes at D = 5000); one element per thread, so OpenBLAS runs
+/// single-threaded inside.
+template <class T>
+boltzkit::bench::host_gaussian_inputs<T> make_inputs(std::int64_t n, std::int64_t batch,
+                                                     std::uint64_t seed) {
+  if (n < 256) return boltzkit::bench::make_gaussian_inputs<T>(n, batch, seed);
+  boltzkit::bench::host_gaussian_inputs<T> h;
+  h.x.resize(static_cast<std::size_t>(batch * n));
+  h.mean.resize(h.x.size());
+  h.cov.resize(static_cast<std::size_t>(batch * n * n));
+  boltzkit::cpu::lapack::SingleThreadedBlas single;
+#pragma omp parallel
+  {
+    std::vector<double> a(static_cast<std::size_t>(n * n)), c(a.size());
+#pragma omp for schedule(dynamic)
+    for (std::int64_t b = 0; b < batch; ++b) {
+      boltzkit::bench::splitmix64 rng(seed * 0x2545f4914f6cdd1dULL +
+                                      static_cast<std::uint64_t>(b) * 0x9e37ULL + 1);
+      for (auto& v : a) v = rng.symmetric_unit();
+      cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, static_cast<int>(n),
+                  static_cast<int>(n), 1.0 / static_cast<double>(n), a.data(),
+                  static_cast<int>(n), 0.0, c.data(), static_cast<int>(n));
+      T* cov = h.cov.data() + b * n * n;
+      for (std::int64_t i = 0; i < n; ++i)
+        for (std::int64_t j = 0; j <= i; ++j) {
+          const double v = c[i * n + j] + (i == j ? 0.5 : 0.0);
+          cov[i * n + j] = static_cast<T>(v);
+          cov[j * n + i] = static_cast<T>(v);
+        }
+      for (std::int64_t i = 0; i < n; ++i) {
+        const double mu = rng.symmetric_unit();
+        h.mean[static_cast<std::size_t>(b * n + i)] = static_cast<T>(mu);
+        h.x[static_cast<std::size_t>(b * n + i)] = static_cast<T>(mu + 2.0 * rng.symmetric_unit());
+      }
+    }
+  }
+  return h;
+}
+
 template <class T>
 void bm_evaluate(benchmark::State& state, std::int64_t dim, std::int64_t batch, path p) {
-  const auto h = boltzkit::bench::make_gaussian_inputs<T>(dim, batch, 0x5eed + dim * 31 + batch);
+  const auto h = make_inputs<T>(dim, batch, 0x5eed + dim * 31 + batch);
   std::vector<T> log_prob(batch), grad_mean(batch * dim), grad_cov(batch * dim * dim);
   std::vector<std::int32_t> info(batch);
   gaussian::Inputs<T> in;
@@ -92,7 +132,7 @@ void bm_evaluate(benchmark::State& state, std::int64_t dim, std::int64_t batch, 
 enum class factorizer { loops, eigen_llt, openblas_potrf };
 
 void bm_cholesky(benchmark::State& state, std::int64_t dim, factorizer f) {
-  const auto h = boltzkit::bench::make_gaussian_inputs<double>(dim, 1, 0xc401 + dim);
+  const auto h = make_inputs<double>(dim, 1, 0xc401 + dim);
   using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   std::vector<double> work;
   time_calls(state, [&] {
