@@ -82,7 +82,8 @@ class ProgressReporter {
 }  // namespace
 
 template <class T>
-void run_with_progress(GaussianRunner<T>& runner, bool on_gpu, bool report_time) {
+void run_with_progress(GaussianRunner<T>& runner, bool on_gpu, bool report_time,
+                       std::int64_t rows_per_chunk) {
   const std::int64_t batch = runner.shape().batch;
   double seconds = 0.0;
   {
@@ -90,7 +91,7 @@ void run_with_progress(GaussianRunner<T>& runner, bool on_gpu, bool report_time)
     if (on_gpu || batch == 0) {
       runner.run();
     } else {
-      const std::int64_t step = chunk_rows(runner.shape());
+      const std::int64_t step = rows_per_chunk > 0 ? rows_per_chunk : chunk_rows(runner.shape());
       for (std::int64_t first = 0; first < batch; first += step) {
         runner.run(first, std::min(step, batch - first));
         progress.set_done(std::min(batch, first + step));
@@ -105,7 +106,7 @@ void run_with_progress(GaussianRunner<T>& runner, bool on_gpu, bool report_time)
                  on_gpu ? "gpu" : "cpu", seconds);
 }
 
-template void run_with_progress<float>(GaussianRunner<float>&, bool, bool);
-template void run_with_progress<double>(GaussianRunner<double>&, bool, bool);
+template void run_with_progress<float>(GaussianRunner<float>&, bool, bool, std::int64_t);
+template void run_with_progress<double>(GaussianRunner<double>&, bool, bool, std::int64_t);
 
 }  // namespace boltzkit::cli

@@ -8,8 +8,10 @@
 namespace boltzkit::cli {
 
 /// Evaluates the runner's whole batch (run() + fetch()); with `report_time`, one line on stderr
-/// with the backend, the rows and the seconds taken.
+/// with the backend, the rows and the seconds taken. `rows_per_chunk` 0 sizes the CPU chunks
+/// by their work; a positive value fixes it (for tests).
 template <class T>
-void run_with_progress(GaussianRunner<T>& runner, bool on_gpu, bool report_time);
+void run_with_progress(GaussianRunner<T>& runner, bool on_gpu, bool report_time,
+                       std::int64_t rows_per_chunk = 0);
 
 }  // namespace boltzkit::cli
