@@ -166,6 +166,11 @@ def main():
         f"{load_end[0]:.1f} at the end, on {os.cpu_count()} CPUs, from other work running beside this one. "
         "Multithreaded BLAS calls suffer most from such load (a thread that waits for a descheduled "
         "peer), so every figure here is a noisy single sample of a median, not a property of the code.",
+        "In particular the peers' large-D times (numpy, scipy and JAX thread their BLAS/Eigen calls "
+        "by default) are inflated by that load far more than ours (one row per thread, one "
+        "synchronization per call); on an idle machine (not measured here: none was available) expect scipy, which does the same potrf + "
+        "potri work per row with the same kind of OpenBLAS kernels, close to parity at D ≥ 1000, "
+        "and numpy (LU inverse, about 2.3× our flops) about 2× slower.",
         "",
         "Work per case: B rows, each with its own covariance (D×D); the same formulas for every peer "
         "(bench/peers/gaussian_cpu_peers.py's docstring). Times in ms per call (whole batch); "
