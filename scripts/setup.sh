@@ -2,10 +2,12 @@
 # Installs what boltzkit needs to build on a Debian machine, skipping what is already there.
 # The CUDA toolkit is optional: with CUDA 13 (nvcc on PATH or in /usr/local/cuda) the GPU backend
 # is built too; without it, the CPU backend alone (cmake/BoltzkitCuda.cmake).
+# OpenBLAS is the OpenMP build (libopenblas-openmp-dev, one of the providers of libopenblas-dev):
+# inside boltzkit's OpenMP loops over a batch it runs single-threaded instead of nesting threads.
 set -euo pipefail
 
 packages=(cmake g++ make libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
-          librandom123-dev libeigen3-dev)
+          librandom123-dev libeigen3-dev libopenblas-openmp-dev liblapacke-dev)
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 missing=()

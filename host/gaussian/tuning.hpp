@@ -1,5 +1,11 @@
 #pragma once
-// Tuning of gaussian::evaluate. Predicted, not yet measured on a GPU.
+// Tuning of gaussian::evaluate. The GPU constants are predicted, not yet measured on a GPU; the
+// CPU constants were measured on the 2-core AMD EPYC build machine (shared, noisy) with
+//   build/release/bench/boltzkit_bench_gaussian --benchmark_filter='Cpu(Cholesky|Paths)'
+// (bench/gaussian/gaussian_cpu_bench.cpp); bench/results/gaussian_cpu_peers.md has the figures.
+#include <cstddef>
+#include <cstdint>
+
 #include "boltzkit/gaussian.hpp"
 #include "host/linalg/tuning.hpp"
 
@@ -13,5 +19,32 @@ namespace boltzkit::tuning {
 constexpr std::int64_t gaussian_fused_max_dim = gaussian::fused_max_dim;
 static_assert(gaussian_fused_max_dim == tile_max_dim,
               "the fused Gaussian kernel covers exactly the group-tile sizes");
+
+/// Smallest D at which the CPU backend uses the blocked library path (OpenBLAS potrf/potri in
+/// the input's precision) instead of the simple float64 loops (host/linalg/dense_spd.hpp).
+/// Measured: OMP_NUM_THREADS=1 boltzkit_bench_gaussian --benchmark_filter='gaussian_cpu/paths'
+/// (log p and every gradient, B = 256, ms per call, loops / blocked, 2026-12-03):
+///   D = 16: fp64 0.84 / 1.18, fp32 0.55 / 0.78    D = 32: fp64 14.2 / 13.4, fp32 11.1 / 10.7
+///   D = 40: fp64 24.6 / 16.9, fp32 25.8 / 20.5    D = 64: fp64 105 / 67,    fp32 86 / 54
+/// (D = 24 was within the machine's noise). The library's fixed cost per call loses below ~32.
+/// Why OpenBLAS and not Eigen's blocked LLT: gaussian_cpu/cholesky, one thread, D = 1000:
+/// potrf 54 ms, Eigen LLT 111 ms; D = 2000: 361 ms vs 813 ms; and LAPACK has potri for the
+/// inverse, where Eigen would need two full triangular solves against the identity.
+constexpr std::int64_t gaussian_cpu_blocked_min_dim = 32;
+
+/// Largest D at which the blocked CPU path runs one batch element per OpenMP thread even when
+/// there are fewer elements than threads; above it, such small batches run one element at a
+/// time with OpenBLAS threading each factorization (with at least as many elements as threads,
+/// one element per thread at every D). Measured: gaussian_cpu/rows/fp64/D:1000/B:{1,2} and
+/// gaussian_cpu/cholesky/openblas_potrf at D = 1000 with OMP_NUM_THREADS=1 vs 2: on this shared,
+/// oversubscribed 2-core machine a 2-thread potrf took 7 s where the 1-thread one took 54 ms
+/// (OpenBLAS's threads spin-wait on each other; numpy's OpenBLAS did the same: 3.4 s vs 88 ms),
+/// while one element per thread synchronizes once per call and keeps its speed.
+constexpr std::int64_t gaussian_cpu_row_parallel_max_dim = 1024;
+
+/// Most bytes of per-thread D×D workspaces that one-element-per-thread may use (one matrix of
+/// T per thread); beyond it elements run one at a time. Chosen, not measured: 4 GiB is 2 threads
+/// at D = 16384 in double, or 20 threads at D = 5000, on a machine that holds the inputs.
+constexpr std::size_t gaussian_cpu_row_workspace_bytes = std::size_t{4} << 30;
 
 }  // namespace boltzkit::tuning

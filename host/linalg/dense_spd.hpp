@@ -61,9 +61,9 @@ inline void backward_solve(const Matrix& l, std::int64_t n, const Vector& b, Vec
   }
 }
 
-/// L⁻¹ (lower triangular, strict upper zero).
-inline Matrix lower_inverse(const Matrix& l, std::int64_t n) {
-  Matrix inv(static_cast<std::size_t>(n * n), 0.0);
+/// L⁻¹ (lower triangular, strict upper zero) into `inv` (reusing its storage).
+inline void lower_inverse_into(const Matrix& l, std::int64_t n, Matrix& inv) {
+  inv.assign(static_cast<std::size_t>(n * n), 0.0);
   for (std::int64_t j = 0; j < n; ++j) {
     inv[j * n + j] = 1.0 / l[j * n + j];
     for (std::int64_t i = j + 1; i < n; ++i) {
@@ -72,13 +72,19 @@ inline Matrix lower_inverse(const Matrix& l, std::int64_t n) {
       inv[i * n + j] = s / l[i * n + i];
     }
   }
+}
+
+inline Matrix lower_inverse(const Matrix& l, std::int64_t n) {
+  Matrix inv;
+  lower_inverse_into(l, n, inv);
   return inv;
 }
 
-/// A⁻¹ = L⁻ᵀL⁻¹ from the lower Cholesky factor (full symmetric).
-inline Matrix inverse_from_factor(const Matrix& l, std::int64_t n) {
-  const Matrix inv = lower_inverse(l, n);
-  Matrix out(static_cast<std::size_t>(n * n));
+/// A⁻¹ = L⁻ᵀL⁻¹ from the lower Cholesky factor (full symmetric) into `out`; `work` holds L⁻¹.
+inline void inverse_from_factor_into(const Matrix& l, std::int64_t n, Matrix& work, Matrix& out) {
+  lower_inverse_into(l, n, work);
+  const Matrix& inv = work;
+  out.resize(static_cast<std::size_t>(n * n));
   for (std::int64_t i = 0; i < n; ++i) {
     for (std::int64_t j = 0; j <= i; ++j) {
       double s = 0.0;
@@ -87,6 +93,11 @@ inline Matrix inverse_from_factor(const Matrix& l, std::int64_t n) {
       out[j * n + i] = s;
     }
   }
+}
+
+inline Matrix inverse_from_factor(const Matrix& l, std::int64_t n) {
+  Matrix work, out;
+  inverse_from_factor_into(l, n, work, out);
   return out;
 }
 

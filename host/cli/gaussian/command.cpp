@@ -10,6 +10,7 @@
 #include "boltzkit/context.hpp"
 #include "boltzkit/errors.hpp"
 #include "host/cli/commands.hpp"
+#include "progress.hpp"
 #include "runner.hpp"
 #include "logpdf_inputs.hpp"
 #include "host/io/npy.hpp"
@@ -27,6 +28,7 @@ struct LogpdfOptions {
   bool per_row_grad = false;
   bool upper = false;
   bool quiet = false;
+  bool time = false;
 };
 
 /// Sum over the B rows of per-row gradients of `n` entries each, in double so large batches do
@@ -131,8 +133,7 @@ int run_typed(Context& ctx, const LogpdfInputs& in, const LogpdfOptions& opts) {
   runner.set_x(x.data());
   runner.set_mean(mean.data());
   runner.set_matrix(matrix.data());
-  runner.run();
-  runner.fetch();
+  run_with_progress(runner, ctx.on_gpu(), opts.time);
 
   const std::string dtype = io::npy_dtype<T>::descr;
   std::vector<OutputFile> files = {
@@ -215,6 +216,7 @@ void add_gaussian_command(CLI::App& app, Action& action) {
   logpdf->add_flag("--per-row-grad,--per-row-cov-grad", opts->per_row_grad,
                    "for a broadcast (D,) mean or (D, D) matrix, write each row's gradient "
                    "(B, D) / (B, D, D) instead of their sum over rows");
+  logpdf->add_flag("--time", opts->time, "print the rows, backend and seconds taken on stderr");
   logpdf->add_option("--backend", opts->backend, "auto, cpu or gpu")->capture_default_str();
   logpdf->add_option("--out", opts->out,
                      "output directory (created if missing); files of an earlier run that this "

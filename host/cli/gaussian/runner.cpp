@@ -55,22 +55,29 @@ void GaussianRunner<T>::set_matrix(const T* matrix) {
 }
 
 template <class T>
-void GaussianRunner<T>::run() {
+void GaussianRunner<T>::run(std::int64_t first, std::int64_t count) {
   const bool gpu = ctx_.on_gpu();
-  const std::int64_t b = shape_.batch, d = shape_.dim;
+  const std::int64_t d = shape_.dim;
+  const std::int64_t b = count < 0 ? shape_.batch - first : count;
+  const auto at = [&](auto* base, std::int64_t per_row, bool shared) {
+    return base + (shared ? 0 : first * per_row);
+  };
   gaussian::Inputs<T> in;
-  in.x = vector_batch<const T>::packed(gpu ? d_x_.data() : h_x_, b, d);
-  in.mean = {gpu ? d_mean_.data() : h_mean_, b, d, shape_.mean_shared ? 0 : d};
-  in.matrix = {gpu ? d_matrix_.data() : h_matrix_, b, d, shape_.matrix_shared ? 0 : d * d, d};
+  in.x = vector_batch<const T>::packed(at(gpu ? d_x_.data() : h_x_, d, false), b, d);
+  in.mean = {at(gpu ? d_mean_.data() : h_mean_, d, shape_.mean_shared), b, d,
+             shape_.mean_shared ? 0 : d};
+  in.matrix = {at(gpu ? d_matrix_.data() : h_matrix_, d * d, shape_.matrix_shared), b, d,
+               shape_.matrix_shared ? 0 : d * d, d};
   in.parameterization = shape_.parameterization;
   gaussian::Outputs<T> out;
-  out.log_prob = gpu ? d_log_prob_.data() : log_prob_.data();
-  out.info = gpu ? d_info_.data() : info_.data();
+  out.log_prob = at(gpu ? d_log_prob_.data() : log_prob_.data(), 1, false);
+  out.info = at(gpu ? d_info_.data() : info_.data(), 1, false);
   if (shape_.grad_mean)
-    out.grad_mean = vector_batch<T>::packed(gpu ? d_grad_mean_.data() : grad_mean_.data(), b, d);
+    out.grad_mean =
+        vector_batch<T>::packed(at(gpu ? d_grad_mean_.data() : grad_mean_.data(), d, false), b, d);
   if (shape_.grad_matrix)
-    out.grad_matrix =
-        matrix_batch<T>::packed(gpu ? d_grad_matrix_.data() : grad_matrix_.data(), b, d);
+    out.grad_matrix = matrix_batch<T>::packed(
+        at(gpu ? d_grad_matrix_.data() : grad_matrix_.data(), d * d, false), b, d);
   gaussian::evaluate(ctx_, in, out);
 }
 

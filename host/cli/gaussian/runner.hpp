@@ -33,8 +33,9 @@ class GaussianRunner {
   void set_mean(const T* mean);
   void set_matrix(const T* matrix);
 
-  /// Queues one evaluation (asynchronous on the gpu).
-  void run();
+  /// Queues one evaluation (asynchronous on the gpu): of the whole batch, or of rows
+  /// [first, first + count) (a count < 0 means up to the end).
+  void run(std::int64_t first = 0, std::int64_t count = -1);
   /// Makes the outputs of the last run() visible in the host vectors (waits for the gpu).
   void fetch();
 

@@ -49,7 +49,9 @@ struct Outputs {
 /// Evaluates log p and the requested gradients for the whole batch.
 /// GPU: D ≤ 64 runs one fused kernel (factorization, solves and gradients in shared memory);
 /// larger D uses cuSOLVER potrfBatched + cuBLAS trsmBatched in chunks. Asynchronous on the
-/// context's stream; no host synchronization. CPU: float64 accumulation, OpenMP over the batch.
+/// context's stream; no host synchronization. CPU: float64 loops for D < 32; from D = 32 on,
+/// OpenBLAS potrf/potri in T's precision (sums in float64); a broadcast matrix is factorized
+/// once; OpenMP over the batch, or OpenBLAS threads for a few elements of large D.
 /// Throws invalid_argument (before any launch) for D < 1, a negative batch, shape mismatches,
 /// a null log_prob, a requested output with the wrong shape, or outputs whose strides overlap.
 /// Work: O(B·D³/3) flops (O(B·D²) without grad_matrix for the cholesky parameterization).
