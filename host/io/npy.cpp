@@ -124,6 +124,11 @@ NpyArray read_npy(const std::string& path, const std::vector<std::string>& accep
     fail(path, "truncated header");
   std::size_t header_length = 0;
   for (std::size_t i = length_size; i-- > 0;) header_length = header_length * 256 + length_bytes[i];
+  // Lengths are checked against the file before anything is allocated (libFuzzer found a 4-byte
+  // version-2 length that asked for 1.3 GB).
+  const auto file_size = static_cast<std::size_t>(info.st_size);
+  const std::size_t header_offset = magic_size + 2 + length_size;
+  if (header_length > file_size - std::min(file_size, header_offset)) fail(path, "truncated header");
   std::string header_text(header_length, '\0');
   if (read_some(file.fd, header_text.data(), header_length, path) != header_length)
     fail(path, "truncated header");
@@ -151,6 +156,13 @@ NpyArray read_npy(const std::string& path, const std::vector<std::string>& accep
   array.shape = header.shape;
   const auto expected =
       static_cast<std::size_t>(element_count(header.shape, path)) * dtype_size(header.descr);
+  // Check the shape against the file before allocating: a corrupt or hostile header must not
+  // turn into a multi-terabyte allocation (tests/fuzz/npy_fuzz.cpp keeps it so).
+  const std::size_t data_offset = header_offset + header_length;
+  const std::size_t available = file_size > data_offset ? file_size - data_offset : 0;
+  if (expected > available)
+    fail(path, "truncated data: expected " + std::to_string(expected) + " bytes, found " +
+                   std::to_string(available));
   array.bytes.resize(expected);
   const std::size_t got = read_some(file.fd, array.bytes.data(), expected, path);
   if (got != expected)

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "boltzkit/errors.hpp"
+#include "signal_cleanup.hpp"
 
 namespace boltzkit::io {
 
@@ -68,12 +69,14 @@ StagedDirectory::StagedDirectory(std::string dir, std::set<std::string> owned)
     throw std::runtime_error("cannot create a staging folder beside '" + dir_ +
                              "': " + std::strerror(errno));
   staging_ = pattern;
+  register_temporary_path(staging_.c_str());  // a signal empties and removes it (signal_cleanup.hpp)
 }
 
 StagedDirectory::~StagedDirectory() {
   if (staging_.empty()) return;
   std::error_code ec;
   fs::remove_all(staging_, ec);
+  unregister_temporary_path(staging_.c_str());
 }
 
 std::string StagedDirectory::staging_path(const std::string& name) const {
@@ -93,6 +96,7 @@ void StagedDirectory::commit() {
     // Nothing to merge with: the whole folder appears at once.
     fs::rename(staging_, dir_, ec);
     if (ec) throw std::runtime_error("cannot rename into '" + dir_ + "': " + ec.message());
+    unregister_temporary_path(staging_.c_str());
     staging_.clear();
     return;
   }
@@ -107,6 +111,7 @@ void StagedDirectory::commit() {
     }
   }
   fs::remove_all(staging_, ec);
+  unregister_temporary_path(staging_.c_str());
   staging_.clear();
 }
 

@@ -1,5 +1,7 @@
 #include "staged_file.hpp"
 
+#include "signal_cleanup.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -26,7 +28,10 @@ StagedFile::StagedFile(std::string path) : path_(std::move(path)) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     temp_path_ = path_ + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(entropy());
     fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd_ >= 0) return;
+    if (fd_ >= 0) {
+      register_temporary_path(temp_path_.c_str());
+      return;
+    }
     if (errno != EEXIST) fail("cannot create a temporary file for", path_, errno);
   }
   fail("cannot create a temporary file for", path_, EEXIST);
@@ -35,16 +40,25 @@ StagedFile::StagedFile(std::string path) : path_(std::move(path)) {
 StagedFile::~StagedFile() { discard(); }
 
 StagedFile::StagedFile(StagedFile&& other) noexcept
-    : path_(std::move(other.path_)),
-      temp_path_(std::move(other.temp_path_)),
-      fd_(std::exchange(other.fd_, -1)) {}
+    : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)) {
+  take_temp_path(other);
+}
+
+void StagedFile::take_temp_path(StagedFile& other) noexcept {
+  // A moved std::string may move its characters (short strings live inside the object), so the
+  // registered pointer is replaced rather than assumed stable.
+  if (!other.temp_path_.empty()) unregister_temporary_path(other.temp_path_.c_str());
+  temp_path_ = std::move(other.temp_path_);
+  other.temp_path_.clear();
+  if (!temp_path_.empty()) register_temporary_path(temp_path_.c_str());
+}
 
 StagedFile& StagedFile::operator=(StagedFile&& other) noexcept {
   if (this != &other) {
     discard();
     path_ = std::move(other.path_);
-    temp_path_ = std::move(other.temp_path_);
     fd_ = std::exchange(other.fd_, -1);
+    take_temp_path(other);
   }
   return *this;
 }
@@ -76,12 +90,16 @@ void StagedFile::commit() {
     discard();
     fail("cannot rename into", path_, err);
   }
+  unregister_temporary_path(temp_path_.c_str());
   temp_path_.clear();
 }
 
 void StagedFile::discard() noexcept {
   if (fd_ >= 0) ::close(std::exchange(fd_, -1));
-  if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
+  if (!temp_path_.empty()) {
+    ::unlink(temp_path_.c_str());
+    unregister_temporary_path(temp_path_.c_str());
+  }
   temp_path_.clear();
 }
 

@@ -28,6 +28,7 @@ class StagedFile {
 
  private:
   void discard() noexcept;
+  void take_temp_path(StagedFile& other) noexcept;
 
   std::string path_;
   std::string temp_path_;

@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <algorithm>
 #include <numeric>
 
+#include "boltzkit/errors.hpp"
 #include "host/core/validate.hpp"
 
 namespace boltzkit::ising::detail {
@@ -43,13 +45,28 @@ void put_vector(std::ofstream& out, const std::vector<T>& v) {
   put(out, &n, 1);
   put(out, v.data(), v.size());
 }
+/// Bytes left between the read position and the end of the file.
+std::uint64_t bytes_left(std::ifstream& in) {
+  const std::streampos here = in.tellg();
+  in.seekg(0, std::ios::end);
+  const std::streampos end = in.tellg();
+  in.seekg(here);
+  return end > here ? static_cast<std::uint64_t>(end - here) : 0;
+}
+
 template <class T>
 void get_vector(std::ifstream& in, std::vector<T>& v, const std::string& path) {
   std::uint64_t n = 0;
   get(in, &n, 1, path);
-  boltzkit::detail::require(n < (std::uint64_t{1} << 40), "checkpoint " + path + " is corrupt");
+  // The length is checked against the file before allocating, so that a corrupt length cannot
+  // ask for terabytes (tests/fuzz/checkpoint_fuzz.cpp keeps it so).
+  boltzkit::detail::require(n <= bytes_left(in) / sizeof(T), "checkpoint " + path + " is truncated");
   v.resize(n);
   get(in, v.data(), n, path);
+}
+
+[[noreturn]] void corrupt(const std::string& path, const std::string& what) {
+  throw invalid_argument("checkpoint " + path + " is corrupt: " + what);
 }
 
 }  // namespace
@@ -100,21 +117,37 @@ bool load_checkpoint(const SimulationConfig& c, RunState& s) {
   get_vector(in, f, path);
   boltzkit::detail::require(f == fingerprint(c), "checkpoint " + path +
                                                      " belongs to a different configuration");
+  // Everything read is checked before the run uses it: slots index arrays, counts bound loops.
+  const std::size_t replicas = c.betas.size();
   get(in, &s.sweeps_done, 1, path);
+  if (s.sweeps_done < 0 || s.sweeps_done > c.burn_in + c.sweeps) corrupt(path, "sweep count");
   std::vector<std::uint64_t> slots;
   get_vector(in, slots, path);
-  boltzkit::detail::require(slots.size() == c.betas.size(), "checkpoint " + path + " is corrupt");
+  std::vector<bool> seen(replicas, false);
+  if (slots.size() != replicas) corrupt(path, "replica count");
+  for (const std::uint64_t slot : slots) {
+    if (slot >= replicas || seen[slot]) corrupt(path, "replica order is not a permutation");
+    seen[slot] = true;
+  }
   s.slot_of_temperature.assign(slots.begin(), slots.end());
-  for (std::size_t k = 0; k < c.betas.size(); ++k) {
+  const auto measured = static_cast<std::uint64_t>(std::max<std::int64_t>(0, s.sweeps_done - c.burn_in));
+  for (std::size_t k = 0; k < replicas; ++k) {
     get_vector(in, s.energy[k], path);
     get_vector(in, s.magnetization[k], path);
+    if (s.energy[k].size() != s.magnetization[k].size() || s.energy[k].size() > measured)
+      corrupt(path, "measurement series length");
   }
   get_vector(in, s.swap_attempts, path);
   get_vector(in, s.swap_accepts, path);
+  if (s.swap_attempts.size() != replicas || s.swap_accepts.size() != replicas)
+    corrupt(path, "swap counters");
   get_vector(in, s.spins, path);
   boltzkit::detail::require(
-      static_cast<std::int64_t>(s.spins.size()) == c.lattice.sites() * static_cast<std::int64_t>(c.betas.size()),
+      static_cast<std::int64_t>(s.spins.size()) == c.lattice.sites() * static_cast<std::int64_t>(replicas),
       "checkpoint " + path + ": wrong lattice size");
+  for (const std::int8_t spin : s.spins)
+    if (spin != 1 && spin != -1) corrupt(path, "a spin is not +1 or -1");
+  if (in.peek() != std::ifstream::traits_type::eof()) corrupt(path, "bytes after the state");
   return true;
 }
 

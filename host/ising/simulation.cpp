@@ -126,6 +126,12 @@ SimulationResult simulate(Context& ctx, const SimulationConfig& c) {
     if (flush) recorded.clear();
     ++state.sweeps_done;
     if (c.progress) c.progress(state.sweeps_done, total);
+    if (state.sweeps_done < stop && c.stop_requested && c.stop_requested()) {
+      // Queued measurements belong to sweeps already counted: keep them, as a stop_after does.
+      drain();
+      recorded.clear();
+      break;
+    }
   }
   const auto t_sync = std::chrono::steady_clock::now();
   ctx.synchronize();  // work after the last drain (a stop during burn-in)

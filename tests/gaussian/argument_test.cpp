@@ -105,7 +105,7 @@ TEST(Arguments, BackendNames) {
 
 TEST(Arguments, GpuWithoutDeviceThrows) {
   if (gpu_available()) GTEST_SKIP() << "a CUDA device is present: nothing to check";
-  EXPECT_THROW(Context(Backend::gpu), boltzkit::invalid_argument);
+  EXPECT_THROW(Context{Backend::gpu}, boltzkit::invalid_argument);  // braces: clang reads (…) as a declaration
   EXPECT_EQ(Context(Backend::automatic).backend(), Backend::cpu);
 }
 

@@ -1,5 +1,6 @@
 // rbm::exact against brute force over both layers, and its gradient against finite
 // differences of the exact log-likelihood (MATH.md §2.4).
+#include <string>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -81,6 +82,8 @@ TEST(RbmExact, GradientMatchesFiniteDifferences) {
     std::vector<double> gw(m.w.size()), gb(m.b.size()), gc(m.c.size());
     rbm::exact::log_likelihood_gradient(m.model(), data.data(), rows, gw.data(), gb.data(), gc.data());
     const double h = 1e-5;
+    // A string, not the structured bindings: lambdas may capture those only from C++20 on.
+    const std::string shape = std::to_string(nv) + "x" + std::to_string(nh);
     auto check = [&](std::vector<double>& param, const std::vector<double>& grad, const char* name) {
       for (std::size_t e = 0; e < param.size(); ++e) {
         const double keep = param[e];
@@ -89,7 +92,7 @@ TEST(RbmExact, GradientMatchesFiniteDifferences) {
         param[e] = keep - h;
         const double down = rbm::exact::log_likelihood(m.model(), data.data(), rows);
         param[e] = keep;
-        EXPECT_NEAR(grad[e], (up - down) / (2 * h), 1e-7) << name << "[" << e << "] " << nv << "x" << nh;
+        EXPECT_NEAR(grad[e], (up - down) / (2 * h), 1e-7) << name << "[" << e << "] " << shape;
       }
     };
     check(m.w, gw, "W");

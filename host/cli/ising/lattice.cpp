@@ -15,6 +15,7 @@
 #include "progress_bar.hpp"
 #include "uncertain_format.hpp"
 #include "validation.hpp"
+#include "host/cli/common/interrupt.hpp"
 #include "host/cli/common/report.hpp"
 
 namespace boltzkit::cli {
@@ -209,8 +210,18 @@ int run_lattice(const LatticeOptions& opts) {
   Context ctx(backend);
   ProgressBar bar(!opts.quiet, "ising " + lattice_size_string(config.lattice));
   config.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
+  const CooperativeStop cooperative_stop;
+  config.stop_requested = interrupt_requested;
   const ising::SimulationResult result = ising::simulate(ctx, config);
   bar.finish();
+  if (interrupt_requested()) {
+    print_error("interrupted after " + std::to_string(result.sweeps_done) + " of " +
+                std::to_string(config.burn_in + config.sweeps) + " sweeps" +
+                (config.checkpoint.empty() ? "; nothing written"
+                                           : "; checkpoint " + config.checkpoint +
+                                                 " saved, run the same command to resume"));
+    return interrupted_exit_code;
+  }
 
   if (opts.json) {
     json out;

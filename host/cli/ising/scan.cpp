@@ -25,6 +25,7 @@
 #include "validation.hpp"
 #include "plot.hpp"
 #include "host/cli/common/output_files.hpp"
+#include "host/cli/common/interrupt.hpp"
 #include "host/cli/common/report.hpp"
 #include "host/io/staged_directory.hpp"
 
@@ -221,8 +222,18 @@ int run_scan(const ScanOptions& o) {
   Context ctx(backend);
   ProgressBar bar(!o.quiet, "ising scan " + lattice_size_string(c.lattice));
   c.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
+  const CooperativeStop cooperative_stop;
+  c.stop_requested = interrupt_requested;
   const ising::SimulationResult result = ising::simulate(ctx, c);
   bar.finish();
+  if (interrupt_requested()) {
+    print_error("interrupted after " + std::to_string(result.sweeps_done) + " of " +
+                std::to_string(c.burn_in + c.sweeps) + " sweeps" +
+                (c.checkpoint.empty() ? "; nothing written"
+                                           : "; checkpoint " + c.checkpoint +
+                                                 " saved, run the same command to resume"));
+    return interrupted_exit_code;
+  }
 
   const fs::path dir(o.out);
   io::StagedDirectory out(o.out, {"scan.csv", "scan_exact.csv", "scan.png"});

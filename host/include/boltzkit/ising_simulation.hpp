@@ -37,6 +37,10 @@ struct SimulationConfig {
   /// multiple of 128). The two paths draw different random streams: same statistics, other bits.
   bool packed = true;
   std::function<void(std::int64_t done, std::int64_t total)> progress;
+  /// Polled after every sweep; when it returns true the run stops there as if stop_after had
+  /// been reached (measurements drained, checkpoint written, finished = false). The CLI sets it
+  /// from SIGINT/SIGTERM so that an interrupted run leaves a checkpoint it can resume from.
+  std::function<bool()> stop_requested;
 };
 
 struct ReplicaResult {
@@ -50,7 +54,7 @@ struct SimulationResult {
   std::vector<ReplicaResult> replicas;  ///< in the order of config.betas
   std::vector<std::int8_t> spins;       ///< final lattices, replica slot order
   std::int64_t sweeps_done = 0;         ///< burn-in included
-  bool finished = false;                ///< false when stopped early by stop_after
+  bool finished = false;                ///< false when stopped early (stop_after, stop_requested)
   double seconds = 0;
   /// Attempted spin updates per ns of the sweep loop of this call (the per-sweep measurements
   /// and their device-to-host copies included; use the benchmarks for kernel throughput).
