@@ -25,3 +25,6 @@
 
 // Restricted Boltzmann machines: block Gibbs, CD-k / PCD gradients, training, exact results.
 #include "boltzkit/rbm.hpp"
+
+// Many points against K Gaussians: mixtures, summed gradients, EM, KL.
+#include "boltzkit/mixture.hpp"
