@@ -9,6 +9,7 @@
 #include "host/cli/commands.hpp"
 #include "runner.hpp"
 #include "logpdf_inputs.hpp"
+#include "mixture_command.hpp"
 #include "host/io/npy.hpp"
 #include "host/cli/common/output_files.hpp"
 
@@ -116,6 +117,7 @@ void add_gaussian_command(CLI::App& app, Action& action) {
   logpdf->add_option("--backend", opts->backend, "auto, cpu or gpu")->capture_default_str();
   logpdf->add_option("--out", opts->out, "output directory (created if missing)")->required();
   logpdf->callback([&action, opts] { action = [opts] { return run_logpdf(*opts); }; });
+  add_mixture_subcommands(gaussian, action);
 }
 
 }  // namespace boltzkit::cli
