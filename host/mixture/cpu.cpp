@@ -72,20 +72,6 @@ std::int64_t slab_count(std::int64_t points, std::int64_t per_slab_doubles) {
   return std::max<std::int64_t>(1, std::min({tuning::cpu_slabs, by_memory, points}));
 }
 
-template <class T>
-void fill_all_nan(std::int64_t npts, std::int64_t kk, const Outputs<T>& out) {
-  const T nan = static_cast<T>(nan_value);
-  if (out.log_prob) std::fill(out.log_prob, out.log_prob + npts * kk, nan);
-  if (out.mix_log_prob) std::fill(out.mix_log_prob, out.mix_log_prob + npts, nan);
-  if (out.resp) std::fill(out.resp, out.resp + npts * kk, nan);
-  if (out.score.data)
-    for (std::int64_t p = 0; p < npts; ++p) fill_vector(out.score, p, nan_value);
-  if (out.sum_grad_mean.data)
-    for (std::int64_t k = 0; k < kk; ++k) fill_vector(out.sum_grad_mean, k, nan_value);
-  if (out.sum_grad_cov.data)
-    for (std::int64_t k = 0; k < kk; ++k) fill_matrix(out.sum_grad_cov, k, nan_value);
-}
-
 }  // namespace
 
 template <class T>
@@ -97,11 +83,9 @@ void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>&
     if (out.info) out.info[k] = comp[k].info;
     any_failed = any_failed || comp[k].info != 0;
   }
+  // With weights a failed component's NaN reaches every mixture quantity through the online
+  // log-sum-exp (it poisons), so only its own log_prob column is special-cased below.
   const bool mixture = c.weights != nullptr;
-  if (mixture && any_failed) {  // every mixture quantity involves every component
-    fill_all_nan(npts, kk, out);
-    return;
-  }
   std::vector<double> log_weight(kk, 0.0);
   if (mixture)
     for (std::int64_t k = 0; k < kk; ++k) log_weight[k] = std::log(static_cast<double>(c.weights[k]));

@@ -19,3 +19,16 @@ inline constexpr std::int64_t cpu_slab_budget_doubles = std::int64_t{1} << 25;
 inline constexpr double collapse_count = 1e-6;
 
 }  // namespace boltzkit::mixture::tuning
+
+namespace boltzkit::mixture::tuning {
+
+/// Points per tile of the GPU E-step and statistics. predicted (no GPU yet): 2^16 points make
+/// each whitening GEMM (D × 2^16 by D × D) large enough to fill an H100 for D ≥ 16, while the
+/// (tile, K) and two (tile, D) buffers stay ≤ 140 MB at K = 64, D = 256 in float64.
+inline constexpr std::int64_t gpu_tile_points = std::int64_t{1} << 16;
+
+/// Blocks of the fused E-step kernel per SM. predicted: 128 threads and ≤ 4.2 KB of shared
+/// memory per block (D = 32, fp32) allow many; 8 per SM hides the global loads.
+inline constexpr int gpu_fused_blocks_per_sm = 8;
+
+}  // namespace boltzkit::mixture::tuning
