@@ -136,9 +136,9 @@ done
 # Mixture family (issue 12): one Gaussian's log p + score + summed ∂/∂Σ at D = 16/64/256, the
 # E-step at D = 32, N = 262144, K = 64 and one EM iteration, then the PyTorch / numpy /
 # scikit-learn peers on the same sizes, each under its own limit.
-run_bench boltzkit_bench_mixture 120 "mixture/gpu" bench_mixture.json
+run_bench boltzkit_bench_mixture 60 "mixture/gpu" bench_mixture.json
 step "mixture peers (PyTorch by hand on the GPU, numpy / scikit-learn on the CPU)"
-timeout 150 python3 -W ignore bench/peers/mixture_peers.py --budget-s 120 \
+timeout 75 python3 -W ignore bench/peers/mixture_peers.py --budget-s 60 \
   --out "$OUT_DIR/peers_mixture.json"
 echo "mixture_peers.py exit status: $?"
 

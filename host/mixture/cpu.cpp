@@ -1,4 +1,4 @@
-// CPU backend of the mixture family: float64 everywhere, whatever T is (MATH.md §1.4–1.6).
+// CPU backend of the mixture family: float64 everywhere, whatever T is (MATH.md §1.6–1.8).
 // Reductions over points use a fixed number of slabs merged in slab order, so results do not
 // depend on the number of OpenMP threads.
 #include <algorithm>

@@ -1,4 +1,4 @@
-// mixture::fit: EM for full-covariance Gaussian mixtures (MATH.md §1.5), after scikit-learn's
+// mixture::fit: EM for full-covariance Gaussian mixtures (MATH.md §1.7), after scikit-learn's
 // GaussianMixture: k-means++ seeding refined by Lloyd iterations (or given parameters), then
 // E- and M-steps until the average log-likelihood changes by less than tol; best of n_init.
 // The E-step and the statistics run on the context's backend; the K-sized updates here.

@@ -76,7 +76,7 @@ struct EvaluatePlan {
   int fused_blocks = 1;
 };
 
-/// mixture::evaluate for points [0, N) in tiles (MATH.md §1.4): log N per component (fused
+/// mixture::evaluate for points [0, N) in tiles (MATH.md §1.7): log N per component (fused
 /// kernel or GEMM whitening), online log-sum-exp, then scores and summed gradients by GEMMs.
 template <class T, class E>
 void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const Outputs<T>& out,
@@ -161,7 +161,7 @@ struct StatBuffers {
   T *ones, *y, *v, *means, *counts, *scatter;  // (tile,), (tile, D) ×2, (K, D), (K,), (K, D, D)
 };
 
-/// Two passes over tiles of points (MATH.md §1.5): counts and means by GEMM, then the scatter
+/// Two passes over tiles of points (MATH.md §1.6): counts and means by GEMM, then the scatter
 /// about the means, so float32 keeps the digits of a small spread about a large mean.
 template <class T, class E>
 void run_statistics(E& ex, vector_batch<const T> x, const T* resp, std::int64_t kk, T* counts,

@@ -1,5 +1,5 @@
 #pragma once
-// Kernels of the mixture E-step, statistics and KL on the GPU (MATH.md §1.4–1.6). Layouts: the
+// Kernels of the mixture E-step, statistics and KL on the GPU (MATH.md §1.6–1.8). Layouts: the
 // per-component factors come from cuSOLVER/cuBLAS in column-major (K, D, D) blocks — `linv`
 // holds L⁻¹ (entry (i, j) at [j·D + i]) and `prec` Σ⁻¹; per-tile point buffers are row-major
 // (points, D), which cuBLAS sees as column-major (D, points).

@@ -1,5 +1,5 @@
 #pragma once
-// Online log-sum-exp over the components of one point (MATH.md §1.4): the running maximum m and
+// Online log-sum-exp over the components of one point (MATH.md §1.7): the running maximum m and
 // the sum s = Σ exp(a_k − m) are updated one term at a time, so K never needs a buffer and a
 // component far from the others (a_k ≪ m, exp underflowing to 0) cannot overflow or give NaN.
 // Shared by the CPU backend and the GPU kernels so both follow the same recurrence.

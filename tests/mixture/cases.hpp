@@ -1,7 +1,7 @@
 #pragma once
 // The mixture family's case table and random problems, read by the CPU, emulation and GPU
 // test programs, plus an independent Eigen reference (float64, straight from the formulas of
-// MATH.md §1.4, no tiling, no online log-sum-exp).
+// MATH.md §1.7, no tiling, no online log-sum-exp).
 #include <Eigen/Dense>
 #include <cmath>
 #include <cstdint>

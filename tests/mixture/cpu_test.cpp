@@ -1,4 +1,4 @@
-// mixture:: on the CPU backend against closed forms (MATH.md §1.4–1.6): the Eigen reference of
+// mixture:: on the CPU backend against closed forms (MATH.md §1.6–1.8): the Eigen reference of
 // cases.hpp, finite differences, exact KL values, and EM on synthetic mixtures.
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 /// \file mixture.hpp
-/// Many points against K Gaussians (docs/MATH.md §1.4–1.6): the (N, K) matrix of
+/// Many points against K Gaussians (docs/MATH.md §1.6–1.8): the (N, K) matrix of
 /// log N(x_n | μ_k, Σ_k), the mixture log-likelihood and responsibilities, per-point scores,
 /// summed maximum-likelihood gradients, weighted sufficient statistics, EM for full-covariance
 /// Gaussian mixtures, and the KL divergence between batches of Gaussians.
@@ -73,7 +73,7 @@ template <class T>
 void weighted_statistics(Context& ctx, vector_batch<const T> x, const T* resp, std::int64_t k,
                          T* counts, vector_batch<T> means, matrix_batch<T> covs);
 
-/// KL(N(μ0_b, Σ0_b) ‖ N(μ1_b, Σ1_b)) for every b (MATH.md §1.6); batch_stride 0 broadcasts.
+/// KL(N(μ0_b, Σ0_b) ‖ N(μ1_b, Σ1_b)) for every b (MATH.md §1.8); batch_stride 0 broadcasts.
 /// info_b: 0, or 1 (Σ0 not SPD) / 2 (Σ1 not SPD), then kl_b = NaN. Work: O(B·D³).
 template <class T>
 void kl_divergence(Context& ctx, vector_batch<const T> mean0, matrix_batch<const T> cov0,
@@ -89,7 +89,7 @@ struct FitOptions {
   double tol = 1e-3;            ///< stop when the average log-likelihood changes by less
   double reg_covar = 1e-6;      ///< added to every covariance diagonal
   std::int64_t n_init = 1;      ///< initializations; the best final log-likelihood wins
-  std::uint64_t seed = 0;       ///< k-means++ draws (Philox keyed by seed, MATH.md §1.5)
+  std::uint64_t seed = 0;       ///< k-means++ draws (Philox keyed by seed, DESIGN.md §5)
   Init init = Init::kmeans_plusplus;
   /// For Init::given (host memory, float64): weights (K,), means (K, D), covs (K, D, D).
   std::vector<double> init_weights, init_means, init_covs;
