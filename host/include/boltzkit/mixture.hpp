@@ -107,9 +107,10 @@ struct FitResult {
   std::int64_t iterations = 0;        ///< M-steps done
   bool converged = false;
   std::int64_t best_init = 0;
-  /// Components that collapsed (weight below 1e-12·N points, or a covariance not SPD even with
-  /// reg_covar) in any iteration of the best run: they were reset to the data's covariance and
-  /// a floor weight, never left NaN. Sorted, unique.
+  /// Components that collapsed (responsibility count below 1e-6 points, or a covariance not
+  /// SPD even with reg_covar) in any iteration of the best run: they kept their mean and were
+  /// reset to the data's covariance and a floor weight, never left NaN (MATH.md §1.7).
+  /// Sorted, unique.
   std::vector<std::int64_t> collapsed;
 };
 
