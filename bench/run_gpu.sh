@@ -68,7 +68,7 @@ step "environment"
   python3 --version 2>&1
 } | tee "$OUT_DIR/env.txt"
 
-for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_bench_rbm boltzkit_bench_bm boltzkit_gpu_tests boltzkit; do
+for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_bench_rbm boltzkit_bench_bm boltzkit_bench_mixture boltzkit_gpu_tests boltzkit; do
   if [ -x "$BIN_DIR/$exe" ] && LD_LIBRARY_PATH="$BIN_LD" ldd "$BIN_DIR/$exe" | grep -q "not found"; then
     echo "WARNING: $exe misses shared libraries:"
     LD_LIBRARY_PATH="$BIN_LD" ldd "$BIN_DIR/$exe" | grep "not found"
@@ -139,6 +139,14 @@ run_bench boltzkit_bench_bm 120 "bm/gpu" bench_bm.json
 step "BM peer (PyTorch sequential-scan heat bath by hand)"
 timeout 90 python3 bench/peers/bm_peers.py --budget-s 60 --out "$OUT_DIR/peers_bm.json"
 echo "bm_peers.py exit status: $?"
+# Mixture family (issue 12): one Gaussian's log p + score + summed ∂/∂Σ at D = 16/64/256, the
+# E-step at D = 32, N = 262144, K = 64 and one EM iteration, then the PyTorch / numpy /
+# scikit-learn peers on the same sizes, each under its own limit.
+run_bench boltzkit_bench_mixture 60 "mixture/gpu" bench_mixture.json
+step "mixture peers (PyTorch by hand on the GPU, numpy / scikit-learn on the CPU)"
+timeout 75 python3 -W ignore bench/peers/mixture_peers.py --budget-s 60 \
+  --out "$OUT_DIR/peers_mixture.json"
+echo "mixture_peers.py exit status: $?"
 
 peers_budget=$(( RUN_BUDGET - ($(date +%s) - started) - 15 ))
 [ "$peers_budget" -gt "$PEERS_BUDGET_MAX" ] && peers_budget=$PEERS_BUDGET_MAX

@@ -14,7 +14,7 @@ DEST=${2:-.gpu}
 mkdir -p "$DEST"
 
 found=0
-for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_bench_rbm boltzkit_bench_bm boltzkit_gpu_tests boltzkit; do
+for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_bench_rbm boltzkit_bench_bm boltzkit_bench_mixture boltzkit_gpu_tests boltzkit; do
   path=$(find "$BUILD" -maxdepth 4 -type f -name "$exe" -perm -u+x 2>/dev/null | head -1)
   if [ -n "$path" ]; then
     cp -f "$path" "$DEST/"
@@ -26,7 +26,7 @@ for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_bench_rbm boltz
 done
 [ "$found" = 1 ] || { echo "stage_gpu.sh: nothing to stage"; exit 1; }
 
-for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_bench_rbm boltzkit_bench_bm; do
+for exe in boltzkit_bench_gaussian boltzkit_bench_ising boltzkit_bench_rbm boltzkit_bench_bm boltzkit_bench_mixture; do
   [ -x "$DEST/$exe" ] || continue
   lib=$(ldd "$DEST/$exe" | awk '/libbenchmark/ {print $3; exit}')
   if [ -n "$lib" ] && [ -f "$lib" ]; then

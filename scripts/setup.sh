@@ -31,6 +31,17 @@ if command -v python3 >/dev/null 2>&1 && ! python3 -c "import numpy, scipy" 2>/d
     echo "boltzkit setup: could not install numpy/scipy; tests/crosscheck is left out" >&2
 fi
 
+# scikit-learn for tests/crosscheck's mixture part (EM against GaussianMixture on data sets it
+# ships): optional, without it CMake leaves crosscheck.mixture out and says so.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c "import sklearn" 2>/dev/null; then
+  echo "boltzkit setup: installing scikit-learn for crosscheck.mixture" >&2
+  python3 -m pip install --quiet scikit-learn >/dev/null 2>&1 ||
+    { [ "$(command -v python3)" = /usr/bin/python3 ] &&
+      DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
+        python3-sklearn >/dev/null 2>&1; } ||
+    echo "boltzkit setup: could not install scikit-learn; crosscheck.mixture is left out" >&2
+fi
+
 # matplotlib for the PNG of `boltzkit ising scan` (scripts/plot_scan.py): optional, without it
 # the command writes its CSV files, says in one line that it drew no plot, and the test of the
 # PNG is skipped.

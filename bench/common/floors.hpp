@@ -75,4 +75,27 @@ inline bandwidth_setting bandwidth_from_env(std::string* warning) {
   return s;
 }
 
+/// Mixture family (boltzkit_bench_mixture). Leading terms only; s = bytes per scalar.
+/// One Gaussian, log p + score + summed ∂/∂Σ: read x (N·D), write log p (N) and the score
+/// (N·D); K·D² parameters are negligible. E-step of K components: read x (N·D), write
+/// mix_log_prob (N) and the responsibilities (N·K).
+inline double mixture_bytes(std::size_t scalar_bytes, std::int64_t n_points, std::int64_t dim,
+                            std::int64_t k, bool single_gaussian) {
+  const double s = static_cast<double>(scalar_bytes), np = static_cast<double>(n_points);
+  const double d = static_cast<double>(dim), kk = static_cast<double>(k);
+  return single_gaussian ? s * np * (2 * d + 1) : s * np * (d + 1 + kk);
+}
+
+/// Flops: the whitening z = L⁻¹(x − μ) costs D² per point and component (triangular: D²/2
+/// multiply-adds); the single-Gaussian case adds Σ⁻¹d (2D²) and the scatter Σ w d dᵀ (2D² as
+/// the GEMM computes it, or D² using symmetry): 5·N·D² with GEMMs, the count used here.
+inline double mixture_flops(std::int64_t n_points, std::int64_t dim, std::int64_t k,
+                            bool single_gaussian) {
+  const double np = static_cast<double>(n_points), d = static_cast<double>(dim);
+  return single_gaussian ? 5.0 * np * d * d : np * static_cast<double>(k) * (d * d + 3 * d);
+}
+
+/// H100 SXM fp32 (non-tensor) peak, for the arithmetic floor: 67 TFLOP/s (NVIDIA data sheet).
+constexpr double fp32_peak_flops_per_s = 6.7e13;
+
 }  // namespace boltzkit::bench

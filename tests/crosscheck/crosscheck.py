@@ -15,8 +15,16 @@ bm        `boltzkit bm exact` and `bm sample` (CPU backend) on a random dense J:
           against numpy's brute-force sum over all 2^N states; the sample means within 5 of
           their standard errors.
 
-Usage: crosscheck.py PATH/TO/boltzkit [gaussian|ising|rbm|bm ...]   (exit 1 on any failure)
-Needs numpy and scipy; ctest runs it when CMake finds them (tests/crosscheck/CMakeLists.txt).
+mixture   `boltzkit gaussian fit` (CPU, best of 20 k-means++ starts) against scikit-learn's
+          GaussianMixture (full covariances, best of 20) on data sets scikit-learn ships: breast
+          cancer (standardized, K = 3) and digits reduced by PCA to 8 dimensions (K = 10). The
+          average log-likelihood of the written parameters, computed here with scipy, must be at
+          least scikit-learn's minus 1e-3 (EM finds local optima; both keep the best of 20).
+          `boltzkit gaussian loglik` of the same parameters must agree with scipy too.
+
+Usage: crosscheck.py PATH/TO/boltzkit [gaussian|ising|rbm|bm|mixture ...]   (exit 1 on any failure)
+Needs numpy and scipy (mixture: scikit-learn too); ctest runs each part when CMake finds what
+it needs (tests/crosscheck/CMakeLists.txt).
 """
 import json
 import os
@@ -240,13 +248,56 @@ def bm(cli, work):
     check("bm sample: means", z.max() < 5.0, f"largest |z| {z.max():.2f} over {n} spins")
 
 
+def mixture_average_log_likelihood(x, w, mu, cov):
+    logs = np.stack([np.log(w[k]) + multivariate_normal(mu[k], cov[k]).logpdf(x)
+                     for k in range(len(w))], axis=1)
+    m = logs.max(axis=1, keepdims=True)
+    per_point = (m + np.log(np.exp(logs - m).sum(axis=1, keepdims=True)))[:, 0]
+    return per_point.mean(), per_point
+
+
+def mixture(cli, work):
+    from sklearn.datasets import load_breast_cancer, load_digits
+    from sklearn.decomposition import PCA
+    from sklearn.mixture import GaussianMixture
+
+    bc = load_breast_cancer().data
+    sets = [("breast_cancer", (bc - bc.mean(0)) / bc.std(0), 3),
+            ("digits_pca8", PCA(8, random_state=0).fit_transform(load_digits().data), 10)]
+    for name, x, k in sets:
+        xf = os.path.join(work, f"{name}.npy")
+        np.save(xf, x)
+        out = os.path.join(work, f"fit_{name}")
+        subprocess.run([cli, "gaussian", "fit", "--x", xf, "--components", str(k), "--n-init",
+                        "20", "--seed", "1", "--backend", "cpu", "--out", out], check=True)
+        w, mu, cov = (np.load(os.path.join(out, f"{f}.npy")) for f in ("weights", "mean", "cov"))
+        ours, per_point = mixture_average_log_likelihood(x, w, mu, cov)
+        sk = GaussianMixture(k, covariance_type="full", n_init=20, random_state=0).fit(x)
+        theirs = sk.score(x)
+        check(f"mixture fit {name} K={k}", ours >= theirs - 1e-3,
+              f"average log-likelihood ours {ours:.6f} vs scikit-learn best of 20 {theirs:.6f}")
+        trace = np.loadtxt(os.path.join(out, "loglik.csv"), delimiter=",", skiprows=1, ndmin=2)
+        check(f"mixture fit {name} trace", abs(trace[-1, 1] - ours) < 1e-9 * max(1, abs(ours)),
+              f"last loglik.csv line {trace[-1, 1]:.12f} vs scipy {ours:.12f}")
+        wf, mf, cf = (os.path.join(work, f"{f}.npy") for f in ("w", "m", "c"))
+        np.save(wf, w), np.save(mf, mu), np.save(cf, cov)
+        lo = os.path.join(work, f"loglik_{name}")
+        subprocess.run([cli, "gaussian", "loglik", "--x", xf, "--mean", mf, "--cov", cf,
+                        "--weights", wf, "--backend", "cpu", "--out", lo], check=True)
+        mix = np.load(os.path.join(lo, "mix_logp.npy"))
+        err = np.abs(mix - per_point).max()
+        check(f"mixture loglik {name}", err < 1e-9 * max(1, np.abs(per_point).max()),
+              f"max |mix_logp - scipy| = {err:.3g}")
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    cli, parts = sys.argv[1], sys.argv[2:] or ["gaussian", "ising", "rbm", "bm"]
+    cli, parts = sys.argv[1], sys.argv[2:] or ["gaussian", "ising", "rbm", "bm", "mixture"]
     with tempfile.TemporaryDirectory() as work:
         for part in parts:
-            {"gaussian": gaussian, "ising": ising, "rbm": rbm, "bm": bm}[part](cli, work)
+            {"gaussian": gaussian, "ising": ising, "rbm": rbm, "bm": bm,
+             "mixture": mixture}[part](cli, work)
     print(f"{len(FAILURES)} failure(s)" + (": " + ", ".join(FAILURES) if FAILURES else ""))
     sys.exit(1 if FAILURES else 0)
 

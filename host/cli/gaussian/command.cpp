@@ -13,6 +13,7 @@
 #include "progress.hpp"
 #include "runner.hpp"
 #include "logpdf_inputs.hpp"
+#include "mixture_command.hpp"
 #include "host/io/npy.hpp"
 #include "host/cli/common/output_files.hpp"
 #include "host/io/staged_directory.hpp"
@@ -224,6 +225,7 @@ void add_gaussian_command(CLI::App& app, Action& action) {
       ->required();
   logpdf->add_flag("--quiet", opts->quiet, "no summary line on stderr");
   logpdf->callback([&action, opts] { action = [opts] { return run_logpdf(*opts); }; });
+  add_mixture_subcommands(gaussian, action);
 }
 
 }  // namespace boltzkit::cli

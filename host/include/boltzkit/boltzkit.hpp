@@ -26,3 +26,6 @@
 // Restricted Boltzmann machines: block Gibbs, CD-k / PCD gradients, training, exact results.
 #include "boltzkit/rbm.hpp"
 #include "boltzkit/bm.hpp"
+
+// Many points against K Gaussians: mixtures, summed gradients, EM, KL.
+#include "boltzkit/mixture.hpp"

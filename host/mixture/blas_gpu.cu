@@ -1,0 +1,45 @@
+// The mixture family's only cuBLAS / cuSOLVER calls (see blas_gpu.hpp): GEMM for the whitening,
+// scores and scatters, and the linalg family's batched potrf / trsm wrappers for the factors.
+#include <cublas_v2.h>
+
+#include "blas_gpu.hpp"
+#include "host/core/cuda_check.hpp"
+#include "host/core/cuda_libraries.hpp"
+#include "host/linalg/dense_library.hpp"
+
+namespace boltzkit::mixture::blas {
+
+namespace {
+
+// The context binds its handles to its stream when it creates them.
+cublasHandle_t cublas(Context& ctx) { return static_cast<cublasHandle_t>(ctx.cublas_handle()); }
+cublasOperation_t op(bool t) { return t ? CUBLAS_OP_T : CUBLAS_OP_N; }
+
+}  // namespace
+
+void gemm(Context& ctx, bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
+          const float* b, int ldb, float beta, float* c, int ldc) {
+  BOLTZKIT_CUDA(cuda_libraries::cublas().cublasSgemm(cublas(ctx), op(ta), op(tb), m, n, k, &alpha, a, lda, b, ldb, &beta,
+                            c, ldc));
+}
+void gemm(Context& ctx, bool ta, bool tb, int m, int n, int k, double alpha, const double* a,
+          int lda, const double* b, int ldb, double beta, double* c, int ldc) {
+  BOLTZKIT_CUDA(cuda_libraries::cublas().cublasDgemm(cublas(ctx), op(ta), op(tb), m, n, k, &alpha, a, lda, b, ldb, &beta,
+                            c, ldc));
+}
+
+void potrf(Context& ctx, int n, float** a, int* info, int count) {
+  gpu::potrf_batched(static_cast<cusolverDnHandle_t>(ctx.cusolver_handle()), n, a, info, count);
+}
+void potrf(Context& ctx, int n, double** a, int* info, int count) {
+  gpu::potrf_batched(static_cast<cusolverDnHandle_t>(ctx.cusolver_handle()), n, a, info, count);
+}
+
+void solve(Context& ctx, bool transpose, int n, int cols, float** l, float** b, int count) {
+  gpu::lower_solve_batched(cublas(ctx), transpose, n, cols, l, b, count);
+}
+void solve(Context& ctx, bool transpose, int n, int cols, double** l, double** b, int count) {
+  gpu::lower_solve_batched(cublas(ctx), transpose, n, cols, l, b, count);
+}
+
+}  // namespace boltzkit::mixture::blas

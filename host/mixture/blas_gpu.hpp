@@ -1,0 +1,23 @@
+#pragma once
+// Every cuBLAS / cuSOLVER call of the mixture family goes through these functions (defined in
+// blas_gpu.cu, the one file that calls the libraries), on the context's handles and stream.
+// Column-major conventions, as the libraries.
+#include "boltzkit/context.hpp"
+
+namespace boltzkit::mixture::blas {
+
+/// C = alpha · op(A) · op(B) + beta · C (m × n, inner k).
+void gemm(Context& ctx, bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
+          const float* b, int ldb, float beta, float* c, int ldc);
+void gemm(Context& ctx, bool ta, bool tb, int m, int n, int k, double alpha, const double* a,
+          int lda, const double* b, int ldb, double beta, double* c, int ldc);
+
+/// Lower Cholesky of `count` n × n matrices in place (potrfBatched), LAPACK info per matrix.
+void potrf(Context& ctx, int n, float** a, int* info, int count);
+void potrf(Context& ctx, int n, double** a, int* info, int count);
+
+/// B ← op(L)⁻¹ B for lower L (n × n) and B (n × cols), every matrix (trsmBatched).
+void solve(Context& ctx, bool transpose, int n, int cols, float** l, float** b, int count);
+void solve(Context& ctx, bool transpose, int n, int cols, double** l, double** b, int count);
+
+}  // namespace boltzkit::mixture::blas

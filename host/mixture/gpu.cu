@@ -1,0 +1,178 @@
+// GPU backend of the mixture family: workspace planning and the executor that runs
+// host/mixture/gpu_steps.hpp on the device (kernel launches here, library calls in blas_gpu.cu).
+#include <algorithm>
+#include <vector>
+
+#include "backends.hpp"
+#include "blas_gpu.hpp"
+#include "fit_runner.hpp"
+#include "gpu_steps.hpp"
+#include "host/core/cuda_check.hpp"
+#include "host/core/launch.cuh"
+#include "host/core/workspace_layout.hpp"
+#include "host/linalg/cuda_executor.cuh"
+#include "tuning.hpp"
+
+namespace boltzkit::mixture::backend::gpu {
+
+using boltzkit::gpu::WorkspaceLayout;
+
+namespace {
+
+/// The linalg family's CudaExecutor (grid-stride launches on the context's stream) plus what the
+/// mixture steps need: launches with a given shape, and the library calls of blas_gpu.cu.
+class MixtureCudaExecutor : public boltzkit::gpu::CudaExecutor {
+ public:
+  explicit MixtureCudaExecutor(Context& ctx) : CudaExecutor(ctx), ctx_(ctx) {}
+
+  template <class... P, class... A>
+  void launch_shared(void (*kernel)(P...), int blocks, int threads, std::size_t shared,
+                     A... args) {
+    boltzkit::gpu::allow_shared(kernel, shared);
+    kernel<<<blocks, threads, shared, ctx_.stream()>>>(static_cast<P>(args)...);
+    BOLTZKIT_CHECK_LAUNCH();
+  }
+  template <class T>
+  void potrf(int n, T** ptrs, std::int32_t* info, std::int64_t count) {
+    blas::potrf(ctx_, n, ptrs, info, static_cast<int>(count));
+  }
+  template <class T>
+  void solve(bool transpose, int n, int cols, T** l, T** b, std::int64_t count) {
+    blas::solve(ctx_, transpose, n, cols, l, b, static_cast<int>(count));
+  }
+  template <class T>
+  void gemm(bool ta, bool tb, int m, int n, int k, T alpha, const T* a, int lda, const T* b,
+            int ldb, T beta, T* c, int ldc) {
+    blas::gemm(ctx_, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+
+ private:
+  Context& ctx_;
+};
+
+/// Points per tile: the tuning value, fewer when the tile buffers would pass 512 MiB.
+std::int64_t tile_points(std::int64_t npts, std::int64_t per_point_bytes) {
+  const std::int64_t cap = std::max<std::int64_t>(1, (std::int64_t{512} << 20) / per_point_bytes);
+  return std::max<std::int64_t>(1, std::min({tuning::gpu_tile_points, cap, npts}));
+}
+
+}  // namespace
+
+template <class T>
+void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
+              const Outputs<T>& out) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  const std::int64_t npts = x.batch, kk = c.mean.batch, n = x.dim;
+  const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
+  const bool want_prec = want_sums || out.score.data;
+  const std::int64_t tile = tile_points(npts, static_cast<std::int64_t>(sizeof(T)) * (kk + 2 * n + 1));
+  WorkspaceLayout ws;
+  const auto fslots = gpu_steps::Factored<T>::reserve(ws, kk, n);
+  const int s_a = ws.reserve<T>(tile * kk), s_y = ws.reserve<T>(tile * n),
+            s_v = ws.reserve<T>(tile * n), s_ones = ws.reserve<T>(tile),
+            s_scatter = ws.reserve<T>(want_sums ? kk * n * n : 1),
+            s_wd = ws.reserve<T>(kk * n), s_wsum = ws.reserve<T>(kk),
+            s_t1 = ws.reserve<T>(n * n), s_t2 = ws.reserve<T>(n * n);
+  ws.bind(ctx.workspace(ws.bytes()));
+  const auto f = gpu_steps::Factored<T>::bind(ws, fslots);
+  const gpu_steps::Tile<T> w{ws.get<T>(s_a),  ws.get<T>(s_y),    ws.get<T>(s_v),
+                             ws.get<T>(s_ones), ws.get<T>(s_scatter), ws.get<T>(s_wd),
+                             ws.get<T>(s_wsum), ws.get<T>(s_t1),   ws.get<T>(s_t2)};
+  MixtureCudaExecutor ex(ctx);
+  gpu_steps::factor_components(ex, c.cov, kk, static_cast<int>(n), want_prec, f);
+  if (out.info)
+    BOLTZKIT_CUDA(cudaMemcpyAsync(out.info, f.info, sizeof(std::int32_t) * kk,
+                                  cudaMemcpyDeviceToDevice, ctx.stream()));
+  gpu_steps::EvaluatePlan plan;
+  plan.tile = tile;
+  plan.fused = n <= gpu_fused_max_dim;
+  plan.fused_blocks = static_cast<int>(std::min<std::int64_t>(
+      (tile + kernels::mixture_fused_threads - 1) / kernels::mixture_fused_threads,
+      static_cast<std::int64_t>(boltzkit::gpu::sm_count(ctx.device())) *
+          tuning::gpu_fused_blocks_per_sm));
+  gpu_steps::run_evaluate(ex, x, c, out, f, w, plan);
+}
+
+template <class T>
+void weighted_statistics(Context& ctx, vector_batch<const T> x, const T* resp, std::int64_t kk,
+                         T* counts, vector_batch<T> means, matrix_batch<T> covs) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  const std::int64_t npts = x.batch, n = x.dim;
+  const std::int64_t tile = tile_points(npts, static_cast<std::int64_t>(sizeof(T)) * (2 * n + 1));
+  WorkspaceLayout ws;
+  const int s_ones = ws.reserve<T>(tile), s_y = ws.reserve<T>(tile * n),
+            s_v = ws.reserve<T>(tile * n), s_means = ws.reserve<T>(kk * n),
+            s_counts = ws.reserve<T>(kk), s_scatter = ws.reserve<T>(kk * n * n);
+  ws.bind(ctx.workspace(ws.bytes()));
+  const gpu_steps::StatBuffers<T> w{ws.get<T>(s_ones),  ws.get<T>(s_y),
+                                    ws.get<T>(s_v),     ws.get<T>(s_means),
+                                    ws.get<T>(s_counts), ws.get<T>(s_scatter)};
+  MixtureCudaExecutor ex(ctx);
+  gpu_steps::run_statistics(ex, x, resp, kk, counts, means, covs, w, tile);
+}
+
+template <class T>
+void kl_divergence(Context& ctx, vector_batch<const T> mean0, matrix_batch<const T> cov0,
+                   vector_batch<const T> mean1, matrix_batch<const T> cov1, T* kl,
+                   std::int32_t* info) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  const std::int64_t batch = mean0.batch, n = mean0.dim;
+  const std::int64_t per = static_cast<std::int64_t>(sizeof(T)) * (3 * n * n + n) + 4 * 8 + 8;
+  const std::int64_t chunk = tile_points(batch, per);
+  WorkspaceLayout ws;
+  const int s_f0 = ws.reserve<T>(chunk * n * n), s_f1 = ws.reserve<T>(chunk * n * n),
+            s_sol = ws.reserve<T>(chunk * n * n), s_dz = ws.reserve<T>(chunk * n),
+            s_ptrs = ws.reserve<T*>(4 * chunk), s_i0 = ws.reserve<std::int32_t>(chunk),
+            s_i1 = ws.reserve<std::int32_t>(chunk);
+  ws.bind(ctx.workspace(ws.bytes()));
+  const gpu_steps::KlBuffers<T> w{ws.get<T>(s_f0),  ws.get<T>(s_f1),
+                                  ws.get<T>(s_sol), ws.get<T>(s_dz),
+                                  ws.get<T*>(s_ptrs), ws.get<std::int32_t>(s_i0),
+                                  ws.get<std::int32_t>(s_i1)};
+  MixtureCudaExecutor ex(ctx);
+  for (std::int64_t first = 0; first < batch; first += chunk)
+    gpu_steps::run_kl(ex, mean0, cov0, mean1, cov1, kl, info, first,
+                      std::min(chunk, batch - first), w);
+}
+
+#define BOLTZKIT_INSTANTIATE(T)                                                                \
+  template void evaluate<T>(Context&, vector_batch<const T>, const Components<T>&,             \
+                            const Outputs<T>&);                                                \
+  template void weighted_statistics<T>(Context&, vector_batch<const T>, const T*,              \
+                                       std::int64_t, T*, vector_batch<T>, matrix_batch<T>);    \
+  template void kl_divergence<T>(Context&, vector_batch<const T>, matrix_batch<const T>,       \
+                                 vector_batch<const T>, matrix_batch<const T>, T*,             \
+                                 std::int32_t*);
+BOLTZKIT_INSTANTIATE(float)
+BOLTZKIT_INSTANTIATE(double)
+#undef BOLTZKIT_INSTANTIATE
+
+}  // namespace boltzkit::mixture::backend::gpu
+
+namespace boltzkit::mixture::detail {
+
+template <class T>
+std::vector<double> download_points(Context& ctx, vector_batch<const T> x) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  std::vector<T> rows(static_cast<std::size_t>(x.batch * x.dim));
+  if (!rows.empty()) {
+    // One row at a time when rows overlap (broadcast): cudaMemcpy2D needs a pitch ≥ the width.
+    const std::size_t pitch = static_cast<std::size_t>(std::max(x.batch_stride, x.dim)) * sizeof(T);
+    if (x.batch_stride >= x.dim || x.batch == 1) {
+      BOLTZKIT_CUDA(cudaMemcpy2DAsync(rows.data(), x.dim * sizeof(T), x.data, pitch,
+                                      x.dim * sizeof(T), static_cast<std::size_t>(x.batch),
+                                      cudaMemcpyDeviceToHost, ctx.stream()));
+    } else {
+      for (std::int64_t p = 0; p < x.batch; ++p)
+        BOLTZKIT_CUDA(cudaMemcpyAsync(rows.data() + p * x.dim, x.data + p * x.batch_stride,
+                                      x.dim * sizeof(T), cudaMemcpyDeviceToHost, ctx.stream()));
+    }
+  }
+  ctx.synchronize();
+  return std::vector<double>(rows.begin(), rows.end());
+}
+
+template std::vector<double> download_points<float>(Context&, vector_batch<const float>);
+template std::vector<double> download_points<double>(Context&, vector_batch<const double>);
+
+}  // namespace boltzkit::mixture::detail

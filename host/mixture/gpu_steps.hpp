@@ -1,0 +1,260 @@
+#pragma once
+// The GPU orchestration of the mixture family, written against an executor so the same code runs
+// on the GPU (MixtureCudaExecutor in blas_gpu.cu: kernel launches, cuSOLVER, cuBLAS) and in the
+// emulation tests (kernels on the warp emulator, loop stand-ins for the library calls).
+//
+// Executor interface (E), on top of host/gaussian/large_chunk.hpp's:
+//   launch(kernel, items, args...), launch_warps(kernel, warps, args...)
+//   launch_shared(kernel, blocks, threads, shared_bytes, args...)
+//   potrf(n, ptrs, info, count); solve(transpose, n, cols, l_ptrs, b_ptrs, count)
+//   gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)   column-major, as cuBLAS
+#include <algorithm>
+#include <cstdint>
+
+#include "boltzkit/mixture.hpp"
+#include "host/core/workspace_layout.hpp"
+#include "kernels/mixture/estep.cuh"
+
+namespace boltzkit::mixture::gpu_steps {
+
+namespace k = boltzkit::kernels;
+
+/// K factored components: L (column-major), L⁻¹, Σ⁻¹, log-normalizers, status.
+template <class T>
+struct Factored {
+  T *factor, *linv, *prec, *logc;
+  T** ptrs;  // 3K: factor, linv, prec
+  std::int32_t* info;
+
+  /// Reserves the buffers in `ws`; bind() after ws.bind() gives the pointers.
+  struct Slots {
+    int factor, linv, prec, logc, ptrs, info;
+  };
+  static Slots reserve(gpu::WorkspaceLayout& ws, std::int64_t kk, std::int64_t n) {
+    return {ws.reserve<T>(kk * n * n), ws.reserve<T>(kk * n * n), ws.reserve<T>(kk * n * n),
+            ws.reserve<T>(kk),         ws.reserve<T*>(3 * kk),     ws.reserve<std::int32_t>(kk)};
+  }
+  static Factored bind(const gpu::WorkspaceLayout& ws, const Slots& s) {
+    return {ws.get<T>(s.factor), ws.get<T>(s.linv), ws.get<T>(s.prec), ws.get<T>(s.logc),
+            ws.get<T*>(s.ptrs),  ws.get<std::int32_t>(s.info)};
+  }
+};
+
+/// Cholesky of every Σ_k (cuSOLVER), L⁻¹ = L \ I and Σ⁻¹ = Lᵀ \ L⁻¹ (cuBLAS trsm): the linalg
+/// family's library building blocks and helper kernels (kernels/linalg/large_dim.cuh).
+template <class T, class E>
+void factor_components(E& ex, matrix_batch<const T> cov, std::int64_t kk, int n, bool want_prec,
+                       const Factored<T>& f) {
+  const std::int64_t nn = static_cast<std::int64_t>(n) * n;
+  const k::MatrixRef<const T> c{cov.data, cov.batch_stride, cov.row_stride};
+  const k::VectorRef<const T> none{nullptr, 0};
+  ex.launch(k::pack_lower_kernel<T>, kk * nn, c, std::int64_t{0}, kk, n, f.factor);
+  ex.launch(k::set_pointers_kernel<T>, kk, f.ptrs, f.factor, kk, nn);
+  ex.launch(k::set_pointers_kernel<T>, kk, f.ptrs + kk, f.linv, kk, nn);
+  ex.launch(k::set_pointers_kernel<T>, kk, f.ptrs + 2 * kk, f.prec, kk, nn);
+  ex.potrf(n, f.ptrs, f.info, kk);
+  ex.launch(k::check_diagonal_kernel<T>, kk, static_cast<const T*>(f.factor), kk, n, f.info);
+  ex.launch(k::component_constants_kernel<T>, kk, static_cast<const T*>(f.factor),
+            static_cast<const std::int32_t*>(f.info), kk, n, f.logc);
+  ex.launch(k::build_rhs_kernel<T>, kk * nn, none, none, std::int64_t{0}, kk, n, n, n, f.linv);
+  ex.solve(false, n, n, f.ptrs, f.ptrs + kk, kk);
+  if (!want_prec) return;
+  ex.launch(k::copy_kernel<T>, kk * nn, static_cast<const T*>(f.linv), f.prec, kk * nn);
+  ex.solve(true, n, n, f.ptrs, f.ptrs + 2 * kk, kk);
+}
+
+/// Per-tile buffers of evaluate.
+template <class T>
+struct Tile {
+  T *a, *y, *v, *ones;  // (tile, K), (tile, D) twice, (tile,)
+  T *scatter, *wd, *wsum, *tmp1, *tmp2;  // (K, D, D), (K, D), (K,), (D, D) twice
+};
+
+struct EvaluatePlan {
+  std::int64_t tile = 0;
+  bool fused = false;
+  int fused_blocks = 1;
+};
+
+/// mixture::evaluate for points [0, N) in tiles (MATH.md §1.7): log N per component (fused
+/// kernel or GEMM whitening), online log-sum-exp, then scores and summed gradients by GEMMs.
+template <class T, class E>
+void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const Outputs<T>& out,
+                  const Factored<T>& f, const Tile<T>& w, const EvaluatePlan& plan) {
+  const std::int64_t npts = x.batch, kk = c.mean.batch;
+  const int n = static_cast<int>(x.dim);
+  const std::int64_t nn = static_cast<std::int64_t>(n) * n;
+  const k::VectorRef<const T> xr{x.data, x.batch_stride}, mean{c.mean.data, c.mean.batch_stride};
+  const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
+  const bool want_score = out.score.data != nullptr;
+  for (std::int64_t first = 0; first < npts; first += plan.tile) {
+    const std::int64_t count = std::min(plan.tile, npts - first);
+    const int cnt = static_cast<int>(count);
+    if (plan.fused) {
+      const std::size_t shared = sizeof(T) * static_cast<std::size_t>(nn + n);
+      ex.launch_shared(k::fused_logp_kernel<T>, plan.fused_blocks, k::mixture_fused_threads,
+                       shared, xr, first, count, n, mean, static_cast<const T*>(f.linv),
+                       static_cast<const T*>(f.logc), kk, w.a);
+    } else {
+      for (std::int64_t j = 0; j < kk; ++j) {
+        ex.launch(k::center_kernel<T>, count * n, xr, first, count, n, mean, j, w.y);
+        // Zᵀ = L⁻¹ Yᵀ: whitening of the whole tile as one GEMM.
+        ex.gemm(false, false, n, cnt, n, T(1), f.linv + j * nn, n, w.y, n, T(0), w.v, n);
+        ex.launch_warps(k::quadratic_kernel<T>, count, static_cast<const T*>(w.v), count, n,
+                        static_cast<const T*>(f.logc), j, kk, w.a);
+      }
+    }
+    ex.launch(k::lse_kernel<T>, count, w.a, count, kk, c.weights, first, out.log_prob,
+              out.mix_log_prob, out.resp);
+    if (!want_score && !want_sums) continue;
+    if (want_sums) ex.launch(k::fill_kernel<T>, count, w.ones, count, T(1));
+    for (std::int64_t j = 0; j < kk; ++j) {
+      ex.launch(k::center_kernel<T>, count * n, xr, first, count, n, mean, j, w.y);
+      ex.launch(k::scale_rows_kernel<T>, count * n, static_cast<const T*>(w.y),
+                static_cast<const T*>(w.a), j, kk, count, n, w.v);
+      if (want_score) {  // scoreᵀ −= Σ⁻¹ (w ∘ Y)ᵀ, straight into the strided output rows
+        const int ld = static_cast<int>(std::max<std::int64_t>(out.score.batch_stride, n));
+        ex.gemm(false, false, n, cnt, n, T(-1), f.prec + j * nn, n, w.v, n, j == 0 ? T(0) : T(1),
+                out.score.data + first * out.score.batch_stride, ld);
+      }
+      if (want_sums) {
+        const T beta = first == 0 ? T(0) : T(1);
+        ex.gemm(false, false, n, 1, cnt, T(1), w.v, n, w.ones, cnt, beta, w.wd + j * n, n);
+        ex.gemm(false, true, n, n, cnt, T(1), w.y, n, w.v, n, beta, w.scatter + j * nn, n);
+      }
+    }
+    if (want_sums)  // W_k += Σ_p w(p, k): aᵀ (K × count) times ones
+      ex.gemm(false, false, static_cast<int>(kk), 1, cnt, T(1), w.a, static_cast<int>(kk), w.ones,
+              cnt, first == 0 ? T(0) : T(1), w.wsum, static_cast<int>(kk));
+  }
+  if (!want_sums) return;
+  if (npts == 0) {  // no tile ran: the sums are zero
+    ex.launch(k::fill_kernel<T>, kk * n, w.wd, kk * n, T(0));
+    ex.launch(k::fill_kernel<T>, kk * nn, w.scatter, kk * nn, T(0));
+    ex.launch(k::fill_kernel<T>, kk, w.wsum, kk, T(0));
+  }
+  const k::MatrixRef<const T> cov{c.cov.data, c.cov.batch_stride, c.cov.row_stride};
+  const auto* info = static_cast<const std::int32_t*>(f.info);
+  for (std::int64_t j = 0; j < kk; ++j) {
+    if (out.sum_grad_mean.data) {  // Σ⁻¹ Σ_p w d
+      ex.gemm(false, false, n, 1, n, T(1), f.prec + j * nn, n, w.wd + j * n, n, T(0), w.tmp1, n);
+      ex.launch(k::store_component_vector_kernel<T>, n, static_cast<const T*>(w.tmp1),
+                static_cast<const T*>(nullptr), info, j, n,
+                k::VectorRef<T>{out.sum_grad_mean.data, out.sum_grad_mean.batch_stride});
+    }
+    if (out.sum_grad_cov.data) {  // ½ Σ⁻¹ (S − W Σ) Σ⁻¹
+      ex.launch(k::scatter_minus_cov_kernel<T>, nn, static_cast<const T*>(w.scatter + j * nn),
+                static_cast<const T*>(w.wsum), j, cov, n, w.tmp1);
+      ex.gemm(false, false, n, n, n, T(1), f.prec + j * nn, n, w.tmp1, n, T(0), w.tmp2, n);
+      ex.gemm(false, false, n, n, n, T(1), w.tmp2, n, f.prec + j * nn, n, T(0), w.tmp1, n);
+      ex.launch(k::store_component_matrix_kernel<T>, nn, static_cast<const T*>(w.tmp1), T(0.5),
+                static_cast<const T*>(nullptr), info, j, n,
+                k::MatrixRef<T>{out.sum_grad_cov.data, out.sum_grad_cov.batch_stride,
+                                out.sum_grad_cov.row_stride});
+    }
+  }
+}
+
+/// Buffers of weighted_statistics.
+template <class T>
+struct StatBuffers {
+  T *ones, *y, *v, *means, *counts, *scatter;  // (tile,), (tile, D) ×2, (K, D), (K,), (K, D, D)
+};
+
+/// Two passes over tiles of points (MATH.md §1.6): counts and means by GEMM, then the scatter
+/// about the means, so float32 keeps the digits of a small spread about a large mean.
+template <class T, class E>
+void run_statistics(E& ex, vector_batch<const T> x, const T* resp, std::int64_t kk, T* counts,
+                    vector_batch<T> means, matrix_batch<T> covs, const StatBuffers<T>& w,
+                    std::int64_t tile) {
+  const std::int64_t npts = x.batch;
+  const int n = static_cast<int>(x.dim), ki = static_cast<int>(kk);
+  const std::int64_t nn = static_cast<std::int64_t>(n) * n;
+  const k::VectorRef<const T> xr{x.data, x.batch_stride};
+  if (npts == 0) {
+    ex.launch(k::fill_kernel<T>, kk * n, w.means, kk * n, T(0));
+    ex.launch(k::fill_kernel<T>, kk, w.counts, kk, T(0));
+    ex.launch(k::fill_kernel<T>, kk * nn, w.scatter, kk * nn, T(0));
+  }
+  for (std::int64_t first = 0; first < npts; first += tile) {
+    const std::int64_t count = std::min(tile, npts - first);
+    const int cnt = static_cast<int>(count);
+    const T beta = first == 0 ? T(0) : T(1);
+    ex.launch(k::fill_kernel<T>, count, w.ones, count, T(1));
+    const T* r = resp ? resp + first * kk : w.ones;
+    ex.launch(k::center_kernel<T>, count * n, xr, first, count, n,
+              k::VectorRef<const T>{nullptr, 0}, std::int64_t{0}, w.y);
+    ex.gemm(false, true, n, ki, cnt, T(1), w.y, n, r, ki, beta, w.means, n);  // Xᵀ R
+    ex.gemm(false, false, ki, 1, cnt, T(1), r, ki, w.ones, cnt, beta, w.counts, ki);
+  }
+  ex.launch(k::divide_means_kernel<T>, kk * n, w.means, static_cast<const T*>(w.counts), kk, n,
+            counts);
+  const k::VectorRef<const T> m{w.means, n};
+  for (std::int64_t first = 0; first < npts; first += tile) {
+    const std::int64_t count = std::min(tile, npts - first);
+    const int cnt = static_cast<int>(count);
+    const T beta = first == 0 ? T(0) : T(1);
+    ex.launch(k::fill_kernel<T>, count, w.ones, count, T(1));
+    for (std::int64_t j = 0; j < kk; ++j) {
+      ex.launch(k::center_kernel<T>, count * n, xr, first, count, n, m, j, w.y);
+      if (resp)
+        ex.launch(k::scale_rows_kernel<T>, count * n, static_cast<const T*>(w.y),
+                  resp + first * kk, j, kk, count, n, w.v);
+      ex.gemm(false, true, n, n, cnt, T(1), w.y, n, resp ? w.v : w.y, n, beta,
+              w.scatter + j * nn, n);
+    }
+  }
+  for (std::int64_t j = 0; j < kk; ++j) {
+    if (means.data)
+      ex.launch(k::store_component_vector_kernel<T>, n, static_cast<const T*>(w.means + j * n),
+                static_cast<const T*>(nullptr), static_cast<const std::int32_t*>(nullptr), j, n,
+                k::VectorRef<T>{means.data, means.batch_stride});
+    if (covs.data)
+      ex.launch(k::store_component_matrix_kernel<T>, nn, static_cast<const T*>(w.scatter + j * nn),
+                T(1), static_cast<const T*>(w.counts), static_cast<const std::int32_t*>(nullptr),
+                j, n, k::MatrixRef<T>{covs.data, covs.batch_stride, covs.row_stride});
+  }
+}
+
+/// KL buffers: two factor blocks, the solution block, δ, pointers, two status arrays.
+template <class T>
+struct KlBuffers {
+  T *f0, *f1, *sol, *dz;
+  T** ptrs;  // 4B: f0, f1, sol, dz
+  std::int32_t *info0, *info1;
+};
+
+template <class T, class E>
+void run_kl(E& ex, vector_batch<const T> mean0, matrix_batch<const T> cov0,
+            vector_batch<const T> mean1, matrix_batch<const T> cov1, T* kl, std::int32_t* info,
+            std::int64_t first, std::int64_t count, const KlBuffers<T>& w) {
+  const int n = static_cast<int>(mean0.dim);
+  const std::int64_t nn = static_cast<std::int64_t>(n) * n;
+  ex.launch(k::pack_lower_kernel<T>, count * nn,
+            k::MatrixRef<const T>{cov0.data, cov0.batch_stride, cov0.row_stride}, first, count, n,
+            w.f0);
+  ex.launch(k::pack_lower_kernel<T>, count * nn,
+            k::MatrixRef<const T>{cov1.data, cov1.batch_stride, cov1.row_stride}, first, count, n,
+            w.f1);
+  ex.launch(k::set_pointers_kernel<T>, count, w.ptrs, w.f0, count, nn);
+  ex.launch(k::set_pointers_kernel<T>, count, w.ptrs + count, w.f1, count, nn);
+  ex.launch(k::set_pointers_kernel<T>, count, w.ptrs + 2 * count, w.sol, count, nn);
+  ex.launch(k::set_pointers_kernel<T>, count, w.ptrs + 3 * count, w.dz, count,
+            static_cast<std::int64_t>(n));
+  ex.potrf(n, w.ptrs, w.info0, count);
+  ex.potrf(n, w.ptrs + count, w.info1, count);
+  ex.launch(k::check_diagonal_kernel<T>, count, static_cast<const T*>(w.f0), count, n, w.info0);
+  ex.launch(k::check_diagonal_kernel<T>, count, static_cast<const T*>(w.f1), count, n, w.info1);
+  ex.launch(k::copy_kernel<T>, count * nn, static_cast<const T*>(w.f0), w.sol, count * nn);
+  ex.launch(k::build_rhs_kernel<T>, count * n, k::VectorRef<const T>{mean1.data, mean1.batch_stride},
+            k::VectorRef<const T>{mean0.data, mean0.batch_stride}, first, count, n, 1, 0, w.dz);
+  ex.solve(false, n, n, w.ptrs + count, w.ptrs + 2 * count, count);  // L1⁻¹ L0
+  ex.solve(false, n, 1, w.ptrs + count, w.ptrs + 3 * count, count);  // L1⁻¹ δ
+  ex.launch_warps(k::kl_finish_kernel<T>, count, static_cast<const T*>(w.f0),
+                  static_cast<const T*>(w.f1), static_cast<const T*>(w.sol),
+                  static_cast<const T*>(w.dz), static_cast<const std::int32_t*>(w.info0),
+                  static_cast<const std::int32_t*>(w.info1), count, n, kl + first,
+                  info ? info + first : nullptr);
+}
+
+}  // namespace boltzkit::mixture::gpu_steps

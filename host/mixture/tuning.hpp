@@ -1,0 +1,34 @@
+#pragma once
+// Constants of the mixture family with their provenance. Nothing here is measured on a GPU yet.
+#include <cstdint>
+
+namespace boltzkit::mixture::tuning {
+
+/// CPU reductions over points use this many slabs at most, merged in slab order, so the result
+/// does not depend on the thread count. Design choice: 16 covers the machines in use (≤ 16
+/// cores) while keeping merges negligible.
+inline constexpr std::int64_t cpu_slabs = 16;
+
+/// Memory cap for the slabs' accumulators, in doubles (2^25 = 256 MiB). Design choice: K = 64,
+/// D = 256 needs 4.2 M doubles per slab, so such calls use fewer slabs instead of GBs.
+inline constexpr std::int64_t cpu_slab_budget_doubles = std::int64_t{1} << 25;
+
+/// A component whose responsibility count falls below this many points is collapsed and reset
+/// (fit). Design choice, after scikit-learn's 10·eps floor: far below one point, so a component
+/// that still owns a fraction of a point keeps its own estimate.
+inline constexpr double collapse_count = 1e-6;
+
+}  // namespace boltzkit::mixture::tuning
+
+namespace boltzkit::mixture::tuning {
+
+/// Points per tile of the GPU E-step and statistics. predicted (no GPU yet): 2^16 points make
+/// each whitening GEMM (D × 2^16 by D × D) large enough to fill an H100 for D ≥ 16, while the
+/// (tile, K) and two (tile, D) buffers stay ≤ 140 MB at K = 64, D = 256 in float64.
+inline constexpr std::int64_t gpu_tile_points = std::int64_t{1} << 16;
+
+/// Blocks of the fused E-step kernel per SM. predicted: 128 threads and ≤ 4.2 KB of shared
+/// memory per block (D = 32, fp32) allow many; 8 per SM hides the global loads.
+inline constexpr int gpu_fused_blocks_per_sm = 8;
+
+}  // namespace boltzkit::mixture::tuning

@@ -1,0 +1,219 @@
+#pragma once
+// Kernels of the mixture E-step, statistics and KL on the GPU (MATH.md §1.6–1.8). Layouts: the
+// per-component factors come from cuSOLVER/cuBLAS in column-major (K, D, D) blocks — `linv`
+// holds L⁻¹ (entry (i, j) at [j·D + i]) and `prec` Σ⁻¹; per-tile point buffers are row-major
+// (points, D), which cuBLAS sees as column-major (D, points).
+#include <cstdint>
+
+#include "kernels/common/group.cuh"
+#include "kernels/common/group_tile.cuh"
+#include "kernels/common/strided.cuh"
+#include "kernels/linalg/large_dim.cuh"
+#include "kernels/mixture/logsumexp.cuh"
+#include "policy.hpp"
+
+namespace boltzkit::kernels {
+
+constexpr double mixture_half_log_two_pi = 0.91893853320467274178;
+
+/// logc_k = −Σ log L_ii − (D/2) log 2π, NaN for a failed factorization.
+template <class T>
+__global__ void component_constants_kernel(const T* factor, const std::int32_t* info,
+                                           std::int64_t kk, int n, T* logc) {
+  BOLTZKIT_GRID_STRIDE(k, kk) {
+    const T* f = factor + k * static_cast<std::int64_t>(n) * n;
+    T s = T(0);
+    for (int i = 0; i < n; ++i) s += log(f[static_cast<std::int64_t>(i) * n + i]);
+    logc[k] = info[k] != 0 ? quiet_nan<T>() : -s - T(n) * T(mixture_half_log_two_pi);
+  }
+}
+
+/// y(p, :) = x(first + p, :) − μ_k (row-major, count × n); just the packed rows of x when
+/// `mean` is absent.
+template <class T>
+__global__ void center_kernel(VectorRef<const T> x, std::int64_t first, std::int64_t count,
+                              int n, VectorRef<const T> mean, std::int64_t k, T* y) {
+  BOLTZKIT_GRID_STRIDE(e, count * n) {
+    const std::int64_t p = e / n;
+    const int i = static_cast<int>(e - p * n);
+    y[e] = mean.wanted() ? x(first + p, i) - mean(k, i) : x(first + p, i);
+  }
+}
+
+/// One warp per point: a(p, k) = logc_k − ½ |z_p|² from the whitened rows z (count × n).
+template <class T>
+__global__ void quadratic_kernel(const T* z, std::int64_t count, int n, const T* logc,
+                                 std::int64_t k, std::int64_t kk, T* a) {
+  const std::int64_t warps = static_cast<std::int64_t>(gridDim.x) * blockDim.x / warp_size;
+  const int lane = static_cast<int>(threadIdx.x) % warp_size;
+  for (std::int64_t p = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) /
+                        warp_size;
+       p < count; p += warps) {
+    T s = T(0);
+    for (int i = lane; i < n; i += warp_size) s += z[p * n + i] * z[p * n + i];
+    s = group_sum(s, warp_size);
+    if (lane == 0) a[p * kk + k] = logc[k] - T(0.5) * s;
+  }
+}
+
+/// Fused small-D E-step: one thread per point, every component's L⁻¹ and μ staged through
+/// shared memory in turn; a(p, k) = logc_k − ½ |L_k⁻¹(x_p − μ_k)|². Shared: (n·n + n) T.
+template <class T>
+__global__ void __launch_bounds__(mixture_fused_threads)
+    fused_logp_kernel(VectorRef<const T> x, std::int64_t first, std::int64_t count, int n,
+                      VectorRef<const T> mean, const T* linv, const T* logc, std::int64_t kk,
+                      T* a) {
+  T* s_linv = reinterpret_cast<T*>(dynamic_shared_memory());
+  T* s_mean = s_linv + n * n;
+  const std::int64_t per_grid = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
+  for (std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * blockDim.x; base < count;
+       base += per_grid) {  // uniform over the block: every thread reaches each barrier
+    const std::int64_t p = base + threadIdx.x;
+    const bool live = p < count;
+    T xv[mixture_fused_max_dim];
+#pragma unroll
+    for (int i = 0; i < mixture_fused_max_dim; ++i)
+      xv[i] = live && i < n ? x(first + p, i) : T(0);
+    for (std::int64_t k = 0; k < kk; ++k) {
+      __syncthreads();  // the previous component's tiles are no longer read
+      const T* src = linv + k * static_cast<std::int64_t>(n) * n;
+      for (int e = threadIdx.x; e < n * n; e += blockDim.x) s_linv[e] = src[e];
+      for (int e = threadIdx.x; e < n; e += blockDim.x) s_mean[e] = mean(k, e);
+      __syncthreads();
+      if (!live) continue;
+      T d[mixture_fused_max_dim];
+#pragma unroll
+      for (int i = 0; i < mixture_fused_max_dim; ++i) d[i] = i < n ? xv[i] - s_mean[i] : T(0);
+      T norm2 = T(0);
+      for (int i = 0; i < n; ++i) {
+        T zi = T(0);
+        for (int j = 0; j <= i; ++j) zi += s_linv[j * n + i] * d[j];
+        norm2 += zi * zi;
+      }
+      a[p * kk + k] = logc[k] - T(0.5) * norm2;
+    }
+  }
+}
+
+/// Per point, from a(p, :) = log N(x_p | μ_k, Σ_k): writes log_prob rows; with weights the online
+/// log-sum-exp gives mix_log_prob and the responsibilities, which replace a(p, :) (and go to
+/// resp); without weights a(p, k) becomes the unit weight (NaN for a failed component).
+template <class T>
+__global__ void lse_kernel(T* a, std::int64_t count, std::int64_t kk, const T* weights,
+                           std::int64_t first, T* log_prob, T* mix_log_prob, T* resp) {
+  BOLTZKIT_GRID_STRIDE(p, count) {
+    T* row = a + p * kk;
+    const std::int64_t q = first + p;
+    if (log_prob)
+      for (std::int64_t k = 0; k < kk; ++k) log_prob[q * kk + k] = row[k];
+    if (weights) {
+      OnlineLogSumExp<T> lse;
+      for (std::int64_t k = 0; k < kk; ++k) lse.add(log(weights[k]) + row[k]);
+      const T total = lse.value();
+      if (mix_log_prob) mix_log_prob[q] = total;
+      for (std::int64_t k = 0; k < kk; ++k) {
+        const T r = exp(log(weights[k]) + row[k] - total);
+        row[k] = r;
+        if (resp) resp[q * kk + k] = r;
+      }
+    } else {
+      for (std::int64_t k = 0; k < kk; ++k) row[k] = row[k] != row[k] ? row[k] : T(1);
+    }
+  }
+}
+
+/// v(p, :) = w(p, k) · y(p, :).
+template <class T>
+__global__ void scale_rows_kernel(const T* y, const T* w, std::int64_t k, std::int64_t kk,
+                                  std::int64_t count, int n, T* v) {
+  BOLTZKIT_GRID_STRIDE(e, count * n) {
+    const std::int64_t p = e / n;
+    v[e] = w[p * kk + k] * y[e];
+  }
+}
+
+template <class T>
+__global__ void fill_kernel(T* p, std::int64_t count, T value) {
+  BOLTZKIT_GRID_STRIDE(e, count) { p[e] = value; }
+}
+
+/// m = S − W_k Σ_k (column-major n × n; Σ from the lower triangle of the input).
+template <class T>
+__global__ void scatter_minus_cov_kernel(const T* s, const T* wsum, std::int64_t k,
+                                         MatrixRef<const T> cov, int n, T* m) {
+  BOLTZKIT_GRID_STRIDE(e, static_cast<std::int64_t>(n) * n) {
+    const int c = static_cast<int>(e / n), r = static_cast<int>(e - static_cast<std::int64_t>(c) * n);
+    m[e] = s[e] - wsum[k] * cov(k, r > c ? r : c, r > c ? c : r);
+  }
+}
+
+/// out(k, r, c) = scale · g[c·n + r] / divisor_k (0 when divisor_k = 0), NaN when info_k ≠ 0.
+template <class T>
+__global__ void store_component_matrix_kernel(const T* g, T scale, const T* divisor,
+                                              const std::int32_t* info, std::int64_t k, int n,
+                                              MatrixRef<T> out) {
+  BOLTZKIT_GRID_STRIDE(e, static_cast<std::int64_t>(n) * n) {
+    const int c = static_cast<int>(e / n), r = static_cast<int>(e - static_cast<std::int64_t>(c) * n);
+    T v = scale * g[e];
+    if (divisor) v = divisor[k] > T(0) ? v / divisor[k] : T(0);
+    out(k, r, c) = info && info[k] != 0 ? quiet_nan<T>() : v;
+  }
+}
+
+/// out(k, :) = g / divisor_k (0 when divisor_k = 0), NaN when info_k ≠ 0.
+template <class T>
+__global__ void store_component_vector_kernel(const T* g, const T* divisor,
+                                              const std::int32_t* info, std::int64_t k, int n,
+                                              VectorRef<T> out) {
+  BOLTZKIT_GRID_STRIDE(i, n) {
+    T v = g[i];
+    if (divisor) v = divisor[k] > T(0) ? v / divisor[k] : T(0);
+    out(k, static_cast<int>(i)) = info && info[k] != 0 ? quiet_nan<T>() : v;
+  }
+}
+
+/// means (K × n row-major, in place) /= counts; counts copied out when wanted.
+template <class T>
+__global__ void divide_means_kernel(T* means, const T* counts, std::int64_t kk, int n,
+                                    T* counts_out) {
+  BOLTZKIT_GRID_STRIDE(e, kk * n) {
+    const std::int64_t k = e / n;
+    means[e] = counts[k] > T(0) ? means[e] / counts[k] : T(0);
+    if (counts_out && e - k * n == 0) counts_out[k] = counts[k];
+  }
+}
+
+/// KL from the factors: ½(‖L1⁻¹L0‖²_F + |L1⁻¹δ|² − D + log|Σ1| − log|Σ0|), one warp per pair.
+/// `sol` holds L1⁻¹L0 (n × n column-major), `dz` L1⁻¹(μ1 − μ0) (n).
+template <class T>
+__global__ void kl_finish_kernel(const T* f0, const T* f1, const T* sol, const T* dz,
+                                 const std::int32_t* info0, const std::int32_t* info1,
+                                 std::int64_t count, int n, T* kl, std::int32_t* info) {
+  const std::int64_t warps = static_cast<std::int64_t>(gridDim.x) * blockDim.x / warp_size;
+  const int lane = static_cast<int>(threadIdx.x) % warp_size;
+  const std::int64_t nn = static_cast<std::int64_t>(n) * n;
+  for (std::int64_t b = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) /
+                        warp_size;
+       b < count; b += warps) {
+    T trace = T(0), maha = T(0), logdet = T(0);
+    for (std::int64_t e = lane; e < nn; e += warp_size) {
+      const std::int64_t c = e / n, r = e - c * n;
+      if (r >= c) trace += sol[b * nn + e] * sol[b * nn + e];
+    }
+    for (int i = lane; i < n; i += warp_size) {
+      maha += dz[b * n + i] * dz[b * n + i];
+      logdet += T(2) * (log(f1[b * nn + static_cast<std::int64_t>(i) * n + i]) -
+                        log(f0[b * nn + static_cast<std::int64_t>(i) * n + i]));
+    }
+    trace = group_sum(trace, warp_size);
+    maha = group_sum(maha, warp_size);
+    logdet = group_sum(logdet, warp_size);
+    if (lane == 0) {
+      const std::int32_t status = info0[b] != 0 ? 1 : (info1[b] != 0 ? 2 : 0);
+      if (info) info[b] = status;
+      kl[b] = status != 0 ? quiet_nan<T>() : T(0.5) * (trace + maha - T(n) + logdet);
+    }
+  }
+}
+
+}  // namespace boltzkit::kernels

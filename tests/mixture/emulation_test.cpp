@@ -1,0 +1,206 @@
+// The GPU orchestration of the mixture family (host/mixture/gpu_steps.hpp) with its kernels on
+// the warp emulator and loop stand-ins for potrf/trsm/GEMM: both E-step paths (fused small-D
+// kernel and GEMM whitening), tiles whose size does not divide N, the statistics and KL, all
+// against the CPU backend.
+#include "tests/emulation/emulated_executor.hpp"
+// clang-format off: the shim must come first
+#include "host/mixture/gpu_steps.hpp"
+// clang-format on
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "boltzkit/boltzkit.hpp"
+#include "cases.hpp"
+
+namespace boltzkit::testing {
+namespace {
+
+using namespace mixture_cases;
+namespace steps = mixture::gpu_steps;
+
+/// The linalg stand-ins plus a shaped launch and a column-major loop GEMM.
+struct MixtureEmulatedExecutor : emu::EmulatedExecutor {
+  template <class... P, class... A>
+  void launch_shared(void (*kernel)(P...), int blocks, int block_threads, std::size_t shared,
+                     A... args) {
+    emu::launch(kernel, static_cast<unsigned>(std::min(blocks, 3)), static_cast<unsigned>(block_threads),
+                shared, static_cast<P>(args)...);
+  }
+  template <class T>
+  void gemm(bool ta, bool tb, int m, int n, int k, T alpha, const T* a, int lda, const T* b,
+            int ldb, T beta, T* c, int ldc) {
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < m; ++i) {
+        T s = T(0);
+        for (int p = 0; p < k; ++p) {
+          const T av = ta ? a[i * lda + p] : a[p * lda + i];
+          const T bv = tb ? b[p * ldb + j] : b[j * ldb + p];
+          s += av * bv;
+        }
+        c[j * ldc + i] = alpha * s + (beta == T(0) ? T(0) : beta * c[j * ldc + i]);
+      }
+  }
+};
+
+template <class T>
+struct Results {
+  std::vector<T> log_prob, mix, resp, score, sgm, sgc;
+  std::vector<std::int32_t> info;
+};
+
+template <class T>
+Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated, bool fused,
+                         std::int64_t tile) {
+  const std::int64_t np = p.n_points, kk = p.k, n = p.dim;
+  const T poison = std::numeric_limits<T>::quiet_NaN();
+  Results<T> r{std::vector<T>(np * kk, poison),     std::vector<T>(np, poison),
+               std::vector<T>(np * kk, poison),     std::vector<T>(np * n, poison),
+               std::vector<T>(kk * n, poison),      std::vector<T>(kk * n * n, poison),
+               std::vector<std::int32_t>(kk, -7)};
+  mixture::Outputs<T> out;
+  out.log_prob = r.log_prob.data();
+  if (weights) {
+    out.mix_log_prob = r.mix.data();
+    out.resp = r.resp.data();
+  }
+  if (weights || kk == 1) out.score = vector_batch<T>(r.score.data(), np, n, n);
+  out.sum_grad_mean = vector_batch<T>(r.sgm.data(), kk, n, n);
+  out.sum_grad_cov = matrix_batch<T>(r.sgc.data(), kk, n, n * n, n);
+  out.info = r.info.data();
+  const auto c = p.components(weights);
+  if (!emulated) {
+    Context ctx(Backend::cpu);
+    mixture::evaluate(ctx, p.xs(), c, out);
+    return r;
+  }
+  std::vector<T> factor(kk * n * n), linv(kk * n * n), prec(kk * n * n), logc(kk);
+  std::vector<T*> ptrs(3 * kk);
+  std::vector<std::int32_t> info(kk);
+  const steps::Factored<T> f{factor.data(), linv.data(), prec.data(), logc.data(), ptrs.data(),
+                             info.data()};
+  std::vector<T> a(tile * kk), y(tile * n), v(tile * n), ones(tile), scatter(kk * n * n),
+      wd(kk * n), wsum(kk), t1(n * n), t2(n * n);
+  const steps::Tile<T> w{a.data(), y.data(), v.data(), ones.data(), scatter.data(),
+                         wd.data(), wsum.data(), t1.data(), t2.data()};
+  MixtureEmulatedExecutor ex;
+  steps::factor_components(ex, c.cov, kk, static_cast<int>(n), true, f);
+  std::copy(info.begin(), info.end(), r.info.begin());
+  steps::EvaluatePlan plan;
+  plan.tile = tile;
+  plan.fused = fused;
+  plan.fused_blocks = 2;
+  steps::run_evaluate(ex, p.xs(), c, out, f, w, plan);
+  return r;
+}
+
+template <class T>
+void expect_match(const std::vector<T>& got, const std::vector<T>& want, double tol,
+                  const char* what) {
+  ASSERT_EQ(got.size(), want.size());
+  double scale = 1.0;
+  for (const T v : want) scale = std::max(scale, std::abs(static_cast<double>(v)));
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (std::isnan(static_cast<double>(want[i]))) {
+      EXPECT_TRUE(std::isnan(static_cast<double>(got[i]))) << what << "[" << i << "]";
+      continue;
+    }
+    ASSERT_NEAR(static_cast<double>(got[i]), static_cast<double>(want[i]), tol * scale)
+        << what << "[" << i << "]";
+  }
+}
+
+template <class T>
+void compare_paths(double tol, std::vector<Case> table) {
+  // Both paths; tiles of 32 points so N = 33, 129, 40 leave tails.
+  for (const Case& c : table) {
+    const auto p = make_problem<T>(c);
+    for (const bool weights : {false, true}) {
+      const auto want = evaluate_with(p, weights, false, false, 0);
+      for (const bool fused : {false, true}) {
+        if (fused && c.dim > kernels::mixture_fused_max_dim) continue;
+        SCOPED_TRACE("N=" + std::to_string(c.n_points) + " K=" + std::to_string(c.k) + " D=" +
+                     std::to_string(c.dim) + (weights ? " mixture" : "") + (fused ? " fused" : " gemm"));
+        const auto got = evaluate_with(p, weights, true, fused, 32);
+        EXPECT_EQ(got.info, want.info);
+        expect_match(got.log_prob, want.log_prob, tol, "log_prob");
+        expect_match(got.sgm, want.sgm, tol, "sum_grad_mean");
+        expect_match(got.sgc, want.sgc, tol, "sum_grad_cov");
+        if (weights || c.k == 1) expect_match(got.score, want.score, tol, "score");
+        if (weights) {
+          expect_match(got.mix, want.mix, tol, "mix_log_prob");
+          expect_match(got.resp, want.resp, tol, "resp");
+        }
+      }
+    }
+  }
+}
+
+TEST(MixtureEmulation, EStepMatchesCpuDouble) {
+  compare_paths<double>(1e-9, {cases[0], cases[1], cases[2], cases[3], Case{40, 2, 35, 7}});
+}
+TEST(MixtureEmulation, EStepMatchesCpuFloat) {
+  compare_paths<float>(2e-3, {cases[1], cases[2], Case{40, 2, 35, 7}});
+}
+
+TEST(MixtureEmulation, FailedComponentGivesInfoAndNaN) {
+  auto p = make_problem<double>({20, 2, 3, 8});
+  p.cov[9 + 4] = -2.0;  // component 1: Σ_11 < 0, second pivot fails
+  for (const bool weights : {false, true}) {
+    const auto want = evaluate_with(p, weights, false, false, 0);
+    const auto got = evaluate_with(p, weights, true, true, 16);
+    EXPECT_EQ(got.info, want.info);
+    EXPECT_EQ(got.info[1], 2);
+    expect_match(got.log_prob, want.log_prob, 1e-9, "log_prob");
+    expect_match(got.sgm, want.sgm, 1e-9, "sum_grad_mean");
+    if (weights) expect_match(got.mix, want.mix, 1e-9, "mix_log_prob");
+  }
+}
+
+TEST(MixtureEmulation, WeightedStatisticsMatchCpu) {
+  const auto p = make_problem<double>({45, 3, 4, 9});
+  const auto resp = evaluate_with(p, true, false, false, 0).resp;
+  const std::int64_t kk = 3, n = 4;
+  for (const bool unit : {false, true}) {
+    const std::int64_t k = unit ? 1 : kk;
+    const double* r = unit ? nullptr : resp.data();
+    std::vector<double> c1(k), m1(k * n), s1(k * n * n), c2(k), m2(k * n), s2(k * n * n);
+    Context ctx(Backend::cpu);
+    mixture::weighted_statistics<double>(ctx, p.xs(), r, k, c1.data(),
+                                         vector_batch<double>(m1.data(), k, n, n),
+                                         matrix_batch<double>(s1.data(), k, n, n * n, n));
+    const std::int64_t tile = 16;
+    std::vector<double> ones(tile), y(tile * n), v(tile * n), means(k * n), counts(k), scatter(k * n * n);
+    const steps::StatBuffers<double> w{ones.data(), y.data(), v.data(), means.data(), counts.data(), scatter.data()};
+    MixtureEmulatedExecutor ex;
+    steps::run_statistics(ex, p.xs(), r, k, c2.data(), vector_batch<double>(m2.data(), k, n, n),
+                          matrix_batch<double>(s2.data(), k, n, n * n, n), w, tile);
+    expect_match(c2, c1, 1e-12, "counts");
+    expect_match(m2, m1, 1e-12, "means");
+    expect_match(s2, s1, 1e-12, "covs");
+  }
+}
+
+TEST(MixtureEmulation, KlMatchesCpu) {
+  const auto p = make_problem<double>({1, 4, 5, 10});
+  const std::int64_t b = 2, n = 5;  // pairs (0 ‖ 1), (2 ‖ 3)
+  auto cov = p.cov;
+  const vector_batch<const double> m0(p.mean.data(), b, n, 2 * n), m1(p.mean.data() + n, b, n, 2 * n);
+  const matrix_batch<const double> c0(cov.data(), b, n, 2 * n * n, n), c1(cov.data() + n * n, b, n, 2 * n * n, n);
+  std::vector<double> want(b), got(b);
+  std::vector<std::int32_t> info_want(b), info_got(b);
+  Context ctx(Backend::cpu);
+  mixture::kl_divergence(ctx, m0, c0, m1, c1, want.data(), info_want.data());
+  std::vector<double> f0(b * n * n), f1(b * n * n), sol(b * n * n), dz(b * n);
+  std::vector<double*> ptrs(4 * b);
+  std::vector<std::int32_t> i0(b), i1(b);
+  const steps::KlBuffers<double> w{f0.data(), f1.data(), sol.data(), dz.data(), ptrs.data(), i0.data(), i1.data()};
+  MixtureEmulatedExecutor ex;
+  steps::run_kl(ex, m0, c0, m1, c1, got.data(), info_got.data(), 0, b, w);
+  EXPECT_EQ(info_got, info_want);
+  expect_match(got, want, 1e-12, "kl");
+}
+
+}  // namespace
+}  // namespace boltzkit::testing
