@@ -33,7 +33,8 @@ class SparseMapping {
 };
 
 TEST(LargeOffsets, RowsBeyondTwoToThe31ElementsAreReadAndWrittenInPlace) {
-  const std::int64_t batch = 3, dim = 3;
+  // dim 4, not 3: g++ 12 warns (falsely) on Eigen's 2-wide loads from a 3-element vector.
+  const std::int64_t batch = 3, dim = 4;
   const std::int64_t stride = (std::int64_t{1} << 31) + 7;  // elements between rows
   const std::size_t span = static_cast<std::size_t>(stride * (batch - 1) + dim);
   SparseMapping x_map(span * sizeof(float)), grad_map(span * sizeof(float));
@@ -41,8 +42,8 @@ TEST(LargeOffsets, RowsBeyondTwoToThe31ElementsAreReadAndWrittenInPlace) {
 
   float* x = x_map.floats();
   float* grad = grad_map.floats();
-  const float mean[3] = {0.5f, -0.25f, 1.0f};
-  const float cov[9] = {2.0f, 0, 0, 0.3f, 1.5f, 0, -0.2f, 0.1f, 1.2f};  // lower triangle read
+  const float mean[4] = {0.5f, -0.25f, 1.0f, 0.0f};
+  const float cov[16] = {2.0f, 0, 0, 0, 0.3f, 1.5f, 0, 0, -0.2f, 0.1f, 1.2f, 0, 0.1f, 0, 0.2f, 1.1f};  // lower read
   for (std::int64_t b = 0; b < batch; ++b)
     for (std::int64_t i = 0; i < dim; ++i) x[b * stride + i] = 0.1f * static_cast<float>(b + 1) * static_cast<float>(i + 2);
 

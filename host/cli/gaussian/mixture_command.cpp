@@ -17,6 +17,7 @@
 #include "host/cli/common/report.hpp"
 #include "host/core/device_buffer.hpp"
 #include "host/io/npy.hpp"
+#include "host/io/staged_directory.hpp"
 #include "mixture_command.hpp"
 
 namespace boltzkit::cli {
@@ -126,7 +127,10 @@ int run_loglik_typed(Context& ctx, const LoglikOptions& o, const io::NpyArray& x
     files.push_back({"mix_logp.npy", dt, {np}, mix.fetch().data()});
     files.push_back({"resp.npy", dt, {np, kk}, resp.fetch().data()});
   }
-  write_outputs(o.out, files);
+  io::StagedDirectory folder(o.out, {"logp.npy", "sum_grad_mean.npy", "sum_grad_cov.npy",
+                                     "score.npy", "mix_logp.npy", "resp.npy"});
+  stage_outputs(folder, files);
+  folder.commit();
   return 0;
 }
 
@@ -206,14 +210,15 @@ int run_fit(const FitCliOptions& o) {
   std::string csv = "iteration,log_likelihood\n";
   for (std::size_t i = 0; i < r.log_likelihood.size(); ++i)
     csv += std::to_string(i) + ',' + csv_number(r.log_likelihood[i]) + '\n';
-  std::filesystem::create_directories(o.out);
-  io::StagedFile csv_file((std::filesystem::path(o.out) / "loglik.csv").string());
+  io::StagedDirectory out(o.out, {"weights.npy", "mean.npy", "cov.npy", "loglik.csv"});
+  io::StagedFile csv_file = out.stage("loglik.csv");
   csv_file.write(csv.data(), csv.size());
-  const std::int64_t kk = r.components, n = r.dim;
-  write_outputs(o.out, {{"weights.npy", "<f8", {kk}, r.weights.data()},
-                        {"mean.npy", "<f8", {kk, n}, r.means.data()},
-                        {"cov.npy", "<f8", {kk, n, n}, r.covs.data()}});
   csv_file.commit();
+  const std::int64_t kk = r.components, n = r.dim;
+  stage_outputs(out, {{"weights.npy", "<f8", {kk}, r.weights.data()},
+                      {"mean.npy", "<f8", {kk, n}, r.means.data()},
+                      {"cov.npy", "<f8", {kk, n, n}, r.covs.data()}});
+  out.commit();
   std::cout << "gaussian fit: " << xa.shape[0] << " points, D = " << n << ", K = " << kk
             << ", best of " << o.n_init << " (init " << r.best_init << "), " << r.iterations
             << " iterations" << (r.converged ? " (converged)" : " (not converged)")
