@@ -4,6 +4,7 @@
 #include "backends.hpp"
 #include "boltzkit/mixture.hpp"
 #include "host/core/validate.hpp"
+#include "host/mixture/instantiate.hpp"
 
 namespace boltzkit::mixture {
 
@@ -119,15 +120,7 @@ void kl_divergence(Context& ctx, vector_batch<const T> mean0, matrix_batch<const
   }
 }
 
-#define BOLTZKIT_INSTANTIATE(T)                                                               \
-  template void evaluate<T>(Context&, vector_batch<const T>, const Components<T>&,            \
-                            const Outputs<T>&);                                               \
-  template void weighted_statistics<T>(Context&, vector_batch<const T>, const T*,             \
-                                       std::int64_t, T*, vector_batch<T>, matrix_batch<T>);   \
-  template void kl_divergence<T>(Context&, vector_batch<const T>, matrix_batch<const T>,      \
-                                 vector_batch<const T>, matrix_batch<const T>, T*,            \
-                                 std::int32_t*);
-BOLTZKIT_INSTANTIATE(float)
-BOLTZKIT_INSTANTIATE(double)
+BOLTZKIT_MIXTURE_INSTANTIATE(float)
+BOLTZKIT_MIXTURE_INSTANTIATE(double)
 
 }  // namespace boltzkit::mixture
