@@ -1,11 +1,13 @@
 #pragma once
 // The bm case table and model generators shared by the cpu, emulation and gpu tests.
 #include <cmath>
+#include <ostream>
 #include <cstdint>
 #include <random>
 #include <vector>
 
 #include "boltzkit/bm.hpp"
+#include "print.hpp"
 
 namespace boltzkit::testing::bm_cases {
 
@@ -46,6 +48,10 @@ struct Case {
   double beta;
   std::uint64_t seed;
 };
+
+inline void PrintTo(const Case& c, std::ostream* os) {
+  *os << "N" << c.n << "_C" << c.chains << "_beta" << c.beta << "_seed" << c.seed;
+}
 
 /// Edge sizes first (1 spin, fewer spins than one Philox draw, odd, J just past the shared
 /// budget at 4 chains per block), then a typical one.

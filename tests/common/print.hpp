@@ -4,6 +4,7 @@
 // bytes are uninitialised, so a test's name could change between runs.
 #include <ostream>
 
+#include "boltzkit/bm.hpp"
 #include "boltzkit/gaussian.hpp"
 #include "boltzkit/ising.hpp"
 
@@ -32,3 +33,13 @@ inline void PrintTo(const Lattice& l, std::ostream* os) {
 }
 
 }  // namespace boltzkit::ising
+
+namespace boltzkit::bm {
+
+inline void PrintTo(Algorithm a, std::ostream* os) {
+  *os << (a == Algorithm::heat_bath ? "heatbath" : "metropolis");
+}
+
+inline void PrintTo(Scan s, std::ostream* os) { *os << (s == Scan::sequential ? "sequential" : "random"); }
+
+}  // namespace boltzkit::bm
