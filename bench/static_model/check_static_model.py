@@ -22,6 +22,7 @@ ISING = ["ising/gpu/packed/%s/L:%s/R:%d/beta:%s" % (a, l, r, b)
          for a in ("metropolis", "heat_bath")
          for l, r in (("128x128", 4096), ("16384x16384", 1), ("65536x65536", 1))
          for b in ("0.6666667", "0.4406868")]
+BM = ["bm/gpu/heatbath/N:%d/C:%d/beta:1" % c for c in ((256, 4096), (1024, 4096), (4096, 1024))]
 
 
 def fail(msg):
@@ -59,6 +60,7 @@ def main():
         fail("static_model.py exited with %d" % proc.returncode)
     for header in ("| D | B | predicted ms | target ms |",
                    "| lattice | replicas | algorithm | T | predicted flips/ns |",
+                   "| N | chains | sweeps/launch | flip rate | predicted flips/ns |",
                    "## Warp instructions per work unit", "## Predicted against measured"):
         if header not in proc.stdout:
             fail("the printed output lacks %r" % header)
@@ -96,8 +98,8 @@ def main():
         if not isinstance(r.get("kernels"), list) or not r["kernels"]:
             fail("%s: kernels must be a non-empty list" % r["case"])
         cases.append(r["case"])
-    if sorted(cases) != sorted(GAUSSIAN + ISING):
-        expected = set(GAUSSIAN + ISING)
+    if sorted(cases) != sorted(GAUSSIAN + ISING + BM):
+        expected = set(GAUSSIAN + ISING + BM)
         fail("cases differ from the benchmark cases: missing %s, extra %s"
              % (sorted(expected - set(cases)), sorted(set(cases) - expected)))
     with open(os.path.join(scratch, "static_model.md")) as fh:

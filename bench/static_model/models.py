@@ -471,3 +471,36 @@ def packed_specs(calls_per_warp):
         LoopSpec("random bit-plane pairs (Philox calls)", "packed_lattice.cuh", "updated_word",
                  r"for \(int plane = 0", [[calls_per_warp]]),
     ]
+
+
+# ============================================================================================
+# Dense Boltzmann machine chain sweeps (kernels/bm/chain_kernels.cuh bm_sweep_kernel, the loops
+# of chain_update.cuh bm_chain_sweeps), per work unit = one chain (one warp; lanes split every
+# field loop with stride 32). J is read from global memory (j_shared = 0) for N >= 256.
+
+
+def bm_sweep_specs(n, sweeps, flip_rate, j_shared=False):
+    per_lane = n / 32.0
+    return [
+        LoopSpec("J to shared memory", "chain_kernels.cuh", "bm_sweep_kernel",
+                 r"base\[e\] = a\.p\.j", [[(n * n / 128.0) if j_shared else 0]]),
+        LoopSpec("spins in (i = lane..n step 32)", "chain_kernels.cuh", "bm_sweep_kernel",
+                 r"s\[i\] = global\[i\]", [[per_lane]], sig={"STS": 1}),
+        # the version with a running inner loop (the other one, for n <= 0, stores h only)
+        LoopSpec("initial fields (i = lane..n step 32)", "chain_update.cuh", "bm_chain_sweeps",
+                 r"f\[i\] = bm_field", [[per_lane]], sig={"STS": 1, "I2F": 11}),
+        # bm_field's l loop: an x16 copy, then an x4 copy for the rest (n mod 16 here: 0)
+        LoopSpec("bm_field l = 0..n", "chain_update.cuh", "bm_field",
+                 r"for \(std::int64_t l = 0", [[n], [n % 16]], sig={"DMUL": 1, "DADD": 1},
+                 repeat=per_lane),
+        LoopSpec("sweeps t", "chain_update.cuh", "bm_chain_sweeps",
+                 r"for \(std::int64_t t = 0", [[sweeps]]),
+        LoopSpec("sites u = 0..n", "chain_update.cuh", "bm_chain_sweeps",
+                 r"for \(std::int64_t u = 0", [[n]], repeat=sweeps),
+        # runs only after an accepted flip: flip_rate x n x sweeps times per chain
+        LoopSpec("field update (i = lane..n step 32)", "chain_update.cuh", "bm_chain_sweeps",
+                 r"f\[i\] = rn_add\(f\[i\], rn_mul\(d, jk", [[per_lane]], sig={"STS": 1},
+                 repeat=flip_rate * n * sweeps),
+        LoopSpec("spins out (i = lane..n step 32)", "chain_kernels.cuh", "bm_sweep_kernel",
+                 r"global\[i\] = s\[i\]", [[per_lane]], sig={"STG": 1}),
+    ]

@@ -65,6 +65,13 @@ LARGE_NAMES = {
     "store_matrix_gradient":
         r"store_matrix_gradient_kernel<float, \(boltzkit::kernels::MatrixKind\)0>",
 }
+# bm chain sweeps (bench/bm/bm_bench.cpp: SK couplings N(0, 1/N), beta 1, sequential scan; 5
+# sweeps per timed call, 1 at N = 4096) and the issue-10 target (N = 1024/4096: none stated, the
+# N = 256 figure is used).
+BM_SWEEP_CASES = [  # (N, chains, sweeps per call, target flips/ns)
+    (256, 4096, 5, 300.0), (1024, 4096, 5, 300.0), (4096, 1024, 1, 300.0)]
+BM_FLIP_RATE = 0.5  # heat bath from random spins: E[sigmoid(-2 beta h s)] = 1/2 (README A12)
+BM_SWEEP_NAME = r"bm_sweep_kernel\(boltzkit::kernels::BmSweepLaunch\)"
 CLASS_COLUMNS = ("fp32", "imad", "int", "lds", "sts", "ldg", "stg", "shfl", "mufu", "conv",
                  "local", "uniform", "control", "const", "fp64")
 
@@ -335,6 +342,38 @@ def ising_case(ctx, lx, ly, replicas, beta, algorithm, target):
     return row
 
 
+def bm_sweep_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
+    """One bm_sweep_kernel launch of `sweeps` heat-bath sweeps over `chains` chains (one warp
+    per chain, kernels/bm/policy.hpp chain_launch). DRAM: spins in and out, J once when it fits
+    in half the L2, else once per sweep: with the sequential scan every chain reads row u at
+    about the same time, so a row is fetched once and served from L2 to the other chains."""
+    hw = ctx.hw
+    warps = 4  # bm tuning chains_per_block; shared n*9 B per warp stays under 227 KB to n = 6300
+    j_shared = n * n * 8 + warps * n * 9 <= 48 * 1024
+    smem = (n * n * 8 if j_shared else 0) + warps * n * 9
+    blocks = -(-chains // warps)
+    flips = flip_rate * n * sweeps * chains
+    j_bytes = 8.0 * n * n * (1 if 8.0 * n * n <= hw.l2_bytes / 2 else sweeps)
+    dram = 2.0 * n * chains + 8.0 * n + j_bytes
+    kernel = ctx.find(BM_SWEEP_NAME)
+    k = run_kernel(ctx, "bm_sweep_kernel", kernel,
+                   models.bm_sweep_specs(n, sweeps, flip_rate, j_shared), chains,
+                   "chain (one warp)", blocks, warps * 32, smem, dram)
+    row = {"case": "bm/gpu/heatbath/N:%d/C:%d/beta:1" % (n, chains),
+           "kernel": "bm_sweep_kernel (%d sweeps per launch)" % sweeps, "family": "bm",
+           "N": n, "C": chains, "sweeps": sweeps, "flip_rate": flip_rate,
+           "target_flips_per_ns": target, "kernels": [k]}
+    if "error" in k:
+        row.update({"predicted_flips_per_ns": None, "status": "stale: " + k["error"]})
+        return row
+    rate = n * chains * sweeps / (k["time_ms"] * 1e6)
+    per = Counter()
+    models.add_into(per, k["totals"], 1.0 / (n * chains * sweeps))
+    row.update({"predicted_flips_per_ns": rate, "status": "ok", "meets_target": rate >= target,
+                "bound": k["bound"], "per_unit": {"unit": "attempted update", "counts": per}})
+    return row
+
+
 # --------------------------------------------------------------------------------------------
 # Output
 
@@ -353,6 +392,12 @@ def json_rows(rows):
             o["floor_ms"] = round(r["floor_ms"], 4)
             o["pct_of_floor"] = (round(r["pct_of_floor"], 1)
                                  if r.get("pct_of_floor") is not None else None)
+        elif r["family"] == "bm":
+            o["predicted_flips_per_ns"] = (round(r["predicted_flips_per_ns"], 3)
+                                           if r.get("predicted_flips_per_ns") else None)
+            o["target_flips_per_ns"] = r["target_flips_per_ns"]
+            o["flip_rate"] = r["flip_rate"]
+            o["sweeps_per_launch"] = r["sweeps"]
         else:
             o["predicted_flips_per_ns"] = (round(r["predicted_flips_per_ns"], 1)
                                            if r.get("predicted_flips_per_ns") else None)
@@ -447,6 +492,18 @@ def render(rows, ctx, compare=None):
              "9); the model's Metropolis figures at beta_c are in the rows above."
              % (RECORDED_CALLS["per_lane"], RECORDED_CALLS["per_warp"]))
     L.append("")
+    table = []
+    for r in [r for r in rows if r["family"] == "bm"]:
+        table.append([r["N"], "{:,}".format(r["C"]), r["sweeps"], "%.2g" % r["flip_rate"],
+                      fmt(r.get("predicted_flips_per_ns"), 3),
+                      ">= %g" % r["target_flips_per_ns"], yes_no(r.get("meets_target")),
+                      r.get("bound") or r["status"], occupancy_cell(r)])
+    L.append("Dense Boltzmann machine (SK couplings, fp64), heat bath, sequential scan, "
+             "attempted updates (flips) per ns:")
+    L.append("")
+    L += md_table(["N", "chains", "sweeps/launch", "flip rate", "predicted flips/ns", "target",
+                   "meets", "bound", "warps/SM"], table)
+    L.append("")
     L.append("## Warp instructions per work unit, by pipe class")
     L.append("")
     L.append("Per matrix (Gaussian) or per 64-spin word update (Ising): warp instructions "
@@ -462,11 +519,14 @@ def render(rows, ctx, compare=None):
         key = (r["family"], r.get("D"), r.get("algorithm"), r.get("beta"))
         if r["family"] == "ising":
             key = (r["algorithm"], r["beta"])
+        if r["family"] == "bm":
+            key = ("bm", r["N"])
         if key in seen:
             continue
         seen.add(key)
         c = r["per_unit"]["counts"]
         label = ("D=%d" % r["D"]) if r["family"] == "gaussian" else (
+            ("bm heat bath N=%d" % r["N"]) if r["family"] == "bm" else
             "Ising %s T=%.4g" % (r["algorithm"], r["T"]))
         if r["family"] == "gaussian" and any(k.get("library") for k in r["kernels"]):
             label += " (own kernels; library calls not in SASS)"
@@ -557,6 +617,8 @@ def checkout_commit():
 def short_case(r):
     if r["family"] == "gaussian":
         return "D=%d" % r["D"]
+    if r["family"] == "bm":
+        return "bm N=%d C=%d" % (r["N"], r["C"])
     return "%s %s T=%.4g" % (r["case"].split("/")[4].replace("L:", ""), r["algorithm"], r["T"])
 
 
@@ -716,6 +778,8 @@ def main(argv=None):
         for lx, ly, replicas, target in ISING_CASES:
             for beta in (BETA_T15, BETA_C):
                 rows.append(ising_case(ctx, lx, ly, replicas, beta, algorithm, target))
+    for n, chains, sweeps, target in BM_SWEEP_CASES:
+        rows.append(bm_sweep_case(ctx, n, chains, sweeps, target))
 
     measured = load_measured(args.compare) if args.compare else None
     lines = render(rows, ctx, measured)
