@@ -9,6 +9,7 @@
 #include "boltzkit/bm.hpp"
 #include "host/bm/checks.hpp"
 #include "host/core/validate.hpp"
+#include "host/core/gpu_call.hpp"
 
 namespace boltzkit::bm {
 
@@ -29,6 +30,8 @@ void initial_spins(Context& ctx, std::int8_t* spins, std::int64_t chains, std::i
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
     backend::gpu::initial_spins(ctx, spins, chains, n, seed);
+#else
+    boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
     backend::cpu::initial_spins(spins, chains, n, seed);
@@ -51,6 +54,8 @@ void sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t ch
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
     backend::gpu::sweep(ctx, model, spins, chains, seed, first_sweep, n_sweeps, options);
+#else
+    boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
     backend::cpu::sweep(model, spins, chains, seed, first_sweep, n_sweeps, options);
@@ -71,6 +76,8 @@ void energy(Context& ctx, const Model& model, const std::int8_t* spins, std::int
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
     backend::gpu::energy(ctx, model, spins, chains, out);
+#else
+    boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
     backend::cpu::energy(model, spins, chains, out);
@@ -155,6 +162,8 @@ Statistics sample(Context& ctx, const Model& model, const SampleOptions& o) {
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
     raw = backend::gpu::sample(ctx, model, o, groups);
+#else
+    boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
     raw = backend::cpu::sample(model, o, groups);
@@ -173,6 +182,8 @@ Result enumerate(Context& ctx, const Model& model) {
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
     chunks = backend::gpu::enumerate(ctx, model);
+#else
+    boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
     chunks = backend::cpu::enumerate(model);
@@ -193,6 +204,8 @@ void advance_chains(Context& ctx, const Model& model, std::int8_t* spins, std::i
 #if BOLTZKIT_WITH_CUDA
     backend::gpu::advance_host_chains(ctx, model, spins, chains, seed, first_sweep, n_sweeps, options,
                                       chain_beta);
+#else
+    boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
     backend::cpu::sweep(model, spins, chains, seed, first_sweep, n_sweeps, options, chain_beta);

@@ -5,6 +5,7 @@
 #include "boltzkit/mixture.hpp"
 #include "host/core/validate.hpp"
 #include "host/mixture/instantiate.hpp"
+#include "host/core/gpu_call.hpp"
 
 namespace boltzkit::mixture {
 
@@ -64,6 +65,8 @@ void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
     backend::gpu::evaluate(ctx, x, c, out);
+#else
+    boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
     backend::cpu::evaluate(x, c, out);
@@ -88,6 +91,8 @@ void weighted_statistics(Context& ctx, vector_batch<const T> x, const T* resp, s
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
     backend::gpu::weighted_statistics(ctx, x, resp, k, counts, means, covs);
+#else
+    boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
     backend::cpu::weighted_statistics(x, resp, k, counts, means, covs);
@@ -114,6 +119,8 @@ void kl_divergence(Context& ctx, vector_batch<const T> mean0, matrix_batch<const
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
     backend::gpu::kl_divergence(ctx, mean0, cov0, mean1, cov1, kl, info);
+#else
+    boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
     backend::cpu::kl_divergence(mean0, cov0, mean1, cov1, kl, info);

@@ -15,6 +15,7 @@
 #include "host/linalg/dense_spd.hpp"
 #include "host/mixture/tuning.hpp"
 #include "kernels/common/philox.cuh"
+#include "host/core/gpu_call.hpp"
 
 namespace boltzkit::mixture {
 
@@ -268,6 +269,8 @@ FitResult fit(Context& ctx, vector_batch<const T> x, const FitOptions& o) {
 #if BOLTZKIT_WITH_CUDA
     host_x = detail::download_points(ctx, x);
     runner = detail::make_gpu_runner(ctx, x, kk);
+#else
+    boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
     host_x.resize(npts * n);
