@@ -46,7 +46,10 @@ TEST_P(PackedKernelsOnEmulator, SameWordsAsCpuBackend) {
   // Launch shapes: whole grids and grids smaller than the word count, so that the grid-stride
   // loop carries its (r, z, y, w) index across rows and replicas.
   const std::pair<unsigned, unsigned> shapes[] = {{1, 64}, {2, 64}, {1, 32}, {3, 32}};
-  for (const auto& [blocks, threads] : shapes) {
+  for (const auto& shape : shapes) {
+    // Plain copies, not structured bindings: a lambda below captures them (C++20 only for those).
+    const auto blocks = shape.first;
+    const auto threads = shape.second;
     // Pack on the emulator too, from the same bytes.
     std::vector<std::uint64_t> words(expected.size(), 0);
     emu::launch(k::packed_convert_kernel, blocks, threads, 0, geometry(l), bytes.data(), words.data(), replicas, true);
