@@ -83,7 +83,11 @@ void break_some(Problem<T>& p, Rng& rng) {
                    std::numeric_limits<T>::infinity()};
   for (int j = 0; j < 4 && 2 + 3 * j < p.batch; ++j) {
     MatrixXd m = MatrixXd::Identity(p.dim, p.dim);
-    m(pivot(rng) - 1, pivot(rng) - 1) = 1.0;
+    // Named draws: the order of two calls inside one expression is unspecified, and g++ and
+    // clang differ, which made the test data depend on the compiler.
+    const int column = pivot(rng) - 1;
+    const int row = pivot(rng) - 1;
+    m(row, column) = 1.0;
     const int at = pivot(rng);
     m(at - 1, at - 1) = static_cast<double>(bad[j]);
     p.set_matrix(2 + 3 * j, m);
