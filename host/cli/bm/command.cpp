@@ -15,6 +15,7 @@
 #include "boltzkit/context.hpp"
 #include "boltzkit/errors.hpp"
 #include "host/cli/commands.hpp"
+#include "host/cli/common/csv.hpp"
 #include "host/cli/common/output_files.hpp"
 #include "host/cli/common/spin_data.hpp"
 #include "host/io/staged_directory.hpp"
@@ -125,13 +126,6 @@ struct LearnCli {
   bool exact = false;
   std::uint64_t seed = 0;
 };
-
-std::string csv_number(double v) {
-  if (std::isnan(v)) return "";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 int run_learn(const LearnCli& o) {
   const Backend backend = parse_backend(o.backend);

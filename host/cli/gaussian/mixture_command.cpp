@@ -13,6 +13,7 @@
 #include "boltzkit/errors.hpp"
 #include "boltzkit/mixture.hpp"
 #include "host/cli/commands.hpp"
+#include "host/cli/common/csv.hpp"
 #include "host/cli/common/output_files.hpp"
 #include "host/cli/common/report.hpp"
 #include "host/core/device_buffer.hpp"
@@ -168,12 +169,6 @@ struct FitCliOptions {
   double tol = 1e-3, reg_covar = 1e-6;
   std::uint64_t seed = 0;
 };
-
-std::string csv_number(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 template <class T>
 mixture::FitResult fit_typed(Context& ctx, const io::NpyArray& xa, const mixture::FitOptions& f) {

@@ -14,6 +14,7 @@
 #include "boltzkit/errors.hpp"
 #include "boltzkit/rbm.hpp"
 #include "host/cli/commands.hpp"
+#include "host/cli/common/csv.hpp"
 #include "host/cli/common/output_files.hpp"
 #include "host/cli/common/spin_data.hpp"
 #include "host/io/staged_directory.hpp"
@@ -30,13 +31,6 @@ struct TrainCliOptions {
   bool pcd = false;
   std::uint64_t seed = 0;
 };
-
-std::string csv_number(double v) {
-  if (std::isnan(v)) return "";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 int run_train(const TrainCliOptions& o) {
   const Backend backend = parse_backend(o.backend);
