@@ -15,8 +15,11 @@ namespace boltzkit::cpu::lapack {
 
 inline lapack_int to_int(std::int64_t v) { return static_cast<lapack_int>(v); }
 
-/// Lower Cholesky factor in place; 0 or the 1-based failing pivot. OpenBLAS's potrf tests only
-/// `pivot <= 0`, so a NaN pivot is found here from the factor's diagonal (NaN spreads to it).
+/// Lower Cholesky factor in place; 0 or the 1-based first failing pivot. OpenBLAS's potrf tests
+/// only `pivot <= 0`: a NaN pivot passes that test, is stored as sqrt(NaN) on the diagonal, and
+/// the factorization goes on — possibly to a later pivot that is exactly 0 and is reported
+/// instead. The first failing pivot is therefore the first non-finite diagonal entry before the
+/// one potrf reported (columns before it were computed), or potrf's own answer.
 template <class T>
 std::int32_t potrf_lower(std::int64_t n, T* a, std::int64_t ld) {
   lapack_int info;
@@ -24,10 +27,10 @@ std::int32_t potrf_lower(std::int64_t n, T* a, std::int64_t ld) {
     info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', to_int(n), a, to_int(ld));
   else
     info = LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'U', to_int(n), a, to_int(ld));
-  if (info != 0) return static_cast<std::int32_t>(info);
-  for (std::int64_t k = 0; k < n; ++k)
+  const std::int64_t computed = info > 0 ? static_cast<std::int64_t>(info) - 1 : n;
+  for (std::int64_t k = 0; k < computed; ++k)
     if (!std::isfinite(a[k * ld + k])) return static_cast<std::int32_t>(k + 1);
-  return 0;
+  return static_cast<std::int32_t>(info);
 }
 
 /// (LLᵀ)⁻¹ in place of L, lower triangle only (potri: the triangular inverse, then LᵀL-style

@@ -55,14 +55,17 @@ __global__ void build_rhs_kernel(VectorRef<const T> a, VectorRef<const T> c, std
 }
 
 /// LAPACK's info leaves NaN pivots ambiguous across implementations: re-check the diagonal of
-/// every factor that was reported fine and record the first non-finite or non-positive entry.
+/// every factor up to the reported pivot and record the first non-finite or non-positive entry.
 template <class T>
 __global__ void check_diagonal_kernel(const T* factor, std::int64_t count, int n,
                                       std::int32_t* info) {
   BOLTZKIT_GRID_STRIDE(m, count) {
-    if (info[m] != 0) continue;
+    // The library flags only pivots <= 0 and goes on through a NaN one, so a zero pivot after a
+    // NaN one is what it reports: the first failing pivot is the first bad diagonal entry before
+    // the reported one (those columns were computed), or the reported one.
+    const int computed = info[m] > 0 ? info[m] - 1 : n;
     const T* f = factor + m * static_cast<std::int64_t>(n) * n;
-    for (int k = 0; k < n; ++k) {
+    for (int k = 0; k < computed; ++k) {
       if (bad_pivot(f[static_cast<std::int64_t>(k) * n + k])) {
         info[m] = k + 1;
         break;

@@ -45,7 +45,9 @@ class EmulatedExecutor {
         for (int i = j + 1; i < n; ++i) {
           T t = at(i, j);
           for (int p = 0; p < j; ++p) t -= at(i, p) * at(j, p);
-          at(i, j) = t / at(j, j);
+          // A zero stays zero even under a NaN pivot: like OpenBLAS, which goes on past a NaN
+          // pivot and then reports a later zero one, so the re-check must look before it.
+          at(i, j) = t == T(0) ? T(0) : t / at(j, j);
         }
       }
     }

@@ -1,6 +1,7 @@
 // Non-positive-definite, NaN and Inf elements: info + NaN for that element, nothing else touched.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <limits>
 #include <map>
 
@@ -76,6 +77,36 @@ TYPED_TEST(CpuFailures, LeadingMinorFailureIsFound) {
   HostOutputs<T> out(1, 3);
   gaussian::evaluate(ctx, in, out.outputs(1, 3));
   EXPECT_EQ(out.info[0], 2);
+}
+
+// A NaN pivot followed by a pivot that is exactly zero: the first failing pivot is the NaN one.
+// OpenBLAS's potrf (the CPU path from the blocked crossover on) skips NaN pivots and reports the
+// zero one; this caught that, at every dimension on both CPU paths and through linalg::cholesky.
+TYPED_TEST(CpuFailures, NanPivotBeforeAZeroPivotIsTheOneReported) {
+  using T = TypeParam;
+  Context ctx(Backend::cpu);
+  for (int n : {5, 32, 33, 64, 200}) {
+    const int nan_pivot = n / 2 + 1, zero_pivot = n - 1;  // 1-based, nan_pivot < zero_pivot
+    MatrixXd m = MatrixXd::Identity(n, n);
+    m(nan_pivot - 1, nan_pivot - 1) = std::numeric_limits<double>::quiet_NaN();
+    m(zero_pivot - 1, 1) = 1.0;  // L(zero, 1) = 1, so pivot `zero` = 1 - 1 = 0 exactly
+    Rng rng(5);
+    for (Kind kind : {Kind::covariance, Kind::precision}) {
+      auto p = random_problem<T>(2, n, kind, 5.0, rng);
+      p.set_matrix(1, m);
+      HostOutputs<T> out(2, n);
+      gaussian::evaluate(ctx, p.inputs(), out.outputs(2, n));
+      EXPECT_EQ(out.info[0], 0) << "n=" << n;
+      EXPECT_EQ(out.info[1], nan_pivot) << "n=" << n << " kind " << static_cast<int>(kind);
+      EXPECT_TRUE(std::isnan(out.log_prob[1]));
+
+      std::vector<T> l(p.matrix.size());
+      std::vector<std::int32_t> info(2, -1);
+      linalg::cholesky(ctx, matrix_batch<const T>::packed(p.matrix.data(), 2, n),
+                       matrix_batch<T>::packed(l.data(), 2, n), info.data());
+      EXPECT_EQ(info[1], nan_pivot) << "linalg::cholesky n=" << n;
+    }
+  }
 }
 
 TYPED_TEST(CpuFailures, NanInThePointGivesNanButNoInfo) {
