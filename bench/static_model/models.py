@@ -415,8 +415,9 @@ def large_chunks(n, batch, scalar=4, budget=512 << 20):
     size (cols = n + 1 for covariance with grad_Sigma)."""
     cols = n + 1
     per = scalar * (n * n + n * cols + 3 * n) + 2 * 8 + 4 + 5 * 256
-    chunk = max(1, budget // (per + 1))
-    chunk = min(chunk, batch)
+    largest = min(max(1, budget // (per + 1)), 0x7fffffff)
+    count = -(-batch // largest)  # balanced, as chunk_size() does
+    chunk = -(-batch // count)
     out = []
     first = 0
     while first < batch:

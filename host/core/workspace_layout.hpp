@@ -43,13 +43,18 @@ struct LibraryChunkSlots {
         info(ws.reserve<std::int32_t>(chunk)) {}
 };
 
-/// Batch elements per chunk so that a chunk's workspace stays within `budget` bytes.
+/// Batch elements per chunk so that a chunk's workspace stays within `budget` bytes, balanced:
+/// the fewest chunks that fit, all of (nearly) equal size. Filling the budget first and leaving
+/// the remainder would split B = 4096 into 3993 + 103 at D = 128 fp32, and the second library
+/// call would run on an almost idle GPU for the fixed cost of a whole call.
 inline std::int64_t chunk_size(std::int64_t batch, std::size_t bytes_per_element,
                                std::size_t budget = tuning::library_chunk_bytes) {
-  std::int64_t chunk = static_cast<std::int64_t>(budget / (bytes_per_element + 1));
-  chunk = chunk < 1 ? 1 : chunk;
-  chunk = chunk > batch ? batch : chunk;
-  return chunk > 0x7fffffff ? 0x7fffffff : chunk;  // cuSOLVER/cuBLAS batch counts are int
+  if (batch <= 0) return 1;
+  std::int64_t largest = static_cast<std::int64_t>(budget / (bytes_per_element + 1));
+  largest = largest < 1 ? 1 : largest;
+  largest = largest > 0x7fffffff ? 0x7fffffff : largest;  // cuSOLVER/cuBLAS batch counts are int
+  const std::int64_t chunks = (batch + largest - 1) / largest;
+  return (batch + chunks - 1) / chunks;
 }
 
 }  // namespace boltzkit::gpu
