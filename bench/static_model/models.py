@@ -385,6 +385,24 @@ def fused_specs(n, R, G, groups):
     ]
 
 
+def rows_plan(hw, n, batch, scalar=4):
+    """gpu.cu launch_rows: capacity N (12, 16, 24, 32), 128 threads, one G-lane group per
+    matrix, N (N + 1) staged elements per group."""
+    N = next(c for c in (12, 16, 24, 32) if n <= c)
+    g = 16 if N <= 16 else 32
+    groups_per_block = 128 // g
+    return {"capacity": N, "group_size": g, "threads": 128,
+            "shared_bytes": groups_per_block * N * (N + 1) * scalar,
+            "blocks": grid_for(hw, batch, groups_per_block)}
+
+
+def rows_specs():
+    """Every loop of the row-register kernel is unrolled at compile time: only the grid-stride
+    loop remains, once per warp iteration."""
+    return [LoopSpec("grid-stride loop (one warp iteration)", "fused_rows.cuh",
+                     "gaussian_rows_kernel", r"b - group < args\.batch", [[1]])]
+
+
 def sectors(first_byte, last_byte, sector=32):
     return last_byte // sector - first_byte // sector + 1
 

@@ -51,6 +51,8 @@ ISING_ALGORITHMS = ("metropolis", "heat_bath")
 RECORDED_CALLS = {"per_lane": 3.9, "per_warp": 6.3}  # CPU backend at beta_c (NOTES.md; issue 9)
 
 FUSED_NAME = r"gaussian_fused_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
+ROWS_NAME = r"gaussian_rows_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
+ROWS_DIMS = (9, 32)  # host/gaussian/tuning.hpp gaussian_rows_min_dim / gaussian_rows_max_dim
 # The plane loop is chosen by the fractional levels of the thresholds: two for 2D Metropolis
 # (Pair = true), all five for heat bath (Pair = false); see updated_word.
 PACKED_NAMES = {"metropolis": r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes, true>",
@@ -228,6 +230,26 @@ def gaussian_fused_case(ctx, n, batch, target):
                    plan["shared_bytes"], models.gaussian_fused_bytes(n) * batch)
     floor_ms = models.gaussian_floor_bytes(n, batch) / hw.dram_bytes_per_s * 1e3
     row = gaussian_row(n, batch, target, [k], "gaussian_fused_kernel<float, %d, covariance>" % R,
+                       floor_ms, matrices=batch)
+    row["launch"] = plan
+    return row
+
+
+def gaussian_rows_case(ctx, n, batch, target):
+    """The row-register kernel (kernels/gaussian/fused_rows.cuh): fully unrolled for its
+    capacity N, so the model is the hot path once per warp iteration (32/G matrices)."""
+    hw = ctx.hw
+    plan = models.rows_plan(hw, n, batch)
+    N = plan["capacity"]
+    kernel = ctx.find(ROWS_NAME % N)
+    groups = 32 // plan["group_size"]
+    iterations = -(-batch // groups)
+    specs = models.rows_specs()
+    k = run_kernel(ctx, "gaussian_rows_kernel<float,%d,covariance>" % N, kernel, specs,
+                   iterations, "warp iteration (%d matrices)" % groups, plan["blocks"],
+                   plan["threads"], plan["shared_bytes"], models.gaussian_fused_bytes(n) * batch)
+    floor_ms = models.gaussian_floor_bytes(n, batch) / hw.dram_bytes_per_s * 1e3
+    row = gaussian_row(n, batch, target, [k], "gaussian_rows_kernel<float, %d, covariance>" % N,
                        floor_ms, matrices=batch)
     row["launch"] = plan
     return row
@@ -770,7 +792,9 @@ def main(argv=None):
 
     rows = []
     for n, batch, target in GAUSSIAN_CASES:
-        if n <= 64:
+        if ROWS_DIMS[0] <= n <= ROWS_DIMS[1]:
+            rows.append(gaussian_rows_case(ctx, n, batch, target))
+        elif n <= 64:
             rows.append(gaussian_fused_case(ctx, n, batch, target))
         else:
             rows.append(gaussian_large_case(ctx, n, batch, target))

@@ -1,4 +1,6 @@
-// GPU gaussian::evaluate: the fused kernel for D <= 64, the library path beyond.
+// GPU gaussian::evaluate by size class: the row-register kernel for 9 <= D <= 32, the group-tile
+// kernel for the rest of D <= 64, the library path beyond.
+#include "kernels/gaussian/fused_rows.cuh"
 #include "kernels/gaussian/fused_small.cuh"
 #include "backends.hpp"
 #include "large.hpp"
@@ -36,6 +38,38 @@ void launch_fused_kind(Context& ctx, const kernels::GaussianArgs<T>& args, std::
     launch_fused<T, 2, K>(ctx, args, batch, n);
 }
 
+template <class T, int N, MatrixKind K>
+void launch_rows(Context& ctx, const kernels::GaussianArgs<T>& args) {
+  constexpr int groups_per_block = kernels::rows_threads / kernels::rows_group_size<N>();
+  constexpr std::size_t shared = kernels::rows_shared_bytes<T, N>();
+  auto kernel = kernels::gaussian_rows_kernel<T, N, K>;
+  allow_shared(kernel, shared);
+  kernel<<<grid_for(args.batch, groups_per_block, ctx.device()), kernels::rows_threads, shared,
+           ctx.stream()>>>(args);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
+/// The capacities instantiated: the sizes users hit, others padded up to the next one.
+template <class T, MatrixKind K>
+void launch_rows_kind(Context& ctx, const kernels::GaussianArgs<T>& args) {
+  if (args.n <= 12)
+    launch_rows<T, 12, K>(ctx, args);
+  else if (args.n <= 16)
+    launch_rows<T, 16, K>(ctx, args);
+  else if (args.n <= 24)
+    launch_rows<T, 24, K>(ctx, args);
+  else
+    launch_rows<T, 32, K>(ctx, args);
+}
+
+template <class T, MatrixKind K>
+void launch_kind(Context& ctx, const kernels::GaussianArgs<T>& args) {
+  if (args.n >= tuning::gaussian_rows_min_dim && args.n <= tuning::gaussian_rows_max_dim)
+    launch_rows_kind<T, K>(ctx, args);
+  else
+    launch_fused_kind<T, K>(ctx, args, args.batch, args.n);
+}
+
 }  // namespace
 
 template <class T>
@@ -49,13 +83,13 @@ void evaluate(Context& ctx, const Inputs<T>& in, const Outputs<T>& out) {
   const kernels::GaussianArgs<T> args = fused_arguments(in, out);
   switch (in.parameterization) {
     case gaussian::Parameterization::covariance:
-      launch_fused_kind<T, MatrixKind::covariance>(ctx, args, args.batch, args.n);
+      launch_kind<T, MatrixKind::covariance>(ctx, args);
       break;
     case gaussian::Parameterization::precision:
-      launch_fused_kind<T, MatrixKind::precision>(ctx, args, args.batch, args.n);
+      launch_kind<T, MatrixKind::precision>(ctx, args);
       break;
     case gaussian::Parameterization::cholesky:
-      launch_fused_kind<T, MatrixKind::cholesky>(ctx, args, args.batch, args.n);
+      launch_kind<T, MatrixKind::cholesky>(ctx, args);
       break;
   }
 }
