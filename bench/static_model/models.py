@@ -386,13 +386,13 @@ def fused_specs(n, R, G, groups):
 
 
 def rows_plan(hw, n, batch, scalar=4):
-    """gpu.cu launch_rows: capacity N (12, 16, 24, 32), 128 threads, one G-lane group per
-    matrix, N (N + 1) staged elements per group."""
-    N = next(c for c in (12, 16, 24, 32) if n <= c)
+    """gpu.cu launch_rows: capacity N (12, 16, 24, 32, 48, 64), 128 threads, one G-lane group
+    per matrix, N (N + 1) + N shared elements per group."""
+    N = next(c for c in (12, 16, 24, 32, 48, 64) if n <= c)
     g = 16 if N <= 16 else 32
     groups_per_block = 128 // g
     return {"capacity": N, "group_size": g, "threads": 128,
-            "shared_bytes": groups_per_block * N * (N + 1) * scalar,
+            "shared_bytes": groups_per_block * (N * (N + 1) + N) * scalar,
             "blocks": grid_for(hw, batch, groups_per_block)}
 
 

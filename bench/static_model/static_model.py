@@ -52,7 +52,7 @@ RECORDED_CALLS = {"per_lane": 3.9, "per_warp": 6.3}  # CPU backend at beta_c (NO
 
 FUSED_NAME = r"gaussian_fused_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
 ROWS_NAME = r"gaussian_rows_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
-ROWS_DIMS = (9, 32)  # host/gaussian/tuning.hpp gaussian_rows_min_dim / gaussian_rows_max_dim
+ROWS_DIMS = (9, 64)  # host/gaussian/tuning.hpp gaussian_rows_min_dim / gaussian_rows_max_dim
 # The plane loop is chosen by the fractional levels of the thresholds: two for 2D Metropolis
 # (Pair = true), all five for heat bath (Pair = false); see updated_word.
 PACKED_NAMES = {"metropolis": r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes, true>",

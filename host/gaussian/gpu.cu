@@ -1,5 +1,5 @@
-// GPU gaussian::evaluate by size class: the row-register kernel for 9 <= D <= 32, the group-tile
-// kernel for the rest of D <= 64, the library path beyond.
+// GPU gaussian::evaluate by size class (host/gaussian/tuning.hpp): the row-register kernel for
+// 9 <= D <= 64, the group-tile kernel below, the library path beyond.
 #include "kernels/gaussian/fused_rows.cuh"
 #include "kernels/gaussian/fused_small.cuh"
 #include "backends.hpp"
@@ -58,8 +58,12 @@ void launch_rows_kind(Context& ctx, const kernels::GaussianArgs<T>& args) {
     launch_rows<T, 16, K>(ctx, args);
   else if (args.n <= 24)
     launch_rows<T, 24, K>(ctx, args);
-  else
+  else if (args.n <= 32)
     launch_rows<T, 32, K>(ctx, args);
+  else if (args.n <= 48)
+    launch_rows<T, 48, K>(ctx, args);
+  else
+    launch_rows<T, 64, K>(ctx, args);
 }
 
 template <class T, MatrixKind K>

@@ -23,10 +23,11 @@ static_assert(gaussian_fused_max_dim == tile_max_dim,
 /// The row-register kernel (kernels/gaussian/fused_rows.cuh) takes rows_min_dim <= D <=
 /// rows_max_dim; the group-tile kernel the rest of the fused range. Predicted, not measured:
 /// the static model (bench/results/static_model_history.md, 2026-12-03) puts the row-register
-/// kernel ahead at every benchmarked D in 9..32; its register file (two N-rows per lane) ends
-/// at N = 32, one row per lane. Re-measure the crossovers when a GPU is lent.
+/// kernel ahead at every benchmarked D in 9..64 (D = 16, 32, 64); below 9 one lane per row
+/// leaves most of a 16-lane group idle. Its rows are in registers, two per lane at most, so 64
+/// is its end. Re-measure both crossovers when a GPU is lent.
 constexpr std::int64_t gaussian_rows_min_dim = 9;
-constexpr std::int64_t gaussian_rows_max_dim = 32;
+constexpr std::int64_t gaussian_rows_max_dim = 64;
 
 /// Smallest D at which the CPU backend uses the blocked library path (OpenBLAS potrf/potri in
 /// the input's precision) instead of the simple float64 loops (host/linalg/dense_spd.hpp).

@@ -1,14 +1,15 @@
 #pragma once
-// The row-register Gaussian kernel, size class 8 < D <= 32 (docs/DESIGN.md, "Gaussian size
-// classes"). A group of G lanes (16 or 32) owns one matrix; lane i keeps row i of the matrix,
-// then of L, in registers, for a compile-time capacity N (12, 16, 24 or 32) into which the
-// runtime n is padded with identity rows. Columns travel by shuffle: the factorization costs one
-// shuffle and one FMA per (k, j) pair, where the group-tile kernel (fused_small.cuh) spends two
-// shared loads, a shared store and the index arithmetic. For the gradient each lane forms one
-// column of L^-1 and then its row of the symmetric inverse from those columns, summing only the
-// terms that are not structurally zero. I/O stays coalesced: rows come in through a padded
-// shared tile (lanes along a row), and go out by symmetry (lane c writes column c of row r from
-// its own row c).
+// The row-register Gaussian kernel, size class 8 < D <= 64 (docs/DESIGN.md, "Gaussian size
+// classes"). A group of G lanes (16 or 32) owns one matrix; lane l keeps rows l and l + 32 (R =
+// 1 or 2 of them) of the matrix, then of L, in registers, for a compile-time capacity N (12,
+// 16, 24, 32, 48, 64) into which the runtime n is padded with identity rows. Columns travel by
+// shuffle: the factorization costs one shuffle and R FMAs per (k, j) pair, where the group-tile
+// kernel (fused_small.cuh) spends two shared loads, a shared store and index arithmetic per FMA.
+// For the Σ/Λ gradient L goes back to the shared tile, each lane forms its columns of L^-1 with
+// rows of L read as shared-memory broadcasts, and the symmetric inverse is summed row by row as
+// it is written, over the terms that are not structurally zero only. I/O stays coalesced: rows
+// come in through the padded tile (lanes along a row) and go out by symmetry (lane c writes
+// column c of row r from its own column of L^-1).
 #include "kernels/common/group.cuh"
 #include "kernels/common/strided.cuh"
 #include "fused_small.cuh"  // MatrixKind, GaussianArgs, half_log_two_pi, bad_pivot
@@ -18,18 +19,24 @@ namespace boltzkit::kernels {
 /// Threads per block of the row-register kernel (__launch_bounds__ and the host plan).
 constexpr int rows_threads = 128;
 
-/// Lanes per matrix for capacity N: the power of two at or above N.
+/// Lanes per matrix for capacity N: the power of two at or above N, at most a warp.
 template <int N>
 __host__ __device__ constexpr int rows_group_size() {
-  static_assert(N > 8 && N <= 32, "the row-register class covers 8 < N <= 32");
+  static_assert(N > 8 && N <= 64, "the row-register class covers 8 < N <= 64");
   return N <= 16 ? 16 : 32;
 }
 
-/// Elements of T one group stages its matrix through: N rows of N + 1 (the pad keeps a lane's
-/// row read, address i(N+1) + j, on distinct banks across the group).
+/// Rows (and columns) per lane.
+template <int N>
+__host__ __device__ constexpr int rows_per_lane() {
+  return N > 32 ? 2 : 1;
+}
+
+/// Elements of T per group in shared memory: the N x (N + 1) tile (the pad keeps a lane's row,
+/// address i(N+1) + j, on distinct banks across the group) and the N reciprocal pivots.
 template <int N>
 __host__ __device__ constexpr int rows_tile_elements() {
-  return N * (N + 1);
+  return N * (N + 1) + N;
 }
 
 /// Dynamic shared memory of a block of rows_threads threads.
@@ -55,11 +62,13 @@ __device__ inline T rows_group_sum(T v) {
 template <class T, int N, MatrixKind K>
 __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArgs<T> args) {
   constexpr int G = rows_group_size<N>();
+  constexpr int R = rows_per_lane<N>();
   constexpr int groups_per_block = rows_threads / G;
   constexpr int ld = N + 1;
-  const int lane = static_cast<int>(threadIdx.x) & (G - 1);  // this lane's row i
+  const int lane = static_cast<int>(threadIdx.x) & (G - 1);  // rows lane + G q, q < R
   const int group = static_cast<int>(threadIdx.x) / G;
   T* tile = reinterpret_cast<T*>(dynamic_shared_memory()) + group * rows_tile_elements<N>();
+  T* rdiag = tile + N * ld;
   const int n = args.n;
   const bool want_matrix = args.grad_matrix.wanted();
   const bool want_g = args.grad_mean.wanted() || args.grad_x.wanted() ||
@@ -72,70 +81,100 @@ __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArg
     const bool live = b < args.batch;
 
     // Stage the lower triangle (rows along lanes, coalesced), identity beyond n, zero above.
-    if (lane < N) {
 #pragma unroll
-      for (int r = 0; r < N; ++r) {
-        T v = r == lane ? T(1) : T(0);
-        if (live && r < n && lane <= r) v = args.matrix(b, r, lane);
-        tile[r * ld + lane] = v;
+    for (int r = 0; r < N; ++r) {
+#pragma unroll
+      for (int q = 0; q < R; ++q) {
+        const int c = lane + G * q;
+        if (c >= N) continue;
+        T v = r == c ? T(1) : T(0);
+        if (live && r < n && c <= r) v = args.matrix(b, r, c);
+        tile[r * ld + c] = v;
       }
     }
     __syncwarp();
-    T a[N];
+    T a[R][N];
+    T d[R];
 #pragma unroll
-    for (int j = 0; j < N; ++j) a[j] = lane < N ? tile[lane * ld + j] : T(0);
-    __syncwarp();  // the tile is rewritten by the next iteration
-
-    T d = T(0);
-    if (live && lane < n) d = args.mean.wanted() ? args.x(b, lane) - args.mean(b, lane) : args.x(b, lane);
+    for (int q = 0; q < R; ++q) {
+      const int i = lane + G * q;
+#pragma unroll
+      for (int j = 0; j < N; ++j) a[q][j] = i < N ? tile[i * ld + j] : T(0);
+      d[q] = T(0);
+      if (live && i < n)
+        d[q] = args.mean.wanted() ? args.x(b, i) - args.mean(b, i) : args.x(b, i);
+    }
+    __syncwarp();  // the tile is rewritten below
 
     // Factor (or check the given factor). info: first failing pivot, the same on every lane.
     int info = 0;
-    T my_diag = T(1), my_rdiag = T(1);
+    T my_diag[R], my_rdiag[R];
+#pragma unroll
+    for (int q = 0; q < R; ++q) my_diag[q] = my_rdiag[q] = T(1);
 #pragma unroll
     for (int k = 0; k < N; ++k) {
-      const T pivot = from_lane<T, G>(a[k], k);
+      const int kq = k / G, kl = k % G;  // owner: row slot kq of lane kl
+      const T pivot = from_lane<T, G>(a[kq][k], kl);
       if (k < n && info == 0 && bad_pivot(pivot)) info = k + 1;
-      if (K == MatrixKind::cholesky) {
-        if (lane == k) {
-          my_diag = pivot;
-          my_rdiag = T(1) / pivot;
-        }
-        continue;
-      }
-      const T lkk = sqrt(pivot);
+      const T lkk = K == MatrixKind::cholesky ? pivot : sqrt(pivot);
       const T r = T(1) / lkk;
-      if (lane == k) {
-        a[k] = lkk;
-        my_diag = lkk;
-        my_rdiag = r;
+      if (lane == kl) {
+        my_diag[kq] = lkk;
+        my_rdiag[kq] = r;
+        if (K != MatrixKind::cholesky) a[kq][k] = lkk;
       }
-      if (lane > k) a[k] *= r;  // L_ik
-      // Right-looking update of the rows below; entries above a lane's diagonal take garbage
-      // that nothing reads (no predicate: it would cost an instruction per pair).
+      if (lane == 0) rdiag[k] = r;
+      if constexpr (K != MatrixKind::cholesky) {
 #pragma unroll
-      for (int j = k + 1; j < N; ++j) a[j] -= a[k] * from_lane<T, G>(a[k], j);
+        for (int q = 0; q < R; ++q)
+          if (lane + G * q > k) a[q][k] *= r;  // L_ik
+        // Right-looking update of the rows below; entries above a lane's diagonal take garbage
+        // that nothing reads (no predicate: it would cost an instruction per pair).
+#pragma unroll
+        for (int j = k + 1; j < N; ++j) {
+          const T ljk = from_lane<T, G>(a[j / G][k], j % G);
+#pragma unroll
+          for (int q = 0; q < R; ++q) a[q][j] -= a[q][k] * ljk;
+        }
+      }
     }
     const bool failed = info != 0;
+    __syncwarp();  // rdiag (written by lane 0) is read by every lane below
 
-    // z = L^-1 d (covariance, cholesky) or y = L^T d (precision): this lane's entry.
-    T z = d;
+    // z = L^-1 d (covariance, cholesky) or y = L^T d (precision): this lane's entries.
+    T z[R];
+#pragma unroll
+    for (int q = 0; q < R; ++q) z[q] = d[q];
     if (K == MatrixKind::precision) {
 #pragma unroll
       for (int k = 0; k < N; ++k) {
-        const T part = rows_group_sum<T, G>(lane >= k ? a[k] * d : T(0));
-        if (lane == k) z = part;
+        T part = T(0);
+#pragma unroll
+        for (int q = 0; q < R; ++q)
+          if (lane + G * q >= k) part += a[q][k] * d[q];
+        part = rows_group_sum<T, G>(part);
+        if (lane == k % G) z[k / G] = part;
       }
     } else {
 #pragma unroll
       for (int k = 0; k < N; ++k) {
-        if (lane == k) z *= my_rdiag;
-        const T zk = from_lane<T, G>(z, k);
-        if (lane > k) z -= a[k] * zk;
+        if (lane == k % G) z[k / G] *= my_rdiag[k / G];
+        const T zk = from_lane<T, G>(z[k / G], k % G);
+#pragma unroll
+        for (int q = 0; q < R; ++q)
+          if (lane + G * q > k) z[q] -= a[q][k] * zk;
       }
     }
-    const T mahalanobis = rows_group_sum<T, G>(lane < n ? z * z : T(0));
-    const T log_diag = rows_group_sum<T, G>(lane < n ? log(my_diag) : T(0));
+    T zz = T(0), log_diag = T(0);
+#pragma unroll
+    for (int q = 0; q < R; ++q) {
+      if (lane + G * q < n) {
+        zz += z[q] * z[q];
+        log_diag += log(my_diag[q]);
+      }
+    }
+    const T mahalanobis = rows_group_sum<T, G>(zz);
+    log_diag = rows_group_sum<T, G>(log_diag);
     const T log_det_sigma = K == MatrixKind::precision ? T(-2) * log_diag : T(2) * log_diag;
     if (lane == 0 && live) {
       args.log_prob[b] = failed ? quiet_nan<T>()
@@ -145,68 +184,110 @@ __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArg
     }
     if (!want_g && !want_matrix) continue;
 
-    // The symmetric inverse A^-1 = W^T W, W = L^-1 (covariance: Sigma^-1; precision: Lambda^-1).
-    // Lane c forms column c of W (w[k] = W_kc, zero for k < c), then row c of A^-1 (s[i]).
-    T s[N];
-    if (K != MatrixKind::cholesky && want_matrix) {
-      T w[N];
-#pragma unroll
-      for (int k = 0; k < N; ++k) {
-        T acc = lane == k ? T(1) : T(0);
-#pragma unroll
-        for (int p = 0; p < k; ++p) acc -= from_lane<T, G>(a[p], k) * w[p];
-        w[k] = acc * from_lane<T, G>(my_rdiag, k);
-      }
-#pragma unroll
-      for (int i = 0; i < N; ++i) {
-        T acc = T(0);
-#pragma unroll
-        for (int k = i; k < N; ++k) acc += w[k] * from_lane<T, G>(w[k], i);
-        s[i] = acc;
-      }
-    }
-
-    // g = Sigma^-1 d: from the inverse's row when it exists, else by the backward solve
-    // L^T g = z; precision: g = L y.
-    T g = T(0);
+    // g = Σ^-1 d by the backward solve L^T g = z, or g = L y (precision, = Λ d).
+    T g[R];
     if (K == MatrixKind::precision) {
 #pragma unroll
-      for (int k = 0; k < N; ++k) {
-        const T yk = from_lane<T, G>(z, k);
-        if (lane >= k) g += a[k] * yk;
-      }
-    } else if (K == MatrixKind::covariance && want_matrix) {
+      for (int q = 0; q < R; ++q) g[q] = T(0);
 #pragma unroll
-      for (int c = 0; c < N; ++c) g += s[c] * from_lane<T, G>(d, c);
+      for (int k = 0; k < N; ++k) {
+        const T yk = from_lane<T, G>(z[k / G], k % G);
+#pragma unroll
+        for (int q = 0; q < R; ++q)
+          if (lane + G * q >= k) g[q] += a[q][k] * yk;
+      }
     } else {
-      g = z;
+#pragma unroll
+      for (int q = 0; q < R; ++q) g[q] = z[q];
 #pragma unroll
       for (int k = N - 1; k >= 0; --k) {
-        const T part = rows_group_sum<T, G>(lane > k ? a[k] * g : T(0));
-        if (lane == k) g = (g - part) * my_rdiag;
+        T part = T(0);
+#pragma unroll
+        for (int q = 0; q < R; ++q)
+          if (lane + G * q > k) part += a[q][k] * g[q];
+        part = rows_group_sum<T, G>(part);
+        if (lane == k % G) g[k / G] = (g[k / G] - part) * my_rdiag[k / G];
       }
     }
-
-    if (live && lane < n) {
-      if (args.grad_mean.wanted()) args.grad_mean(b, lane) = failed ? quiet_nan<T>() : g;
-      if (args.grad_x.wanted()) args.grad_x(b, lane) = failed ? quiet_nan<T>() : -g;
+#pragma unroll
+    for (int q = 0; q < R; ++q) {
+      const int i = lane + G * q;
+      if (!live || i >= n) continue;
+      if (args.grad_mean.wanted()) args.grad_mean(b, i) = failed ? quiet_nan<T>() : g[q];
+      if (args.grad_x.wanted()) args.grad_x(b, i) = failed ? quiet_nan<T>() : -g[q];
     }
     if (!want_matrix) continue;
-    // Row r of the gradient: lane c writes column c, from its own row c (symmetry).
+
+    if constexpr (K == MatrixKind::cholesky) {
+      // G_L = tril(g z^T) - diag(1/L_rr): row r, lane's columns c.
 #pragma unroll
-    for (int r = 0; r < N; ++r) {
-      if (r >= n) break;
-      const T gr = from_lane<T, G>(K == MatrixKind::precision ? d : g, r);
-      const T zr = from_lane<T, G>(z, r);
-      if (!live || lane >= n) continue;
-      T value;
-      if (K == MatrixKind::covariance)
-        value = T(-0.5) * (s[r] - g * gr);
-      else if (K == MatrixKind::precision)
-        value = T(0.5) * (s[r] - d * gr);
-      else
-        value = lane < r ? gr * z : (lane == r ? gr * zr - my_rdiag : T(0));
-      args.grad_matrix(b, r, lane) = failed ? quiet_nan<T>() : value;
+      for (int r = 0; r < N; ++r) {
+        if (r >= n) break;
+        const T gr = from_lane<T, G>(g[r / G], r % G);
+        const T rr = rdiag[r];
+#pragma unroll
+        for (int q = 0; q < R; ++q) {
+          const int c = lane + G * q;
+          if (!live || c >= n) continue;
+          const T value = c < r ? gr * z[q] : (c == r ? gr * z[q] - rr : T(0));
+          args.grad_matrix(b, r, c) = failed ? quiet_nan<T>() : value;
+        }
+      }
+    } else {
+      // L back to the tile (a lane writes its rows: distinct banks), then lane c forms columns
+      // c + G q of W = L^-1 (w[q][k] = W_kc, zero for k < c) from rows of L read as broadcasts;
+      // row r of A^-1 = W^T W at the lane's columns is the sum over k >= max(r, c) of
+      // W_kr W_kc, with column r of W broadcast from its owner, and the gradient's row r is
+      // written as soon as it is summed.
+#pragma unroll
+      for (int q = 0; q < R; ++q) {
+        const int i = lane + G * q;
+        if (i >= N) continue;
+#pragma unroll
+        for (int j = 0; j < N; ++j)
+          if (j <= i) tile[i * ld + j] = a[q][j];
+      }
+      __syncwarp();
+      T w[R][N];
+#pragma unroll
+      for (int k = 0; k < N; ++k) {
+        T acc[R];
+#pragma unroll
+        for (int q = 0; q < R; ++q) acc[q] = lane + G * q == k ? T(1) : T(0);
+#pragma unroll
+        for (int p = 0; p < k; ++p) {
+          const T lkp = tile[k * ld + p];
+#pragma unroll
+          for (int q = 0; q < R; ++q) acc[q] -= lkp * w[q][p];
+        }
+        const T rk = rdiag[k];
+#pragma unroll
+        for (int q = 0; q < R; ++q) w[q][k] = acc[q] * rk;
+      }
+      __syncwarp();  // the tile is rewritten by the next iteration
+
+#pragma unroll
+      for (int r = 0; r < N; ++r) {
+        if (r >= n) break;
+        T s[R];
+#pragma unroll
+        for (int q = 0; q < R; ++q) s[q] = T(0);
+#pragma unroll
+        for (int k = r; k < N; ++k) {
+          const T wkr = from_lane<T, G>(w[r / G][k], r % G);
+#pragma unroll
+          for (int q = 0; q < R; ++q) s[q] += wkr * w[q][k];
+        }
+        const T vr = from_lane<T, G>(K == MatrixKind::precision ? d[r / G] : g[r / G], r % G);
+#pragma unroll
+        for (int q = 0; q < R; ++q) {
+          const int c = lane + G * q;
+          if (!live || c >= n) continue;
+          const T value = K == MatrixKind::covariance ? T(-0.5) * (s[q] - g[q] * vr)
+                                                      : T(0.5) * (s[q] - d[q] * vr);
+          args.grad_matrix(b, r, c) = failed ? quiet_nan<T>() : value;
+        }
+      }
     }
   }
 }

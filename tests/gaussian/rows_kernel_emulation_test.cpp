@@ -1,4 +1,4 @@
-// The row-register kernel (kernels/gaussian/fused_rows.cuh, 9 <= D <= 32) on the warp emulator
+// The row-register kernel (kernels/gaussian/fused_rows.cuh, 9 <= D <= 64) on the warp emulator
 // against the float64 CPU backend: every capacity N with padding (n < N) and without, all three
 // parameterizations, float and double, gradients on and off, failed elements, a poisoned upper
 // triangle, strided inputs and a grid-stride loop with a partial last pass.
@@ -22,10 +22,10 @@ namespace {
 using Kind = gaussian::Parameterization;
 namespace k = boltzkit::kernels;
 
-// Every capacity: 9 and 17 padded (to 12 and 24), 16 and 24 at the top, 31 padded to 32 (32
-// itself is in the tests below). The emulator pays two thread barriers per shuffle, so the
+// Capacities padded (9 -> 12, 33 -> 48) and at their top (16, 24, 64); 13 -> 16, 32 and
+// 40 -> 48 are in the tests below. The emulator pays two thread barriers per shuffle, so the
 // list is short.
-const int dims[] = {9, 16, 17, 24, 31};
+const int dims[] = {9, 16, 24, 33, 64};
 
 template <class T, int N, k::MatrixKind K>
 void run_rows(const gaussian::Inputs<T>& in, const gaussian::Outputs<T>& out) {
@@ -44,8 +44,12 @@ void run_rows_kind(const gaussian::Inputs<T>& in, const gaussian::Outputs<T>& ou
     run_rows<T, 16, K>(in, out);
   else if (n <= 24)
     run_rows<T, 24, K>(in, out);
-  else
+  else if (n <= 32)
     run_rows<T, 32, K>(in, out);
+  else if (n <= 48)
+    run_rows<T, 48, K>(in, out);
+  else
+    run_rows<T, 64, K>(in, out);
 }
 
 template <class T>
@@ -115,7 +119,7 @@ TYPED_TEST(EmulatedRowsKernel, IllConditionedMatricesStayWithinTheConditionBound
   using T = TypeParam;
   Rng rng(99);
   const double cond = std::is_same_v<T, float> ? 1e3 : 1e8;
-  for (int dim : {12, 32}) {
+  for (int dim : {12, 32, 64}) {
     auto p = random_problem<T>(4, dim, Kind::covariance, cond, rng);
     EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, true), reference(p, true),
                                     tolerance_for<T>(dim, cond)))
@@ -135,7 +139,7 @@ TYPED_TEST(EmulatedRowsKernel, ReadsOnlyTheLowerTriangle) {
   const T poison[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
                       T(-1e30), T(7)};
   for (Kind kind : {Kind::covariance, Kind::precision, Kind::cholesky}) {
-    for (int dim : {9, 16, 32}) {
+    for (int dim : {9, 32, 48}) {
       auto clean = random_problem<T>(3, dim, kind, 20.0, rng);
       auto poisoned = clean;
       for (std::int64_t b = 0; b < clean.batch; ++b)
@@ -156,7 +160,7 @@ TYPED_TEST(EmulatedRowsKernel, ReadsOnlyTheLowerTriangle) {
 TYPED_TEST(EmulatedRowsKernel, StridedViewsAndNoMean) {
   using T = TypeParam;
   Rng rng(77);
-  for (int dim : {13, 32}) {
+  for (int dim : {13, 32, 40}) {
     const std::int64_t batch = 5;
     auto p = random_problem<T>(batch, dim, Kind::covariance, 10.0, rng);
     std::fill(p.mean.begin(), p.mean.end(), T(0));
