@@ -2,6 +2,7 @@
 //
 // GPU cases (fp32):
 //   mixture/gpu/single/D:{16,64,256}/N:{4194304,1048576,262144}  log p + score + summed ∂/∂Σ
+//   mixture/gpu/single_tf32/D:{64,256}/...                       the same with allow_tf32
 //   mixture/gpu/estep/D:32/N:262144/K:64                          mix log p + responsibilities
 //   mixture/gpu/em_iter/D:32/N:262144/K:64                        one EM iteration (fit, 1 iter)
 // CPU cases (fp64, always run; compare with bench/peers/mixture_peers.py on the same machine):
@@ -79,7 +80,7 @@ void report(benchmark::State& state, std::int64_t n, std::int64_t d, std::int64_
 
 template <class T>
 void run_once(Context& ctx, const Data<T>& data, const T* x, const T* mean, const T* cov,
-              const T* w, T* a, T* b, T* c, T* e, Kind kind) {
+              const T* w, T* a, T* b, T* c, T* e, Kind kind, bool tf32 = false) {
   const std::int64_t n = data.n, d = data.d, k = data.k;
   mixture::Components<T> comp;
   comp.mean = vector_batch<const T>(mean, k, d, d);
@@ -105,10 +106,13 @@ void run_once(Context& ctx, const Data<T>& data, const T* x, const T* mean, cons
     mixture::fit(ctx, vector_batch<const T>(x, n, d, d), o);
     return;
   }
-  mixture::evaluate(ctx, vector_batch<const T>(x, n, d, d), comp, out);
+  mixture::EvaluateOptions options;
+  options.allow_tf32 = tf32;
+  mixture::evaluate(ctx, vector_batch<const T>(x, n, d, d), comp, out, options);
 }
 
-void gpu_case(benchmark::State& state, std::int64_t n, std::int64_t d, std::int64_t k, Kind kind) {
+void gpu_case(benchmark::State& state, std::int64_t n, std::int64_t d, std::int64_t k, Kind kind,
+              bool tf32 = false) {
   if (!boltzkit::gpu_available()) {
     state.SkipWithError("no CUDA device");
     return;
@@ -119,7 +123,7 @@ void gpu_case(benchmark::State& state, std::int64_t n, std::int64_t d, std::int6
   DeviceBuffer<T> x(data.x), mean(data.mean), cov(data.cov), w(data.weights), a(n), b(n * d),
       c(d * d), e(n * k);
   run_once(ctx, data, x.data(), mean.data(), cov.data(), w.data(), a.data(), b.data(), c.data(),
-           e.data(), kind);
+           e.data(), kind, tf32);
   ctx.synchronize();
   if (kind != Kind::em_iter)
     for (const T v : a.download(16))
@@ -133,7 +137,7 @@ void gpu_case(benchmark::State& state, std::int64_t n, std::int64_t d, std::int6
     ev.start(ctx.stream());
     for (int i = 0; i < calls; ++i)
       run_once(ctx, data, x.data(), mean.data(), cov.data(), w.data(), a.data(), b.data(),
-               c.data(), e.data(), kind);
+               c.data(), e.data(), kind, tf32);
     ev.stop(ctx.stream());
     state.SetIterationTime(ev.seconds() / calls);
   }
@@ -157,6 +161,13 @@ void register_all() {
     benchmark::RegisterBenchmark(
         ("mixture/gpu/single/D:" + std::to_string(d) + "/N:" + std::to_string(n)).c_str(),
         [d, n](benchmark::State& s) { gpu_case(s, n, d, 1, Kind::single); })
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+  for (const auto& [d, n] : std::vector<std::pair<std::int64_t, std::int64_t>>{{64, 1048576},
+                                                                              {256, 262144}})
+    benchmark::RegisterBenchmark(
+        ("mixture/gpu/single_tf32/D:" + std::to_string(d) + "/N:" + std::to_string(n)).c_str(),
+        [d, n](benchmark::State& s) { gpu_case(s, n, d, 1, Kind::single, true); })
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("mixture/gpu/estep/D:32/N:262144/K:64",

@@ -23,6 +23,10 @@ ISING = ["ising/gpu/packed/%s/L:%s/R:%d/beta:%s" % (a, l, r, b)
          for l, r in (("128x128", 4096), ("16384x16384", 1), ("65536x65536", 1))
          for b in ("0.6666667", "0.4406868")]
 BM = ["bm/gpu/heatbath/N:%d/C:%d/beta:1" % c for c in ((256, 4096), (1024, 4096), (4096, 1024))]
+# issue 12 (mixture_model.py): boltzkit_bench_mixture's GPU cases
+MIXTURE = (["mixture/gpu/single/D:%d/N:%d" % c for c in ((16, 4194304), (64, 1048576),
+                                                        (256, 262144))] +
+           ["mixture/gpu/estep/D:32/N:262144/K:64"])
 
 
 def fail(msg):
@@ -61,6 +65,7 @@ def main():
     for header in ("| D | B | predicted ms | target ms |",
                    "| lattice | replicas | algorithm | T | predicted flips/ns |",
                    "| N | chains | sweeps/launch | flip rate | predicted flips/ns |",
+                   "| case | D | N | predicted ms | with TF32 GEMMs |",
                    "## Warp instructions per work unit", "## Predicted against measured"):
         if header not in proc.stdout:
             fail("the printed output lacks %r" % header)
@@ -98,8 +103,8 @@ def main():
         if not isinstance(r.get("kernels"), list) or not r["kernels"]:
             fail("%s: kernels must be a non-empty list" % r["case"])
         cases.append(r["case"])
-    if sorted(cases) != sorted(GAUSSIAN + ISING + BM):
-        expected = set(GAUSSIAN + ISING + BM)
+    if sorted(cases) != sorted(GAUSSIAN + ISING + BM + MIXTURE):
+        expected = set(GAUSSIAN + ISING + BM + MIXTURE)
         fail("cases differ from the benchmark cases: missing %s, extra %s"
              % (sorted(expected - set(cases)), sorted(set(cases) - expected)))
     with open(os.path.join(scratch, "static_model.md")) as fh:

@@ -31,6 +31,10 @@ class H100(object):
     fma_heavy_lanes = 64            # IMAD/IMUL/IDP must use the heavy half [FMA]
     alu_lanes = 64                  # integer (not IMAD), logic, compare, select, move [PG][FMA]
     fp64_lanes = 64                 # [PG]
+    # TF32 tensor-core math (dense), flops per clock per SM: [WP] 494.7 TFLOPS TF32 (989.4 with
+    # sparsity) = 132 SMs x 4 tensor cores x 256 TF32 FMA x 2 flops x 1.83 GHz (the clock of the
+    # whitepaper's tensor figures); used only for the mixture GEMMs with the TF32 option (A14).
+    tf32_tensor_flops_per_clk_per_sm = 2048
     mufu_lanes = 16                 # [PG]
     conv_lanes = 16                 # type conversions, POPC, FLO, BREV [PG]; same XU pipe as MUFU
     shfl_lanes = 32                 # [PG]

@@ -370,10 +370,25 @@ class SourceIndex(object):
         ranked = sorted(found, key=shared, reverse=True)
         return ranked[0] if shared(ranked[0]) > shared(ranked[1]) else None
 
+    def _in_root(self, path):
+        """The checkout's own copy of a recorded path under another checkout (ccache with a
+        shared CCACHE_BASEDIR hands out objects whose line tables name the worktree that first
+        compiled them, whose sources may differ): the longest trailing part of the path that
+        starts with kernels/ or host/ and exists under root."""
+        if not self.root:
+            return None
+        parts = os.path.normpath(path).split(os.sep)
+        for i, part in enumerate(parts):
+            if part in ("kernels", "host"):
+                mine = os.path.join(self.root, *parts[i:])
+                if os.path.isfile(mine):
+                    return mine
+        return None
+
     def lines(self, path):
         if path in self._files:
             return self._files[path]
-        candidate = os.path.normpath(path)
+        candidate = self._in_root(path) or os.path.normpath(path)
         if not os.path.isfile(candidate):
             candidate = self._find_by_base(path)
         lines = None

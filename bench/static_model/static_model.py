@@ -32,6 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import hardware  # noqa: E402
+import mixture_model  # noqa: E402
 import models  # noqa: E402
 import sass  # noqa: E402
 from models import LSU  # noqa: E402
@@ -420,6 +421,8 @@ def json_rows(rows):
             o["target_flips_per_ns"] = r["target_flips_per_ns"]
             o["flip_rate"] = r["flip_rate"]
             o["sweeps_per_launch"] = r["sweeps"]
+        elif r["family"] == "mixture":
+            o.update(mixture_model.json_mixture(r))
         else:
             o["predicted_flips_per_ns"] = (round(r["predicted_flips_per_ns"], 1)
                                            if r.get("predicted_flips_per_ns") else None)
@@ -526,6 +529,7 @@ def render(rows, ctx, compare=None):
     L += md_table(["N", "chains", "sweeps/launch", "flip rate", "predicted flips/ns", "target",
                    "meets", "bound", "warps/SM"], table)
     L.append("")
+    L += mixture_model.render_mixture(rows, md_table)
     L.append("## Warp instructions per work unit, by pipe class")
     L.append("")
     L.append("Per matrix (Gaussian) or per 64-spin word update (Ising): warp instructions "
@@ -549,6 +553,7 @@ def render(rows, ctx, compare=None):
         c = r["per_unit"]["counts"]
         label = ("D=%d" % r["D"]) if r["family"] == "gaussian" else (
             ("bm heat bath N=%d" % r["N"]) if r["family"] == "bm" else
+            short_case(r) if r["family"] == "mixture" else
             "Ising %s T=%.4g" % (r["algorithm"], r["T"]))
         if r["family"] == "gaussian" and any(k.get("library") for k in r["kernels"]):
             label += " (own kernels; library calls not in SASS)"
@@ -571,7 +576,7 @@ def render(rows, ctx, compare=None):
                 continue
             b = k["bounds_ms"]
             top = sorted(b.items(), key=lambda kv: -kv[1])[:3]
-            if k.get("library"):
+            if k.get("library") or k.get("fixed"):
                 table.append([short_case(r), k["name"], "-", "-", "-", "-", k["launches"],
                               fmt(k["time_ms"]),
                               ", ".join("%s %s" % (n, fmt(v)) for n, v in top)])
@@ -641,6 +646,8 @@ def short_case(r):
         return "D=%d" % r["D"]
     if r["family"] == "bm":
         return "bm N=%d C=%d" % (r["N"], r["C"])
+    if r["family"] == "mixture":
+        return "mixture %s D=%d K=%d" % (r["kind"], r["D"], r["K"])
     return "%s %s T=%.4g" % (r["case"].split("/")[4].replace("L:", ""), r["algorithm"], r["T"])
 
 
@@ -711,7 +718,7 @@ def compare_section(rows, measured):
     table = []
     for r in rows:
         m = measured.get(r["case"])
-        if r["family"] == "gaussian":
+        if r["family"] in ("gaussian", "mixture"):
             p = r.get("predicted_ms")
             v = m.get("ms") if m else None
             ratio = (v / p) if (p and v) else None
@@ -804,6 +811,7 @@ def main(argv=None):
                 rows.append(ising_case(ctx, lx, ly, replicas, beta, algorithm, target))
     for n, chains, sweeps, target in BM_SWEEP_CASES:
         rows.append(bm_sweep_case(ctx, n, chains, sweeps, target))
+    rows += mixture_model.mixture_rows(sys.modules[__name__], ctx)  # issue 12 (mixture_model.py)
 
     measured = load_measured(args.compare) if args.compare else None
     lines = render(rows, ctx, measured)

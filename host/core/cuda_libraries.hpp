@@ -21,7 +21,7 @@
 // clang-format off
 #define BOLTZKIT_CUBLAS_FUNCTIONS(X)                                  \
   X(cublasCreate) X(cublasDestroy) X(cublasSetStream)                 \
-  X(cublasGetStatusString)                                            \
+  X(cublasGetStatusString) X(cublasSetMathMode) X(cublasGetMathMode) \
   X(cublasSgemm) X(cublasDgemm) X(cublasSgemv) X(cublasDgemv)         \
   X(cublasSgemmStridedBatched) X(cublasDgemmStridedBatched)           \
   X(cublasSsyrk) X(cublasDsyrk) X(cublasStrsm) X(cublasDtrsm)         \

@@ -60,16 +60,16 @@ void validate_evaluate(const Context& ctx, vector_batch<const T> x, const Compon
 
 template <class T>
 void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
-              const Outputs<T>& out) {
+              const Outputs<T>& out, const EvaluateOptions& options) {
   validate_evaluate(ctx, x, c, out);
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
-    backend::gpu::evaluate(ctx, x, c, out);
+    backend::gpu::evaluate(ctx, x, c, out, options);
 #else
     boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
-    backend::cpu::evaluate(x, c, out);
+    backend::cpu::evaluate(x, c, out, options);
   }
 }
 

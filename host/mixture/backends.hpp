@@ -8,7 +8,8 @@ namespace boltzkit::mixture::backend {
 namespace cpu {
 /// float64 inside, whatever T is; OpenMP over tiles of points.
 template <class T>
-void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>& out);
+void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>& out,
+              const EvaluateOptions& options);
 template <class T>
 void weighted_statistics(vector_batch<const T> x, const T* resp, std::int64_t k, T* counts,
                          vector_batch<T> means, matrix_batch<T> covs);
@@ -22,7 +23,7 @@ namespace gpu {
 /// Fused kernel for D <= gpu_fused_max_dim, cuBLAS whitening beyond.
 template <class T>
 void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
-              const Outputs<T>& out);
+              const Outputs<T>& out, const EvaluateOptions& options);
 template <class T>
 void weighted_statistics(Context& ctx, vector_batch<const T> x, const T* resp, std::int64_t k,
                          T* counts, vector_batch<T> means, matrix_batch<T> covs);

@@ -17,6 +17,22 @@ cublasOperation_t op(bool t) { return t ? CUBLAS_OP_T : CUBLAS_OP_N; }
 
 }  // namespace
 
+Tf32Math::Tf32Math(Context& ctx, bool on) : ctx_(ctx), on_(on) {
+  if (!on_) return;
+  cublasMath_t mode = CUBLAS_DEFAULT_MATH;
+  BOLTZKIT_CUDA(cuda_libraries::cublas().cublasGetMathMode(cublas(ctx_), &mode));
+  previous_ = static_cast<int>(mode);
+  BOLTZKIT_CUDA(cuda_libraries::cublas().cublasSetMathMode(cublas(ctx_), CUBLAS_TF32_TENSOR_OP_MATH));
+}
+
+Tf32Math::~Tf32Math() {
+  // Not BOLTZKIT_CUDA: a destructor must not throw (the GEMMs are already enqueued; setting a
+  // math mode on a valid handle does not fail).
+  if (on_)
+    (void)cuda_libraries::cublas().cublasSetMathMode(cublas(ctx_),
+                                                     static_cast<cublasMath_t>(previous_));
+}
+
 void gemm(Context& ctx, bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
           const float* b, int ldb, float beta, float* c, int ldc) {
   BOLTZKIT_CUDA(cuda_libraries::cublas().cublasSgemm(cublas(ctx), op(ta), op(tb), m, n, k, &alpha, a, lda, b, ldb, &beta,

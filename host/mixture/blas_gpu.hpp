@@ -6,6 +6,22 @@
 
 namespace boltzkit::mixture::blas {
 
+/// While it lives, the context's cuBLAS handle runs float GEMMs in TF32 tensor-op math
+/// (CUBLAS_TF32_TENSOR_OP_MATH) when `on` (EvaluateOptions::allow_tf32); the previous math mode
+/// comes back at the end of the scope. GEMMs are enqueued with the mode current at the call.
+class Tf32Math {
+ public:
+  Tf32Math(Context& ctx, bool on);
+  ~Tf32Math();
+  Tf32Math(const Tf32Math&) = delete;
+  Tf32Math& operator=(const Tf32Math&) = delete;
+
+ private:
+  Context& ctx_;
+  bool on_;
+  int previous_ = 0;
+};
+
 /// C = alpha · op(A) · op(B) + beta · C (m × n, inner k).
 void gemm(Context& ctx, bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
           const float* b, int ldb, float beta, float* c, int ldc);

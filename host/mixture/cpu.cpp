@@ -3,6 +3,7 @@
 // depend on the number of OpenMP threads.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "backends.hpp"
@@ -18,11 +19,23 @@ namespace {
 
 constexpr double half_log_two_pi = 0.91893853320467274178;  // ½ log 2π
 
+/// TF32 operand rounding (EvaluateOptions::allow_tf32): the nearest value with an 11-bit
+/// significand (1 + 10 stored bits), ties to even — what the tensor cores multiply when cuBLAS
+/// runs a float GEMM in CUBLAS_TF32_TENSOR_OP_MATH.
+double tf32(double v) {
+  if (v == 0.0 || !std::isfinite(v)) return v;
+  int e = 0;
+  const double m = std::frexp(v, &e);  // v = m · 2^e, 0.5 ≤ |m| < 1
+  return std::ldexp(std::nearbyint(std::ldexp(m, 11)), e - 11);
+}
+
 /// One component, factored once per call.
 struct Prepared {
   Matrix sigma;   // Σ (full symmetric, from the lower triangle)
   Matrix linv;    // L⁻¹ (lower)
   Matrix prec;    // Σ⁻¹ = L⁻ᵀL⁻¹
+  // The GEMM operands: L⁻¹ and Σ⁻¹ themselves, or rounded to TF32 (EvaluateOptions).
+  Matrix linv_op, prec_op;
   Vector mean;
   double log_norm = 0.0;  // −½ log|Σ| − (D/2) log 2π
   std::int32_t info = 0;
@@ -75,9 +88,25 @@ std::int64_t slab_count(std::int64_t points, std::int64_t per_slab_doubles) {
 }  // namespace
 
 template <class T>
-void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>& out) {
+void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>& out,
+              const EvaluateOptions& options) {
   const std::int64_t npts = x.batch, n = x.dim, kk = c.mean.batch;
-  const std::vector<Prepared> comp = prepare(c);
+  std::vector<Prepared> comp = prepare(c);
+  // allow_tf32 rounds the operands of the GPU's cuBLAS GEMMs at the same places here: the
+  // whitening only on the GEMM path (D > gpu_fused_max_dim; the fused kernel has no GEMM), the
+  // score, summed-gradient and finishing products always. Off: op() is the identity and the
+  // results are those without the option, bit for bit.
+  const bool tf32_on = options.allow_tf32 && std::is_same_v<T, float>;
+  const bool tf32_whiten = tf32_on && n > gpu_fused_max_dim;
+  const auto op = [tf32_on](double v) { return tf32_on ? tf32(v) : v; };
+  for (Prepared& q : comp) {
+    q.linv_op = q.linv;
+    q.prec_op = q.prec;
+    if (tf32_whiten)
+      for (double& v : q.linv_op) v = tf32(v);
+    if (tf32_on)
+      for (double& v : q.prec_op) v = tf32(v);
+  }
   bool any_failed = false;
   for (std::int64_t k = 0; k < kk; ++k) {
     if (out.info) out.info[k] = comp[k].info;
@@ -100,7 +129,7 @@ void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>&
     Sums& acc = partial[s];
     acc.init(kk, n, want_sums);
     const std::int64_t first = npts * s / slabs, last = npts * (s + 1) / slabs;
-    Vector xv, d(n * kk), z(n), score(n), lp(kk), w(kk);
+    Vector xv, d(n * kk), z(n), score(n), lp(kk), w(kk), yop(n), vop(n);
     for (std::int64_t p = first; p < last; ++p) {
       load_vector(x, p, xv);
       for (std::int64_t k = 0; k < kk; ++k) {
@@ -111,10 +140,15 @@ void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>&
         }
         double* dk = &d[k * n];
         for (std::int64_t i = 0; i < n; ++i) dk[i] = xv[i] - q.mean[i];
+        const double* dw = dk;
+        if (tf32_whiten) {
+          for (std::int64_t i = 0; i < n; ++i) yop[i] = tf32(dk[i]);
+          dw = yop.data();
+        }
         double norm2 = 0.0;
         for (std::int64_t i = 0; i < n; ++i) {
           double zi = 0.0;
-          for (std::int64_t j = 0; j <= i; ++j) zi += q.linv[i * n + j] * dk[j];
+          for (std::int64_t j = 0; j <= i; ++j) zi += q.linv_op[i * n + j] * dw[j];
           norm2 += zi * zi;
         }
         lp[k] = q.log_norm - 0.5 * norm2;
@@ -137,6 +171,15 @@ void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>&
         for (std::int64_t k = 0; k < kk; ++k) {
           if (comp[k].info != 0) continue;
           const double* dk = &d[k * n];
+          if (tf32_on) {  // the GPU's GEMM operand is w ∘ y
+            for (std::int64_t j = 0; j < n; ++j) vop[j] = tf32(w[k] * dk[j]);
+            for (std::int64_t i = 0; i < n; ++i) {
+              double g = 0.0;
+              for (std::int64_t j = 0; j < n; ++j) g += comp[k].prec_op[i * n + j] * vop[j];
+              score[i] -= g;
+            }
+            continue;
+          }
           for (std::int64_t i = 0; i < n; ++i) {
             double g = 0.0;
             for (std::int64_t j = 0; j < n; ++j) g += comp[k].prec[i * n + j] * dk[j];
@@ -149,13 +192,14 @@ void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>&
         for (std::int64_t k = 0; k < kk; ++k) {
           if (comp[k].info != 0) continue;
           const double* dk = &d[k * n];
-          acc.w[k] += w[k];
+          acc.w[k] += op(w[k]);
           double* wd = &acc.wd[k * n];
           double* wdd = &acc.wdd[k * n * n];
+          for (std::int64_t i = 0; i < n; ++i) yop[i] = op(dk[i]);
           for (std::int64_t i = 0; i < n; ++i) {
-            const double wi = w[k] * dk[i];
+            const double wi = op(w[k] * dk[i]);
             wd[i] += wi;
-            for (std::int64_t j = 0; j <= i; ++j) wdd[i * n + j] += wi * dk[j];
+            for (std::int64_t j = 0; j <= i; ++j) wdd[i * n + j] += wi * yop[j];
           }
         }
       }
@@ -176,7 +220,7 @@ void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>&
       if (out.sum_grad_mean.data) {  // P Σ w d
         Vector g(n, 0.0);
         for (std::int64_t i = 0; i < n; ++i)
-          for (std::int64_t j = 0; j < n; ++j) g[i] += q.prec[i * n + j] * total.wd[k * n + j];
+          for (std::int64_t j = 0; j < n; ++j) g[i] += q.prec_op[i * n + j] * op(total.wd[k * n + j]);
         store_vector(g, out.sum_grad_mean, k);
       }
       if (out.sum_grad_cov.data) {  // ½ P (Σ w d dᵀ − W Σ) P
@@ -187,10 +231,10 @@ void evaluate(vector_batch<const T> x, const Components<T>& c, const Outputs<T>&
             m[i * n + j] = (j <= i ? wdd[i * n + j] : wdd[j * n + i]) - total.w[k] * q.sigma[i * n + j];
         for (std::int64_t i = 0; i < n; ++i)
           for (std::int64_t l = 0; l < n; ++l)
-            for (std::int64_t j = 0; j < n; ++j) pm[i * n + j] += q.prec[i * n + l] * m[l * n + j];
+            for (std::int64_t j = 0; j < n; ++j) pm[i * n + j] += q.prec_op[i * n + l] * op(m[l * n + j]);
         for (std::int64_t i = 0; i < n; ++i)
           for (std::int64_t l = 0; l < n; ++l)
-            for (std::int64_t j = 0; j < n; ++j) g[i * n + j] += 0.5 * pm[i * n + l] * q.prec[l * n + j];
+            for (std::int64_t j = 0; j < n; ++j) g[i * n + j] += 0.5 * op(pm[i * n + l]) * q.prec_op[l * n + j];
         store_matrix(g, out.sum_grad_cov, k);
       }
     }
@@ -311,7 +355,8 @@ void kl_divergence(vector_batch<const T> mean0, matrix_batch<const T> cov0,
 }
 
 #define BOLTZKIT_INSTANTIATE(T)                                                                \
-  template void evaluate<T>(vector_batch<const T>, const Components<T>&, const Outputs<T>&);   \
+  template void evaluate<T>(vector_batch<const T>, const Components<T>&, const Outputs<T>&,   \
+                            const EvaluateOptions&);                                         \
   template void weighted_statistics<T>(vector_batch<const T>, const T*, std::int64_t, T*,      \
                                        vector_batch<T>, matrix_batch<T>);                      \
   template void kl_divergence<T>(vector_batch<const T>, matrix_batch<const T>,                 \

@@ -265,10 +265,12 @@ FitResult fit(Context& ctx, vector_batch<const T> x, const FitOptions& o) {
 
   std::vector<double> host_x;
   std::unique_ptr<detail::StepRunner> runner;
+  EvaluateOptions eval;
+  eval.allow_tf32 = o.allow_tf32;
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
     host_x = detail::download_points(ctx, x);
-    runner = detail::make_gpu_runner(ctx, x, kk);
+    runner = detail::make_gpu_runner(ctx, x, kk, eval);
 #else
     boltzkit::detail::gpu_backend_not_built();
 #endif
@@ -276,7 +278,7 @@ FitResult fit(Context& ctx, vector_batch<const T> x, const FitOptions& o) {
     host_x.resize(npts * n);
     for (std::int64_t p = 0; p < npts; ++p)
       for (std::int64_t i = 0; i < n; ++i) host_x[p * n + i] = static_cast<double>(x.data[p * x.batch_stride + i]);
-    runner = std::make_unique<detail::TypedStepRunner<T, HostStore>>(ctx, x, kk, HostStore{});
+    runner = std::make_unique<detail::TypedStepRunner<T, HostStore>>(ctx, x, kk, HostStore{}, eval);
   }
   for (const double v : host_x) require(std::isfinite(v), "mixture::fit: x has a non-finite entry");
 

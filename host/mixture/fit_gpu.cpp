@@ -36,11 +36,12 @@ struct DeviceStore {
 }  // namespace
 
 template <class T>
-std::unique_ptr<StepRunner> make_gpu_runner(Context& ctx, vector_batch<const T> x, std::int64_t k) {
-  return std::make_unique<TypedStepRunner<T, DeviceStore>>(ctx, x, k, DeviceStore{&ctx});
+std::unique_ptr<StepRunner> make_gpu_runner(Context& ctx, vector_batch<const T> x, std::int64_t k,
+                                            EvaluateOptions eval) {
+  return std::make_unique<TypedStepRunner<T, DeviceStore>>(ctx, x, k, DeviceStore{&ctx}, eval);
 }
 
-template std::unique_ptr<StepRunner> make_gpu_runner<float>(Context&, vector_batch<const float>, std::int64_t);
-template std::unique_ptr<StepRunner> make_gpu_runner<double>(Context&, vector_batch<const double>, std::int64_t);
+template std::unique_ptr<StepRunner> make_gpu_runner<float>(Context&, vector_batch<const float>, std::int64_t, EvaluateOptions);
+template std::unique_ptr<StepRunner> make_gpu_runner<double>(Context&, vector_batch<const double>, std::int64_t, EvaluateOptions);
 
 }  // namespace boltzkit::mixture::detail

@@ -38,8 +38,9 @@ class StepRunner {
 template <class T, class Store>
 class TypedStepRunner final : public StepRunner {
  public:
-  TypedStepRunner(Context& ctx, vector_batch<const T> x, std::int64_t k, Store store)
-      : ctx_(ctx), x_(x), k_(k), store_(store),
+  TypedStepRunner(Context& ctx, vector_batch<const T> x, std::int64_t k, Store store,
+                  EvaluateOptions eval = {})
+      : ctx_(ctx), x_(x), k_(k), store_(store), eval_(eval),
         weights_(store_.template make<T>(k)), means_(store_.template make<T>(k * x.dim)),
         covs_(store_.template make<T>(k * x.dim * x.dim)),
         resp_(store_.template make<T>(x.batch * k)), mix_(store_.template make<T>(x.batch)),
@@ -60,7 +61,7 @@ class TypedStepRunner final : public StepRunner {
     out.mix_log_prob = mix_.data();
     out.resp = stats ? resp_.data() : nullptr;
     out.info = info_.data();
-    evaluate(ctx_, x_, c, out);
+    evaluate(ctx_, x_, c, out, eval_);
     if (stats) {
       weighted_statistics(ctx_, x_, static_cast<const T*>(resp_.data()), k_, counts_.data(),
                           vector_batch<T>(s_means_.data(), k_, n, n),
@@ -88,6 +89,7 @@ class TypedStepRunner final : public StepRunner {
   vector_batch<const T> x_;
   std::int64_t k_;
   Store store_;
+  EvaluateOptions eval_;
   typename Store::template Buffer<T> weights_, means_, covs_, resp_, mix_, counts_, s_means_,
       s_covs_;
   typename Store::template Buffer<std::int32_t> info_;
@@ -96,7 +98,8 @@ class TypedStepRunner final : public StepRunner {
 #if BOLTZKIT_WITH_CUDA
 /// fit_gpu.cpp: a runner holding its buffers in device memory.
 template <class T>
-std::unique_ptr<StepRunner> make_gpu_runner(Context& ctx, vector_batch<const T> x, std::int64_t k);
+std::unique_ptr<StepRunner> make_gpu_runner(Context& ctx, vector_batch<const T> x, std::int64_t k,
+                                            EvaluateOptions eval);
 /// gpu.cu: x copied to the host (float64, packed) for the k-means++ seeding.
 template <class T>
 std::vector<double> download_points(Context& ctx, vector_batch<const T> x);

@@ -1,6 +1,7 @@
 // GPU backend of the mixture family: workspace planning and the executor that runs
 // host/mixture/gpu_steps.hpp on the device (kernel launches here, library calls in blas_gpu.cu).
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "backends.hpp"
@@ -61,7 +62,7 @@ std::int64_t tile_points(std::int64_t npts, std::int64_t per_point_bytes) {
 
 template <class T>
 void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
-              const Outputs<T>& out) {
+              const Outputs<T>& out, const EvaluateOptions& options) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
   const std::int64_t npts = x.batch, kk = c.mean.batch, n = x.dim;
   const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
@@ -91,6 +92,9 @@ void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
       (tile + kernels::mixture_fused_threads - 1) / kernels::mixture_fused_threads,
       static_cast<std::int64_t>(boltzkit::gpu::sm_count(ctx.device())) *
           tuning::gpu_fused_blocks_per_sm));
+  // TF32 for the GEMMs over the points and their finishing products only: the factorizations
+  // above (trsm may use GEMMs inside) stay float.
+  const blas::Tf32Math math(ctx, options.allow_tf32 && std::is_same_v<T, float>);
   gpu_steps::run_evaluate(ex, x, c, out, f, w, plan);
 }
 

@@ -92,7 +92,7 @@ void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const 
     const int cnt = static_cast<int>(count);
     if (plan.fused) {
       const std::size_t shared = sizeof(T) * static_cast<std::size_t>(nn + n);
-      ex.launch_shared(k::fused_logp_kernel<T>, plan.fused_blocks, k::mixture_fused_threads,
+      ex.launch_shared(k::fused_logp_for<T>(n), plan.fused_blocks, k::mixture_fused_threads,
                        shared, xr, first, count, n, mean, static_cast<const T*>(f.linv),
                        static_cast<const T*>(f.logc), kk, w.a);
     } else {

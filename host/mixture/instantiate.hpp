@@ -4,7 +4,7 @@
 // float and double from this one list.
 #define BOLTZKIT_MIXTURE_INSTANTIATE(T)                                                        \
   template void evaluate<T>(Context&, vector_batch<const T>, const Components<T>&,             \
-                            const Outputs<T>&);                                                \
+                            const Outputs<T>&, const EvaluateOptions&);                        \
   template void weighted_statistics<T>(Context&, vector_batch<const T>, const T*,              \
                                        std::int64_t, T*, vector_batch<T>, matrix_batch<T>);    \
   template void kl_divergence<T>(Context&, vector_batch<const T>, matrix_batch<const T>,       \

@@ -28,7 +28,9 @@ namespace boltzkit::mixture::tuning {
 inline constexpr std::int64_t gpu_tile_points = std::int64_t{1} << 16;
 
 /// Blocks of the fused E-step kernel per SM. predicted: 128 threads and ≤ 4.2 KB of shared
-/// memory per block (D = 32, fp32) allow many; 8 per SM hides the global loads.
+/// memory per block (D = 32, fp32) allow many; 8 per SM hides the global loads. (Registers let
+/// 5 blocks of fused_logp_kernel<float, 32> (96 registers) reside per SM; a 2^16-point tile is
+/// 512 blocks, below the cap of 8 × 132 either way: bench/results/static_model.md.)
 inline constexpr int gpu_fused_blocks_per_sm = 8;
 
 }  // namespace boltzkit::mixture::tuning

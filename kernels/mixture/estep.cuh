@@ -57,42 +57,60 @@ __global__ void quadratic_kernel(const T* z, std::int64_t count, int n, const T*
 }
 
 /// Fused small-D E-step: one thread per point, every component's L⁻¹ and μ staged through
-/// shared memory in turn; a(p, k) = logc_k − ½ |L_k⁻¹(x_p − μ_k)|². Shared: (n·n + n) T.
-template <class T>
+/// shared memory in turn; a(p, k) = logc_k − ½ |L_k⁻¹(x_p − μ_k)|². MaxDim ≥ n is a compile-time
+/// bound (8, 16 or 32, fused_logp_for): the row and column loops are unrolled to it, so d stays
+/// in registers (a runtime-indexed array would live in local memory) and every shared-memory
+/// read has a constant offset; rows i ≥ n end the loop by a uniform branch. L⁻¹ is packed by
+/// rows in shared memory, entry (i, j ≤ i) at i(i+1)/2 + j. Shared: (n(n+1)/2 + n) T.
+template <class T, int MaxDim>
 __global__ void __launch_bounds__(mixture_fused_threads)
     fused_logp_kernel(VectorRef<const T> x, std::int64_t first, std::int64_t count, int n,
                       VectorRef<const T> mean, const T* linv, const T* logc, std::int64_t kk,
                       T* a) {
-  T* s_linv = reinterpret_cast<T*>(dynamic_shared_memory());
-  T* s_mean = s_linv + n * n;
+  T* s_tri = reinterpret_cast<T*>(dynamic_shared_memory());
+  T* s_mean = s_tri + n * (n + 1) / 2;
   const std::int64_t per_grid = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
   for (std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * blockDim.x; base < count;
        base += per_grid) {  // uniform over the block: every thread reaches each barrier
     const std::int64_t p = base + threadIdx.x;
     const bool live = p < count;
-    T xv[mixture_fused_max_dim];
+    T xv[MaxDim];
 #pragma unroll
-    for (int i = 0; i < mixture_fused_max_dim; ++i)
-      xv[i] = live && i < n ? x(first + p, i) : T(0);
+    for (int i = 0; i < MaxDim; ++i) xv[i] = live && i < n ? x(first + p, i) : T(0);
     for (std::int64_t k = 0; k < kk; ++k) {
       __syncthreads();  // the previous component's tiles are no longer read
       const T* src = linv + k * static_cast<std::int64_t>(n) * n;
-      for (int e = threadIdx.x; e < n * n; e += blockDim.x) s_linv[e] = src[e];
+      for (int e = threadIdx.x; e < n * n; e += blockDim.x) {
+        const int j = e / n, i = e - j * n;  // src is column-major
+        if (j <= i) s_tri[i * (i + 1) / 2 + j] = src[e];
+      }
       for (int e = threadIdx.x; e < n; e += blockDim.x) s_mean[e] = mean(k, e);
       __syncthreads();
       if (!live) continue;
-      T d[mixture_fused_max_dim];
+      T d[MaxDim];
 #pragma unroll
-      for (int i = 0; i < mixture_fused_max_dim; ++i) d[i] = i < n ? xv[i] - s_mean[i] : T(0);
+      for (int i = 0; i < MaxDim; ++i) d[i] = i < n ? xv[i] - s_mean[i] : T(0);
       T norm2 = T(0);
-      for (int i = 0; i < n; ++i) {
+#pragma unroll
+      for (int i = 0; i < MaxDim; ++i) {
+        if (i >= n) break;
+        const T* row = s_tri + i * (i + 1) / 2;
         T zi = T(0);
-        for (int j = 0; j <= i; ++j) zi += s_linv[j * n + i] * d[j];
+#pragma unroll
+        for (int j = 0; j <= i; ++j) zi += row[j] * d[j];
         norm2 += zi * zi;
       }
       a[p * kk + k] = logc[k] - T(0.5) * norm2;
     }
   }
+}
+
+/// The fused kernel's instantiation for n ≤ mixture_fused_max_dim: the smallest of 8, 16, 32.
+template <class T>
+auto fused_logp_for(int n) {
+  static_assert(mixture_fused_max_dim == 32, "fused_logp_for lists the bounds up to 32");
+  return n <= 8 ? fused_logp_kernel<T, 8>
+                : (n <= 16 ? fused_logp_kernel<T, 16> : fused_logp_kernel<T, 32>);
 }
 
 /// Per point, from a(p, :) = log N(x_p | μ_k, Σ_k): writes log_prob rows; with weights the online

@@ -2,7 +2,10 @@
 // cases.hpp, finite differences, exact KL values, and EM on synthetic mixtures.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <random>
 
@@ -32,8 +35,10 @@ struct Evaluated {
   std::vector<std::int32_t> info;
 };
 
+/// With `options` null, evaluate is called without them (the default).
 template <class T>
-Evaluated<T> run(const MixtureProblem<T>& p, bool with_weights, bool want_score = true) {
+Evaluated<T> run(const MixtureProblem<T>& p, bool with_weights, bool want_score = true,
+                 const mixture::EvaluateOptions* options = nullptr) {
   Context ctx(Backend::cpu);
   const std::int64_t np = p.n_points, kk = p.k, n = p.dim;
   const T poison = std::numeric_limits<T>::quiet_NaN();
@@ -50,7 +55,10 @@ Evaluated<T> run(const MixtureProblem<T>& p, bool with_weights, bool want_score 
   out.sum_grad_mean = vector_batch<T>(r.sgm.data(), kk, n, n);
   out.sum_grad_cov = matrix_batch<T>(r.sgc.data(), kk, n, n * n, n);
   out.info = r.info.data();
-  mixture::evaluate(ctx, p.xs(), p.components(with_weights), out);
+  if (options)
+    mixture::evaluate(ctx, p.xs(), p.components(with_weights), out, *options);
+  else
+    mixture::evaluate(ctx, p.xs(), p.components(with_weights), out);
   return r;
 }
 
@@ -86,6 +94,80 @@ void check_against_reference(double tol) {
 
 TEST(MixtureCpu, MatchesEigenReferenceDouble) { check_against_reference<double>(1e-9); }
 TEST(MixtureCpu, MatchesEigenReferenceFloat) { check_against_reference<float>(2e-4); }
+
+/// Every output of two evaluations, bit for bit.
+template <class T>
+void expect_identical(const Evaluated<T>& a, const Evaluated<T>& b) {
+  const auto same = [](const std::vector<T>& u, const std::vector<T>& v) {
+    return u.size() == v.size() && std::memcmp(u.data(), v.data(), u.size() * sizeof(T)) == 0;
+  };
+  EXPECT_TRUE(same(a.log_prob, b.log_prob));
+  EXPECT_TRUE(same(a.mix, b.mix));
+  EXPECT_TRUE(same(a.resp, b.resp));
+  EXPECT_TRUE(same(a.score, b.score));
+  EXPECT_TRUE(same(a.sgm, b.sgm));
+  EXPECT_TRUE(same(a.sgc, b.sgc));
+}
+
+/// max_i |a_i − b_i| / (scale + |b_i|): scale 1 for values of order one (log p, resp), 0 for a
+/// relative error.
+template <class T>
+double max_error(const std::vector<T>& a, const std::vector<T>& b, double scale) {
+  double e = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double x = static_cast<double>(a[i]), y = static_cast<double>(b[i]);
+    e = std::max(e, std::abs(x - y) / (scale + std::abs(y)));
+  }
+  return e;
+}
+
+/// Norm-wise relative error ‖a − b‖ / ‖b‖ (the summed gradients: entries near zero are not
+/// meaningful one by one).
+template <class T>
+double norm_error(const std::vector<T>& a, const std::vector<T>& b) {
+  double num = 0.0, den = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double y = static_cast<double>(b[i]), d = static_cast<double>(a[i]) - y;
+    num += d * d;
+    den += y * y;
+  }
+  return std::sqrt(num / std::max(den, 1e-300));
+}
+
+// EvaluateOptions::allow_tf32 (docs/MATH.md §1.9): off by default (no options = explicit off,
+// bit for bit); on, the CPU rounds the GEMM operands to TF32 and the outputs move, by no more
+// than the documented bounds, from those without it. D = 8 takes the fused path on the GPU
+// (log p without a GEMM: unchanged), D = 48 the whitening GEMM. Ignored for double.
+TEST(MixtureCpu, Tf32OptionIsOffByDefaultAndStaysWithinItsDocumentedBound) {
+  mixture::EvaluateOptions off, on;
+  on.allow_tf32 = true;
+  for (const std::int64_t dim : {8, 48}) {
+    SCOPED_TRACE("D=" + std::to_string(dim));
+    const auto p = make_problem<float>({400, 3, dim, 21}, 0.3);  // overlapping components
+    const Evaluated<float> plain = run(p, true);
+    expect_identical(plain, run(p, true, true, &off));
+    const Evaluated<float> t = run(p, true, true, &on);
+    const double e_mix = max_error(t.mix, plain.mix, 1.0), e_resp = max_error(t.resp, plain.resp, 1.0),
+                 e_score = norm_error(t.score, plain.score), e_sgm = norm_error(t.sgm, plain.sgm),
+                 e_sgc = norm_error(t.sgc, plain.sgc);
+    std::printf("tf32 D=%lld: mix log p %.3g, resp %.3g, score %.3g, sum dmu %.3g, sum dSigma %.3g\n",
+                static_cast<long long>(dim), e_mix, e_resp, e_score, e_sgm, e_sgc);
+    EXPECT_GT(e_score, 0.0);  // the option acts
+    EXPECT_LE(e_score, 2e-3);
+    EXPECT_LE(e_sgm, 2e-3);
+    EXPECT_LE(e_sgc, 2e-3);
+    if (dim <= mixture::gpu_fused_max_dim) {  // log p without a GEMM
+      EXPECT_EQ(e_mix, 0.0);
+      EXPECT_EQ(e_resp, 0.0);
+    } else {
+      EXPECT_GT(e_mix, 0.0);
+      EXPECT_LE(e_mix, 1e-3);
+      EXPECT_LE(e_resp, 1e-2);
+    }
+  }
+  const auto pd = make_problem<double>({100, 2, 40, 22});
+  expect_identical(run(pd, true), run(pd, true, true, &on));
+}
 
 TEST(MixtureCpu, ResponsibilitiesSumToOne) {
   const auto p = make_problem<double>({200, 6, 4, 11});

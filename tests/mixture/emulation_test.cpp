@@ -137,11 +137,15 @@ void compare_paths(double tol, std::vector<Case> table) {
   }
 }
 
+// The fused kernel is instantiated for n ≤ 8, 16, 32 (fused_logp_for): both ends of each class.
 TEST(MixtureEmulation, EStepMatchesCpuDouble) {
-  compare_paths<double>(1e-9, {cases[0], cases[1], cases[2], cases[3], Case{40, 2, 35, 7}});
+  compare_paths<double>(1e-9, {cases[0], cases[1], cases[2], cases[3], Case{40, 2, 35, 7},
+                               Case{33, 2, 8, 8}, Case{33, 3, 9, 9}, Case{40, 2, 16, 10},
+                               Case{33, 1, 17, 11}, Case{35, 2, 32, 12}});
 }
 TEST(MixtureEmulation, EStepMatchesCpuFloat) {
-  compare_paths<float>(2e-3, {cases[1], cases[2], Case{40, 2, 35, 7}});
+  compare_paths<float>(2e-3, {cases[1], cases[2], Case{40, 2, 35, 7}, Case{33, 3, 12, 13},
+                              Case{35, 2, 32, 14}});
 }
 
 TEST(MixtureEmulation, FailedComponentGivesInfoAndNaN) {

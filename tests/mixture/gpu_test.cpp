@@ -34,7 +34,7 @@ void expect_close(const std::vector<T>& got, const std::vector<T>& want, double 
 
 /// Evaluates every output on both backends and compares.
 template <class T>
-void check_case(const Case& c, bool weights, double tol) {
+void check_case(const Case& c, bool weights, double tol, const mixture::EvaluateOptions& eo = {}) {
   SCOPED_TRACE("N=" + std::to_string(c.n_points) + " K=" + std::to_string(c.k) +
                " D=" + std::to_string(c.dim) + (weights ? " mixture" : ""));
   const auto p = make_problem<T>(c);
@@ -62,7 +62,7 @@ void check_case(const Case& c, bool weights, double tol) {
     host[i].assign(sizes[i], T(0));
     hp.push_back(host[i].data());
   }
-  mixture::evaluate(cpu, p.xs(), p.components(weights), outputs(hp));
+  mixture::evaluate(cpu, p.xs(), p.components(weights), outputs(hp), eo);
 
   Context gpu(Backend::gpu);
   DeviceBuffer<T> x(p.x), mean(p.mean), cov(p.cov), w(p.weights);
@@ -77,7 +77,7 @@ void check_case(const Case& c, bool weights, double tol) {
   comp.mean = vector_batch<const T>(mean.data(), kk, n, n);
   comp.cov = matrix_batch<const T>(cov.data(), kk, n, n * n, n);
   comp.weights = weights ? w.data() : nullptr;
-  mixture::evaluate(gpu, vector_batch<const T>(x.data(), np, n, n), comp, outputs(dp));
+  mixture::evaluate(gpu, vector_batch<const T>(x.data(), np, n, n), comp, outputs(dp), eo);
   gpu.synchronize();
   const char* names[6] = {"log_prob", "mix_log_prob", "resp", "score", "sum_grad_mean", "sum_grad_cov"};
   for (int i = 0; i < 6; ++i) {
@@ -102,6 +102,18 @@ TEST(MixtureGpu, MatchesCpuFloat) {
   BOLTZKIT_REQUIRE_GPU();
   for (const Case& c : gpu_cases)
     for (const bool w : {false, true}) check_case<float>(c, w, 5e-3);
+}
+
+// allow_tf32 (docs/MATH.md §1.9): the GPU's TF32 GEMMs against the CPU's emulation of the same
+// operand rounding, on the fused (D = 8, 32) and GEMM (D = 48, 256) paths; the first GPU
+// measurement of the option's accuracy.
+TEST(MixtureGpu, Tf32MatchesCpuEmulation) {
+  BOLTZKIT_REQUIRE_GPU();
+  mixture::EvaluateOptions eo;
+  eo.allow_tf32 = true;
+  for (const Case& c : std::vector<Case>{{2000, 3, 8, 121}, {5000, 64, 32, 122}, {2000, 3, 48, 123},
+                                         {700, 1, 256, 124}})
+    for (const bool w : {false, true}) check_case<float>(c, w, 1e-2, eo);
 }
 
 TEST(MixtureGpu, StatisticsKlAndFitMatchCpu) {

@@ -65,6 +65,7 @@ class Mem {
 
 struct LoglikOptions {
   std::string x, mean, cov, weights, out, backend = "auto";
+  bool tf32 = false;
 };
 
 template <class T>
@@ -105,7 +106,9 @@ int run_loglik_typed(Context& ctx, const LoglikOptions& o, const io::NpyArray& x
   out.sum_grad_mean = vector_batch<T>(sgm.data(), kk, n, n);
   out.sum_grad_cov = matrix_batch<T>(sgc.data(), kk, n, n * n, n);
   out.info = info.data();
-  mixture::evaluate(ctx, vector_batch<const T>(x.data(), np, n, n), c, out);
+  mixture::EvaluateOptions eo;
+  eo.allow_tf32 = o.tf32;
+  mixture::evaluate(ctx, vector_batch<const T>(x.data(), np, n, n), c, out, eo);
   const std::vector<std::int32_t>& status = info.fetch();
   for (std::int64_t k = 0; k < kk; ++k)
     if (status[k] != 0)
@@ -140,6 +143,9 @@ int run_loglik(const LoglikOptions& o) {
   check_output_dir(o.out);
   const io::NpyArray xa = load("--x", o.x), ma = load("--mean", o.mean), ca = load("--cov", o.cov);
   if (xa.shape.size() != 2 || xa.shape[1] < 1) bad_shape("--x", o.x, "(N, D) with D >= 1", xa);
+  if (o.tf32 && xa.dtype != "<f4")
+    throw invalid_argument("--tf32 needs float32 inputs (--x '" + o.x + "' is " +
+                           io::dtype_name(xa.dtype) + ")");
   const std::int64_t n = xa.shape[1];
   const bool single = ma.shape.size() == 1;
   if (single ? ma.shape[0] != n : (ma.shape.size() != 2 || ma.shape[1] != n || ma.shape[0] < 1))
@@ -168,6 +174,7 @@ struct FitCliOptions {
   std::int64_t components = 1, iters = 100, n_init = 1;
   double tol = 1e-3, reg_covar = 1e-6;
   std::uint64_t seed = 0;
+  bool tf32 = false;
 };
 
 template <class T>
@@ -188,6 +195,9 @@ int run_fit(const FitCliOptions& o) {
   check_output_dir(o.out);
   const io::NpyArray xa = load("--x", o.x);
   if (xa.shape.size() != 2 || xa.shape[1] < 1) bad_shape("--x", o.x, "(N, D) with D >= 1", xa);
+  if (o.tf32 && xa.dtype != "<f4")
+    throw invalid_argument("--tf32 needs float32 inputs (--x '" + o.x + "' is " +
+                           io::dtype_name(xa.dtype) + ")");
   if (xa.shape[0] < o.components)
     throw invalid_argument("--x '" + o.x + "': " + std::to_string(xa.shape[0]) +
                            " points cannot fit " + std::to_string(o.components) + " components");
@@ -198,6 +208,7 @@ int run_fit(const FitCliOptions& o) {
   f.reg_covar = o.reg_covar;
   f.n_init = o.n_init;
   f.seed = o.seed;
+  f.allow_tf32 = o.tf32;
   Context ctx(backend);
   const mixture::FitResult r =
       xa.dtype == "<f4" ? fit_typed<float>(ctx, xa, f) : fit_typed<double>(ctx, xa, f);
@@ -239,6 +250,9 @@ void add_mixture_subcommands(CLI::App* gaussian, Action& action) {
   loglik->add_option("--cov", lo->cov, "covariances, (K, D, D), or (D, D)")->required();
   loglik->add_option("--weights", lo->weights, "mixture weights, (K,), positive, summing to 1");
   loglik->add_option("--backend", lo->backend, "auto, cpu or gpu")->capture_default_str();
+  loglik->add_flag("--tf32", lo->tf32,
+                   "float32 input only: GEMMs in TF32 tensor-core math on the GPU, the same "
+                   "operand rounding on the CPU (accuracy: docs/MATH.md 1.9)");
   loglik->add_option("--out", lo->out, "output directory (created if missing)")->required();
   loglik->callback([&action, lo] { action = [lo] { return run_loglik(*lo); }; });
 
@@ -256,6 +270,8 @@ void add_mixture_subcommands(CLI::App* gaussian, Action& action) {
   fit->add_option("--reg-covar", fo->reg_covar, "added to every covariance diagonal")
       ->capture_default_str();
   fit->add_option("--backend", fo->backend, "auto, cpu or gpu")->capture_default_str();
+  fit->add_flag("--tf32", fo->tf32,
+                "float32 input only: the E-steps' GEMMs in TF32 (see loglik --tf32)");
   fit->add_option("--out", fo->out, "output directory (created if missing)")->required();
   fit->callback([&action, fo] { action = [fo] { return run_fit(*fo); }; });
 }

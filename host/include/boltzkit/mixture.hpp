@@ -47,6 +47,19 @@ struct Outputs {
   std::int32_t* info = nullptr;
 };
 
+/// Options of evaluate (and of fit's E-steps, FitOptions::allow_tf32).
+struct EvaluateOptions {
+  /// float only (ignored for double): the GPU runs the cuBLAS GEMMs over the points — the
+  /// whitening (x − μ_k)·L_k⁻ᵀ of the D > gpu_fused_max_dim path, the scores and the summed
+  /// gradients, and their K-sized finishing products — in TF32 tensor-core math
+  /// (CUBLAS_TF32_TENSOR_OP_MATH: operands rounded to a 10-bit mantissa, float accumulation);
+  /// the Cholesky factors, the fused D ≤ gpu_fused_max_dim log p and the log-sum-exp stay float.
+  /// The CPU backend then rounds the same operands the same way (round to nearest even, float64
+  /// accumulation), so both backends mean the same thing. Off by default; the measured accuracy
+  /// is in docs/MATH.md §1.9 (CPU emulation; GPU measurement pending).
+  bool allow_tf32 = false;
+};
+
 /// Evaluates the requested outputs. The mixture never needs an (N, K) buffer unless log_prob
 /// or resp is asked for: points are processed in tiles with an online log-sum-exp over K.
 /// CPU: float64 accumulation. GPU: fused kernel for D ≤ gpu_fused_max_dim, whitening as a GEMM
@@ -56,7 +69,7 @@ struct Outputs {
 /// Work: O(N·K·D²) (+ O(K·D³) per call for the factorizations).
 template <class T>
 void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& components,
-              const Outputs<T>& out);
+              const Outputs<T>& out, const EvaluateOptions& options = {});
 
 /// Largest D the fused GPU E-step kernel handles; larger D takes the GEMM path.
 constexpr std::int64_t gpu_fused_max_dim = 32;
@@ -93,6 +106,9 @@ struct FitOptions {
   Init init = Init::kmeans_plusplus;
   /// For Init::given (host memory, float64): weights (K,), means (K, D), covs (K, D, D).
   std::vector<double> init_weights, init_means, init_covs;
+  /// The E-steps' evaluate with EvaluateOptions::allow_tf32 (float only; the M-step's
+  /// statistics stay float). Off by default.
+  bool allow_tf32 = false;
 };
 
 /// The best initialization's fit. Parameters in host memory, float64.
@@ -124,7 +140,7 @@ FitResult fit(Context& ctx, vector_batch<const T> x, const FitOptions& options);
 
 #define BOLTZKIT_MIXTURE_EXTERN(T)                                                           \
   extern template void evaluate<T>(Context&, vector_batch<const T>, const Components<T>&,    \
-                                   const Outputs<T>&);                                       \
+                                   const Outputs<T>&, const EvaluateOptions&);               \
   extern template void weighted_statistics<T>(Context&, vector_batch<const T>, const T*,     \
                                               std::int64_t, T*, vector_batch<T>,             \
                                               matrix_batch<T>);                              \

@@ -1,0 +1,382 @@
+"""Mixture family (issue 12) in the static model: the benchmark cases of boltzkit_bench_mixture
+(bench/mixture/mixture_bench.cpp), predicted from the SASS of the mixture kernels plus the
+cuBLAS GEMMs of host/mixture/gpu_steps.hpp as flops and bytes (README.md A13, A14).
+
+Kept in its own module so the other families' cases in static_model.py merge independently; it
+uses static_model.run_kernel / kernel_time (passed in as `sm`) and the LoopSpec machinery of
+models.py.
+
+Per call (host/mixture/gpu.cu evaluate, gpu_steps.hpp factor_components / run_evaluate):
+  set-up      pack_lower, 3 set_pointers, potrfBatched, check_diagonal, component_constants,
+              build_rhs, trsmBatched (L^-1), [copy, trsmBatched (Sigma^-1) when score or sums]
+  per tile    D <= 32: fused_logp_kernel; D > 32: per component center + GEMM (whitening) +
+              quadratic_kernel; then lse_kernel; with score or sums: fill (ones), per component
+              center + scale_rows + GEMM (score) + GEMM (sum w d) + GEMM (scatter); GEMM (sum w)
+  finish      with sums, per component: GEMM (Sigma^-1 sum w d), store, scatter_minus_cov,
+              2 GEMMs (Sigma^-1 M Sigma^-1), store
+"""
+
+import math
+
+import models
+from models import LoopSpec
+
+# (kind, D, N, K, target ms): issue 12, 10x the PyTorch anchors (4.19 / 5.75 / 9.03 / 18.8 ms)
+MIXTURE_CASES = [
+    ("single", 16, 4194304, 1, 0.419),
+    ("single", 64, 1048576, 1, 0.575),
+    ("single", 256, 262144, 1, 0.903),
+    ("estep", 32, 262144, 64, 1.88),
+]
+PYTORCH_MS = {("single", 16): 4.19, ("single", 64): 5.75, ("single", 256): 9.03,
+              ("estep", 32): 18.8}
+
+# Copies of the host constants (update with them): host/mixture/tuning.hpp, kernels/mixture/
+# policy.hpp, host/include/boltzkit/mixture.hpp, kernels/linalg large_threads.
+TILE_POINTS = 1 << 16          # tuning::gpu_tile_points
+TILE_CAP_BYTES = 512 << 20     # gpu.cu tile_points: tile buffers at most 512 MiB
+FUSED_MAX_DIM = 32             # gpu_fused_max_dim
+FUSED_THREADS = 128            # mixture_fused_threads
+FUSED_BLOCKS_PER_SM = 8        # tuning::gpu_fused_blocks_per_sm
+LARGE_THREADS = 256            # kernels::large_threads (CudaExecutor::launch)
+
+# bench/common/floors.hpp: the floors of boltzkit_bench_mixture (mixture_bytes, mixture_flops,
+# fp32_peak_flops_per_s = 67 TFLOP/s, NVIDIA's data sheet) at the bench's 3.0e12 B/s.
+FLOOR_FP32_FLOPS = 6.7e13
+
+NAMES = {
+    "fused": r"fused_logp_kernel<float, %d>",  # % fused_bound(n)
+    "lse": r"lse_kernel<float>",
+    "center": r"center_kernel<float>",
+    "scale_rows": r"scale_rows_kernel<float>",
+    "fill": r"fill_kernel<float>",
+    "quadratic": r"quadratic_kernel<float>",
+}
+
+
+def floor_bytes(kind, n, npts, k, s=4):
+    return s * npts * (2 * n + 1) if kind == "single" else s * npts * (n + 1 + k)
+
+
+def floor_flops(kind, n, npts, k):
+    return 5.0 * npts * n * n if kind == "single" else npts * k * (n * n + 3.0 * n)
+
+
+def tile_points(npts, k, n, s=4):
+    per_point = s * (k + 2 * n + 1)
+    cap = max(1, TILE_CAP_BYTES // per_point)
+    return max(1, min(TILE_POINTS, cap, npts))
+
+
+# --------------------------------------------------------------------------------------------
+# Loop specs (kernels/mixture/estep.cuh). Element-wise kernels: one work unit = one warp, every
+# thread runs `t` grid-stride iterations (average), the x4 unrolled loop plus its remainder loop.
+
+
+def grid_stride_specs(func, pattern, t, sig):
+    return [LoopSpec("grid-stride (element)", "estep.cuh", func, pattern, [[t]], sig=sig)]
+
+
+def center_specs(t):  # the version with a mean (x - mu): two loads, one FADD, one store
+    return grid_stride_specs("center_kernel", r"BOLTZKIT_GRID_STRIDE\(e, count \* n\)", t,
+                             {"LDG": 2, "STG": 1, "FADD": 1})
+
+
+def scale_rows_specs(t):
+    return grid_stride_specs("scale_rows_kernel", r"BOLTZKIT_GRID_STRIDE\(e, count \* n\)", t,
+                             {"LDG": 2, "STG": 1, "FMUL": 1})
+
+
+def fill_specs(t):
+    return grid_stride_specs("fill_kernel", r"BOLTZKIT_GRID_STRIDE\(e, count\)", t, {"STG": 1})
+
+
+def split16(trips):
+    """A source loop compiled as an x16 loop, then an x4 loop for what is left (then peeled
+    single iterations): instance 0 gets the multiples of 16, instance 1 the rest (README A14)."""
+    return [[16 * (t // 16) for t in trips], [t % 16 for t in trips]]
+
+
+def lse_specs(t, kk, log_prob, weights):
+    """lse_kernel per thread: t points; K components. Versions: the log_prob copy, the weighted
+    log-sum-exp and responsibilities (resp written), or the unit weights without weights."""
+    copy = split16([kk]) if log_prob else [[0], [0]]
+    unit = split16([kk]) if not weights else [[0], [0]]
+    return [
+        LoopSpec("grid-stride (point)", "estep.cuh", "lse_kernel",
+                 r"BOLTZKIT_GRID_STRIDE\(p, count\)", [[t]]),
+        LoopSpec("log_prob copy k", "estep.cuh", "lse_kernel", r"log_prob\[q \* kk \+ k\] = row",
+                 copy, sig={"LDG": 1, "STG": 1}, repeat=t),
+        LoopSpec("online log-sum-exp k", "estep.cuh", "lse_kernel", r"lse\.add\(log\(weights",
+                 [[kk if weights else 0]], sig={"LDG": 2}, repeat=t),
+        LoopSpec("responsibilities k (resp written)", "estep.cuh", "lse_kernel",
+                 r"for \(std::int64_t k = 0; k < kk; \+\+k\) \{", [[kk if weights else 0]],
+                 sig={"LDG": 2, "STG": 2}, repeat=t),
+        LoopSpec("unit weights k (no mixture weights)", "estep.cuh", "lse_kernel",
+                 r"row\[k\] = row\[k\] != row\[k\]", unit, sig={"LDG": 1, "STG": 1}, repeat=t),
+    ]
+
+
+def quadratic_specs(points_per_warp, n):
+    return [
+        LoopSpec("grid-stride (point per warp)", "estep.cuh", "quadratic_kernel",
+                 r"p < count; p \+= warps", [[points_per_warp]]),
+        LoopSpec("i = lane..n step 32", "estep.cuh", "quadratic_kernel",
+                 r"for \(int i = lane; i < n", [[-(-n // 32)]], sig={"LDG": 1, "FFMA": 1},
+                 repeat=points_per_warp),
+    ]
+
+
+def fused_bound(n):
+    """fused_logp_for (kernels/mixture/estep.cuh): the MaxDim instantiation for n."""
+    return 8 if n <= 8 else (16 if n <= 16 else 32)
+
+
+def fused_specs(n, kk, warps_per_block):
+    """fused_logp_kernel<float, MaxDim> per work unit = one warp's 32 points of one block
+    iteration. The row and column loops are unrolled to MaxDim (no SASS loops): the component
+    loop's body is counted whole, rows i >= n included (A2: a forward branch counts both sides;
+    exact when n = MaxDim, as in the benchmark cases). The L^-1 copy runs ceil(n^2 / 128) times
+    per thread and component; the mean copy only in the warps with a lane below n (warp 0 for
+    n <= 32), i.e. ceil(n/32) / warps_per_block per warp on average."""
+    mean_trips = min(1.0, math.ceil(n / 32.0) / warps_per_block)
+    return [
+        LoopSpec("grid-stride (block iteration)", "estep.cuh", "fused_logp_kernel",
+                 r"base < count", [[1]]),
+        LoopSpec("components k", "estep.cuh", "fused_logp_kernel",
+                 r"for \(std::int64_t k = 0; k < kk", [[kk]]),
+        LoopSpec("L^-1 to shared (packed rows)", "estep.cuh", "fused_logp_kernel",
+                 r"e < n \* n; e \+= blockDim\.x", [[-(-n * n // FUSED_THREADS)]],
+                 sig={"LDG": 1, "STS": 1}, repeat=kk),
+        LoopSpec("mean to shared", "estep.cuh", "fused_logp_kernel", r"s_mean\[e\] = mean",
+                 [[mean_trips]], sig={"LDG": 1, "STS": 1}, repeat=kk),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Launches
+
+
+class Case(object):
+    def __init__(self, sm, ctx, tf32=False):
+        self.sm, self.ctx, self.hw, self.tf32 = sm, ctx, ctx.hw, tf32
+        self.kernels = []
+
+    def elementwise(self, key, specs_of, items, dram, launches):
+        hw = self.hw
+        blocks = models.grid_for(hw, items, LARGE_THREADS)
+        warps = blocks * LARGE_THREADS // 32
+        specs = specs_of(items / float(blocks * LARGE_THREADS))
+        k = self.sm.run_kernel(self.ctx, key, self.ctx.find(NAMES[key]), specs, warps, "warp",
+                               blocks, LARGE_THREADS, 0, dram, launches=launches)
+        self.kernels.append(k)
+
+    def quadratic(self, count, n, dram, launches):
+        blocks = models.grid_for(self.hw, count * 32, LARGE_THREADS)
+        warps = blocks * LARGE_THREADS // 32
+        specs = quadratic_specs(count / float(warps), n)
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "quadratic", self.ctx.find(NAMES["quadratic"]), specs, warps, "warp",
+            blocks, LARGE_THREADS, 0, dram, launches=launches))
+
+    def fused(self, count, n, kk, dram, launches):
+        wpb = FUSED_THREADS // 32
+        iterations = -(-count // FUSED_THREADS)
+        blocks = min(iterations, self.hw.sms * FUSED_BLOCKS_PER_SM)
+        specs = fused_specs(n, kk, wpb)
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "fused", self.ctx.find(NAMES["fused"] % fused_bound(n)), specs,
+            iterations * wpb,
+            "32 points x K components", blocks, FUSED_THREADS, 4 * (n * n + n), dram,
+            launches=launches))
+
+    def fixed(self, name, launches):
+        """K-sized set-up kernels (<= K·D^2 = 65,536 elements here): the launch gap only; their
+        work is < 0.5 us at the issue rate (README A14)."""
+        t = launches * self.hw.launch_overhead_us * 1e-3
+        self.kernels.append({"name": name, "launches": launches, "fixed": True,
+                             "bounds_ms": {"launch": t}, "bound": "launch", "time_ms": t,
+                             "dram_bytes": 0})
+
+    def library(self, name, flops, dram, launches=1, tensor=False, efficiency=1.0):
+        """A cuBLAS/cuSOLVER call: max(flops at `efficiency` x the FP32 peak (or the TF32 tensor
+        peak), bytes at the DRAM bandwidth) + the launch gap."""
+        hw = self.hw
+        per_clk = hw.tf32_tensor_flops_per_clk_per_sm if tensor else hw.fp32_lanes * 2
+        peak = hw.sms * per_clk * hw.clock_ghz * 1e9
+        t_flop = flops / (efficiency * peak) * 1e3
+        t_mem = dram / hw.dram_bytes_per_s * 1e3
+        label = "%s@%.0f%%" % ("tf32" if tensor else "fp32", efficiency * 100)
+        self.kernels.append({
+            "name": name, "launches": launches, "library": True, "flops": flops * launches,
+            "dram_bytes": dram * launches,
+            "bounds_ms": {label: t_flop, "dram": t_mem},
+            "bound": "flops" if t_flop >= t_mem else "dram",
+            "time_ms": launches * (max(t_flop, t_mem) + hw.launch_overhead_us * 1e-3)})
+
+    def gemm(self, name, m, n, k, dram, launches):
+        self.library("cublasSgemm %s (%d x %d x %d)%s" % (name, m, n, k,
+                                                          " TF32" if self.tf32 else ""),
+                     2.0 * m * n * k, dram, launches, tensor=self.tf32)
+
+
+def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
+    """One benchmark case; tf32 = the whitening-path GEMMs on the TF32 tensor cores (the
+    explicit option), everything else unchanged."""
+    hw = ctx.hw
+    s = 4
+    single = kind == "single"
+    c = Case(sm, ctx, tf32)
+    tile = tile_points(npts, kk, n)
+    tiles = -(-npts // tile)
+    if npts % tile:
+        raise ValueError("the mixture cases use N a multiple of the tile")
+    nn = n * n
+    fused = n <= FUSED_MAX_DIM
+    want_prec = single  # score and sums need Sigma^-1
+    # --- set-up: factorizations (once per call)
+    c.fixed("set-up kernels (pack_lower, set_pointers x3, check_diagonal, "
+            "component_constants, build_rhs%s)" % (", copy" if want_prec else ""),
+            7 + (1 if want_prec else 0))
+    c.library("cusolverDnSpotrfBatched (n=%d, batch=%d)" % (n, kk), kk * n ** 3 / 3.0,
+              kk * 2.0 * nn * s, efficiency=ctx.args.library_efficiency)
+    for what in (["L^-1"] + (["Sigma^-1"] if want_prec else [])):
+        c.library("cublasStrsmBatched %s (n=%d, %d cols, batch=%d)" % (what, n, n, kk),
+                  kk * float(nn) * n, kk * 3.0 * nn * s, efficiency=ctx.args.library_efficiency)
+    # --- tile buffers: re-read from L2 when the tile's working set fits in half of it (A14)
+    work = s * tile * ((kk + 2 * n + 1) if single else (kk if fused else kk + n))
+    l2 = work <= hw.l2_bytes / 2
+    tmp = (lambda b: 0.0) if l2 else (lambda b: float(b))
+    xb, ab, yb = s * tile * n, s * tile * kk, s * tile * n
+    # --- per tile: log N per component
+    if fused:
+        c.fused(tile, n, kk, xb + tmp(ab), tiles)
+    else:
+        c.elementwise("center", center_specs, tile * n, xb + tmp(yb), tiles * kk)
+        c.gemm("whitening L^-1 Y^T", n, tile, n, tmp(2 * yb) + s * nn, tiles * kk)
+        c.quadratic(tile, n, tmp(yb + ab), tiles * kk)
+    out = s * tile * kk if single else s * tile * (1 + kk)  # log_prob | mix_log_prob + resp
+    c.elementwise("lse", lambda t: lse_specs(t, kk, single, not single), tile, tmp(2 * ab) + out,
+                  tiles)
+    if single:  # score and summed gradients (K = 1 here)
+        c.elementwise("fill", fill_specs, tile, tmp(s * tile), tiles)
+        c.elementwise("center", center_specs, tile * n, xb + tmp(yb), tiles * kk)
+        c.elementwise("scale_rows", scale_rows_specs, tile * n, tmp(2 * yb + ab), tiles * kk)
+        c.gemm("score -Sigma^-1 V^T", n, tile, n, tmp(yb) + s * tile * n + s * nn, tiles * kk)
+        c.gemm("sum w d", n, 1, tile, tmp(yb + s * tile), tiles * kk)
+        c.gemm("scatter Y^T V", n, n, tile, tmp(2 * yb) + s * nn, tiles * kk)
+        c.gemm("sum w", kk, 1, tile, tmp(ab + s * tile), tiles)
+        # finish: grad mean, scatter - W Sigma, two n^3 GEMMs, stores
+        c.fixed("finish kernels (store x2, scatter_minus_cov)", 3 * kk)
+        c.gemm("Sigma^-1 sum w d", n, 1, n, s * (nn + 2 * n), kk)
+        c.gemm("Sigma^-1 M Sigma^-1", n, n, n, s * 3 * nn, 2 * kk)
+    name = ("mixture/gpu/single/D:%d/N:%d" % (n, npts) if single else
+            "mixture/gpu/estep/D:%d/N:%d/K:%d" % (n, npts, kk))
+    fb = floor_bytes(kind, n, npts, kk)
+    ff = floor_flops(kind, n, npts, kk)
+    floor_mem = fb / hw.dram_bytes_per_s * 1e3
+    floor_arith = ff / FLOOR_FP32_FLOPS * 1e3
+    row = {"case": name, "family": "mixture", "kind": kind, "D": n, "N": npts, "K": kk,
+           "target_ms": target, "pytorch_ms": PYTORCH_MS.get((kind, n)),
+           "floor_ms": max(floor_mem, floor_arith),
+           "floor_bound": "memory" if floor_mem >= floor_arith else "arithmetic (fp32)",
+           "floor_memory_ms": floor_mem, "floor_fp32_ms": floor_arith,
+           "floor_tf32_ms": max(floor_mem, ff / (hw.sms * hw.tf32_tensor_flops_per_clk_per_sm *
+                                                 hw.clock_ghz * 1e9) * 1e3),
+           "tile": tile, "tiles": tiles, "tile_buffers_in_l2": l2,
+           "kernel": ("fused_logp_kernel" if fused else "GEMM whitening (cuBLAS)") +
+                     (" + lse + score/sum GEMMs" if single else " + lse_kernel") +
+                     ", %d tile(s) of %d points" % (tiles, tile),
+           "kernels": c.kernels}
+    errors = [k["error"] for k in c.kernels if "error" in k]
+    if errors:
+        row.update({"predicted_ms": None, "status": "stale: " + errors[0]})
+        return row
+    total = sum(k["time_ms"] for k in c.kernels)
+    launches = sum(k["launches"] for k in c.kernels)
+    row.update({"predicted_ms": total, "status": "ok", "meets_target": total <= target,
+                "pct_of_floor": row["floor_ms"] / total * 100, "launches": launches,
+                "launch_overhead_ms": launches * hw.launch_overhead_us * 1e-3,
+                "bound": sm.dominant_bound(c.kernels)})
+    per = {}
+    for k in c.kernels:
+        if "totals" in k:
+            models.add_into(per.setdefault("c", models.Counter()), k["totals"],
+                            k["launches"] / float(npts))
+    row["per_unit"] = {"unit": "point (own kernels; GEMMs not in SASS)",
+                       "counts": per.get("c", models.Counter())}
+    return row
+
+
+def mixture_rows(sm, ctx):
+    rows = []
+    for kind, n, npts, kk, target in MIXTURE_CASES:
+        row = mixture_case(sm, ctx, kind, n, npts, kk, target)
+        if n > FUSED_MAX_DIM:  # the GEMM path: the same case with the TF32 option
+            t = mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=True)
+            row["predicted_ms_tf32"] = t.get("predicted_ms")
+        rows.append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def fmt(v, digits=3):
+    if v is None:
+        return "-"
+    return "{:.{d}g}".format(v, d=digits)
+
+
+def render_mixture(rows, md_table):
+    m = [r for r in rows if r["family"] == "mixture"]
+    if not m:
+        return []
+    L = ["Mixture family (issue 12), fp32, ms per call (cases of boltzkit_bench_mixture; GEMMs "
+         "at the FP32 peak and 3.0e12 B/s, README A14):", ""]
+    table = []
+    for r in m:
+        what = ("one Gaussian: log p + score + sum dSigma" if r["kind"] == "single"
+                else "E-step K=%d: mix log p + resp" % r["K"])
+        table.append([what, r["D"], "{:,}".format(r["N"]), fmt(r.get("predicted_ms")),
+                      fmt(r.get("predicted_ms_tf32")), "<= %g" % r["target_ms"],
+                      fmt(r.get("pytorch_ms")), yes_no(r.get("meets_target")),
+                      "%s (%s)" % (fmt(r["floor_ms"]), r["floor_bound"]),
+                      fmt(r.get("pct_of_floor")), r.get("launches", "-"),
+                      fmt(r.get("launch_overhead_ms")), r.get("bound") or r["status"]])
+    L += md_table(["case", "D", "N", "predicted ms", "with TF32 GEMMs", "target ms",
+                   "PyTorch ms (H100)", "meets", "floor ms", "% of floor", "launches",
+                   "launch gaps ms", "bound"], table)
+    L.append("")
+    L.append("Floors as bench/common/floors.hpp: bytes s*N*(2D+1) (single) or s*N*(D+1+K) (E-step) "
+             "at 3.0e12 B/s, flops 5*N*D^2 or N*K*(D^2+3D) at 67 TFLOP/s FP32; at D = 256 the "
+             "FP32 arithmetic floor (%s ms) is above the target, only the TF32 option can reach it "
+             "(TF32 floor %s ms)." % (
+                 fmt(next((r["floor_fp32_ms"] for r in m if r["D"] == 256), None)),
+                 fmt(next((r["floor_tf32_ms"] for r in m if r["D"] == 256), None))))
+    L.append("")
+    return L
+
+
+def yes_no(v):
+    return "-" if v is None else ("yes" if v else "**no**")
+
+
+def json_mixture(r):
+    o = {"case": r["case"], "kernel": r["kernel"], "status": r["status"],
+         "predicted_ms": round(r["predicted_ms"], 4) if r.get("predicted_ms") else None,
+         "target_ms": r["target_ms"], "pytorch_ms": r.get("pytorch_ms"),
+         "floor_ms": round(r["floor_ms"], 4), "floor_bound": r["floor_bound"],
+         "floor_memory_ms": round(r["floor_memory_ms"], 4),
+         "floor_fp32_ms": round(r["floor_fp32_ms"], 4),
+         "floor_tf32_ms": round(r["floor_tf32_ms"], 4),
+         "pct_of_floor": round(r["pct_of_floor"], 1) if r.get("pct_of_floor") else None,
+         "tile": r["tile"], "tiles": r["tiles"], "tile_buffers_in_l2": r["tile_buffers_in_l2"]}
+    if "predicted_ms_tf32" in r:
+        o["predicted_ms_tf32"] = (round(r["predicted_ms_tf32"], 4)
+                                  if r["predicted_ms_tf32"] else None)
+    for f in ("launches", "launch_overhead_ms"):
+        if f in r:
+            o[f] = round(r[f], 4) if isinstance(r[f], float) else r[f]
+    return o
