@@ -1,12 +1,17 @@
-// GPU backend of the bm family: the chain kernel (one warp per chain), element-wise kernels and
-// the enumeration kernel of kernels/bm/chain_kernels.cuh; correlations through SYRK
-// (blas_gpu.cu). sample() and enumerate() return host data and so synchronize.
+// GPU backend of the bm family: the chain kernel (one warp per chain), the blocked path (decision
+// kernel + DGEMM field updates), element-wise kernels and the enumeration kernel of
+// kernels/bm/chain_kernels.cuh; correlations through SYRK (blas_gpu.cu). Chains run on the model's
+// fixed-point grid (MATH.md §2.8): host models are rounded on the host (host/bm/quantized.hpp),
+// device models by the quantize kernels, with the same bits. sample() and enumerate() return host
+// data and so synchronize.
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "backends.hpp"
 #include "host/bm/blas_gpu.hpp"
+#include "host/bm/quantized.hpp"
 #include "host/core/cuda_check.hpp"
 #include "host/core/device_buffer.hpp"
 #include "host/core/launch.cuh"
@@ -31,6 +36,29 @@ struct DeviceModel {
         model{j.data(), h.data(), host.n, host.beta} {}
 };
 
+/// A device model rounded to its grid on the device (bm_row_bound / bm_grid_shift /
+/// bm_quantize kernels), for sweep()'s device-resident J and h.
+struct DeviceGridModel {
+  DeviceBuffer<double> j, h;
+  Model model;
+  DeviceGridModel(Context& ctx, const Model& device)
+      : j(static_cast<std::size_t>(device.n * device.n)), h(static_cast<std::size_t>(device.n)),
+        model{j.data(), h.data(), device.n, device.beta} {
+    const std::int64_t n = device.n;
+    DeviceBuffer<double> bounds(static_cast<std::size_t>(n));
+    DeviceBuffer<int> shift(1);
+    k::bm_row_bound_kernel<<<grid_for(n, threads, ctx.device()), threads, 0, ctx.stream()>>>(
+        device.j, device.h, n, bounds.data());
+    BOLTZKIT_CHECK_LAUNCH();
+    k::bm_grid_shift_kernel<<<1, threads, threads * sizeof(double), ctx.stream()>>>(bounds.data(), n,
+                                                                                     shift.data());
+    BOLTZKIT_CHECK_LAUNCH();
+    k::bm_quantize_kernel<<<grid_for(n * n + n, threads, ctx.device()), threads, 0, ctx.stream()>>>(
+        device.j, device.h, n, shift.data(), j.data(), h.data());
+    BOLTZKIT_CHECK_LAUNCH();
+  }
+};
+
 }  // namespace
 
 void initial_spins(Context& ctx, std::int8_t* spins, std::int64_t chains, std::int64_t n,
@@ -43,21 +71,60 @@ void initial_spins(Context& ctx, std::int8_t* spins, std::int64_t chains, std::i
 
 namespace {
 
-void launch_sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t chains,
-                  std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
-                  const SweepOptions& options, const double* chain_beta) {
-  const k::bm_policy::ChainLaunch plan = k::bm_policy::chain_launch(model.n);
+void launch_scalar(Context& ctx, const k::BmChainParams& p, std::int8_t* spins, std::int64_t chains,
+                   std::uint64_t first_sweep, std::int64_t n_sweeps) {
+  const k::bm_policy::ChainLaunch plan = k::bm_policy::chain_launch(p.n);
   if (plan.shared_bytes > 48 * 1024)
     BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_sweep_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(plan.shared_bytes)));
   const std::int64_t blocks = (chains + plan.warps_per_block - 1) / plan.warps_per_block;
-  k::BmChainParams p = chain_params(model, seed, options);
-  p.chain_beta = chain_beta;
   const k::BmSweepLaunch a{p, spins, chains, static_cast<std::uint32_t>(first_sweep), n_sweeps,
                            plan.j_shared ? 1 : 0};
   k::bm_sweep_kernel<<<static_cast<unsigned>(blocks), plan.warps_per_block * k::bm_policy::warp,
                        plan.shared_bytes, ctx.stream()>>>(a);
   BOLTZKIT_CHECK_LAUNCH();
+}
+
+/// Fields f (n, chains) = J x + h by one GEMM, then per sweep and block of B sites the decision
+/// kernel and f += J[:, block]·ΔS (field_gemm). Scratch lives until the stream has used it:
+/// DeviceBuffer frees with cudaFree, which waits for the device.
+void launch_blocked(Context& ctx, const k::BmChainParams& p, std::int8_t* spins, std::int64_t chains,
+                    std::uint64_t first_sweep, std::int64_t n_sweeps) {
+  constexpr int b = k::bm_policy::block_spins;
+  const std::int64_t n = p.n;
+  const auto count = static_cast<std::size_t>(n * chains);
+  DeviceBuffer<double> f(count), ds(static_cast<std::size_t>(b * chains));
+  {
+    DeviceBuffer<double> x(count);
+    k::bm_field_operands_kernel<<<grid_for(n * chains, threads, ctx.device()), threads, 0, ctx.stream()>>>(
+        spins, p.h, chains, n, x.data(), f.data());
+    BOLTZKIT_CHECK_LAUNCH();
+    field_gemm(ctx, x.data(), chains, p.j, n, n, n, f.data());
+  }
+  const auto blocks = static_cast<unsigned>((chains + k::bm_policy::block_threads - 1) / k::bm_policy::block_threads);
+  for (std::int64_t t = 0; t < n_sweeps; ++t) {
+    const auto sweep = static_cast<std::uint32_t>(first_sweep + static_cast<std::uint64_t>(t));
+    for (std::int64_t k0 = 0; k0 < n; k0 += b) {
+      const int m = static_cast<int>(std::min<std::int64_t>(b, n - k0));
+      const k::BmBlockLaunch a{p, spins, f.data(), ds.data(), chains, k0, m, sweep};
+      k::bm_block_kernel<b><<<blocks, k::bm_policy::block_threads, k::bm_policy::block_shared_bytes(),
+                              ctx.stream()>>>(a);
+      BOLTZKIT_CHECK_LAUNCH();
+      field_gemm(ctx, ds.data(), chains, p.j + k0, n, n, m, f.data());
+    }
+  }
+}
+
+/// Sweeps with a model already on its grid (device memory).
+void launch_sweep(Context& ctx, const Model& grid_model, std::int8_t* spins, std::int64_t chains,
+                  std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
+                  const SweepOptions& options, const double* chain_beta) {
+  k::BmChainParams p = chain_params(grid_model, seed, options);
+  p.chain_beta = chain_beta;
+  if (uses_blocked_update(options, grid_model.n, chains))
+    launch_blocked(ctx, p, spins, chains, first_sweep, n_sweeps);
+  else
+    launch_scalar(ctx, p, spins, chains, first_sweep, n_sweeps);
 }
 
 }  // namespace
@@ -66,7 +133,8 @@ void sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t ch
            std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
            const SweepOptions& options) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  launch_sweep(ctx, model, spins, chains, seed, first_sweep, n_sweeps, options, nullptr);
+  const DeviceGridModel grid(ctx, model);
+  launch_sweep(ctx, grid.model, spins, chains, seed, first_sweep, n_sweeps, options, nullptr);
 }
 
 void energy(Context& ctx, const Model& model, const std::int8_t* spins, std::int64_t chains,
@@ -79,7 +147,8 @@ void energy(Context& ctx, const Model& model, const std::int8_t* spins, std::int
 
 RawStatistics sample(Context& ctx, const Model& host, const SampleOptions& o, std::int64_t groups) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  const DeviceModel dm(host);
+  const detail::QuantizedModel grid_host = detail::quantize(host, "bm::sample");
+  const DeviceModel dm(host), grid(grid_host.model());
   const std::int64_t n = host.n, chains = o.chains, count = chains * n;
   DeviceBuffer<std::int8_t> spins(static_cast<std::size_t>(count));
   DeviceBuffer<double> x(static_cast<std::size_t>(count)),
@@ -87,9 +156,11 @@ RawStatistics sample(Context& ctx, const Model& host, const SampleOptions& o, st
       corr(std::vector<double>(static_cast<std::size_t>(groups * n * n), 0.0)),
       energies(static_cast<std::size_t>(chains));
   gpu::initial_spins(ctx, spins.data(), chains, n, o.seed);
-  if (o.burn_in > 0) gpu::sweep(ctx, dm.model, spins.data(), chains, o.seed, 0, o.burn_in, o.sweep);
+  if (o.burn_in > 0)
+    launch_sweep(ctx, grid.model, spins.data(), chains, o.seed, 0, o.burn_in, o.sweep, nullptr);
   for (std::int64_t t = 0; t < o.sweeps; ++t) {
-    gpu::sweep(ctx, dm.model, spins.data(), chains, o.seed, static_cast<std::uint64_t>(o.burn_in + t), 1, o.sweep);
+    launch_sweep(ctx, grid.model, spins.data(), chains, o.seed, static_cast<std::uint64_t>(o.burn_in + t), 1,
+                 o.sweep, nullptr);
     k::bm_accumulate_kernel<<<grid_for(count, threads, ctx.device()), threads, 0, ctx.stream()>>>(
         spins.data(), count, sums.data(), x.data());
     BOLTZKIT_CHECK_LAUNCH();
@@ -145,7 +216,8 @@ void advance_host_chains(Context& ctx, const Model& host, std::int8_t* host_spin
                          std::int64_t n_sweeps, const SweepOptions& options,
                          const double* host_chain_beta) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  const DeviceModel dm(host);
+  const detail::QuantizedModel grid_host = detail::quantize(host, "bm::sweep");
+  const DeviceModel dm(grid_host.model());
   const auto count = static_cast<std::size_t>(chains * host.n);
   DeviceBuffer<std::int8_t> spins(count);
   spins.upload(host_spins, count, ctx.stream());

@@ -1,6 +1,7 @@
 #pragma once
 // Launch constants of the bm kernels. Provenance: device, date, benchmark case, or "predicted".
 #include <cstddef>
+#include <cstdint>
 
 namespace boltzkit::bm::tuning {
 
@@ -16,5 +17,20 @@ inline constexpr std::size_t shared_j_bytes = 48 * 1024;
 /// Largest dynamic shared memory of one block (H100: 227 KB opt-in). Bounds N·(8 + 1) bytes of
 /// fields and spins per chain, so N <= ~25000 at one chain per block (bm::max_spins = 16384).
 inline constexpr std::size_t shared_bytes_max = 227 * 1024;
+
+/// Sites per block of the delayed (blocked) field updates of the sequential scan (MATH.md §2.8).
+/// predicted (static model, bench/results/static_model.md): 32 keeps the decision kernel's
+/// in-block fields in registers (B doubles per thread, B²/2 correction terms per chain and block)
+/// and makes the field GEMM J[:, block]·ΔS deep enough (k = 32) for the FP64 tensor cores; 64
+/// halves the launches per sweep but doubles the in-block correction per decision.
+inline constexpr int block_spins = 32;
+
+/// Threads (one chain each) per block of the decision kernel. predicted: 128, four warps share
+/// one copy of the 8 KB J block in shared memory.
+inline constexpr int block_threads = 128;
+
+/// FieldUpdate::automatic takes the blocked path for the sequential scan from this N on.
+/// predicted: below ~64 spins a sweep is a single block and the GEMM launches dominate.
+inline constexpr std::int64_t blocked_min_spins = 64;
 
 }  // namespace boltzkit::bm::tuning
