@@ -22,7 +22,8 @@ ISING = ["ising/gpu/packed/%s/L:%s/R:%d/beta:%s" % (a, l, r, b)
          for a in ("metropolis", "heat_bath")
          for l, r in (("128x128", 4096), ("16384x16384", 1), ("65536x65536", 1))
          for b in ("0.6666667", "0.4406868")]
-BM = ["bm/gpu/heatbath/N:%d/C:%d/beta:1" % c for c in ((256, 4096), (1024, 4096), (4096, 1024))]
+BM = (["bm/gpu/heatbath/N:%d/C:%d/beta:1" % c for c in ((256, 4096), (1024, 4096), (4096, 1024))] +
+      ["bm/gpu/heatbath/blocked/N:%d/C:4096/beta:1" % n for n in (256, 1024, 4096)])
 
 
 def fail(msg):
@@ -60,7 +61,7 @@ def main():
         fail("static_model.py exited with %d" % proc.returncode)
     for header in ("| D | B | predicted ms | target ms |",
                    "| lattice | replicas | algorithm | T | predicted flips/ns |",
-                   "| N | chains | sweeps/launch | flip rate | predicted flips/ns |",
+                   "| path | N | chains | sweeps/call | flip rate | predicted flips/ns |",
                    "## Warp instructions per work unit", "## Predicted against measured"):
         if header not in proc.stdout:
             fail("the printed output lacks %r" % header)

@@ -504,3 +504,19 @@ def bm_sweep_specs(n, sweeps, flip_rate, j_shared=False):
         LoopSpec("spins out (i = lane..n step 32)", "chain_kernels.cuh", "bm_sweep_kernel",
                  r"global\[i\] = s\[i\]", [[per_lane]], sig={"STG": 1}),
     ]
+
+
+# ============================================================================================
+# Blocked bm sweeps: the decision kernel (kernels/bm/chain_kernels.cuh bm_block_kernel<B>, the
+# fully unrolled bm_block_decide of block_update.cuh). Work unit = one warp = 32 chains deciding
+# the B sites of one block; everything but the J-block copy is straight-line code (counted once
+# per warp, A2: both sides of every branch, i.e. heat bath and Metropolis, flip and no flip).
+
+
+def bm_block_specs(b, threads):
+    # e = threadIdx.x .. B*B step blockDim.x: a u = 1 loop for the (trips mod 4) first, then x4
+    per_thread = b * b // threads
+    return [
+        LoopSpec("J block to shared memory", "chain_kernels.cuh", "bm_block_kernel",
+                 r"e < B \* B", [[per_thread % 4], [per_thread]], sig={"STS": 1}),
+    ]

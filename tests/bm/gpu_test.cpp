@@ -82,6 +82,7 @@ TEST(BmGpu, ReplicaExchangeMatchesCpuBitForBit) {
 
 #include "host/bm/blas_gpu.hpp"
 #include "host/bm/quantized.hpp"
+#include "kernels/bm/chain_update.cuh"
 
 namespace boltzkit::testing {
 namespace {
