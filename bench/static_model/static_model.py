@@ -80,6 +80,9 @@ BM_BLOCKED_CASES = [  # (N, chains, sweeps per call, target flips/ns)
 BM_BLOCK_SPINS = 32
 BM_BLOCK_THREADS = 32
 BM_BLOCK_NAME = r"bm_block_kernel<32>\(boltzkit::kernels::BmBlockLaunch\)"
+# bm exact enumeration (bench/bm: SK couplings, beta 1; issue 10: >= 1e9 states/s on the GPU)
+BM_EXACT_CASES = [(24, 1e9), (26, 1e9), (28, 1e9), (30, 1e9)]
+BM_EXACT_NAME = r"bm_exact_kernel\(boltzkit::kernels::BmExactLaunch\)"
 CLASS_COLUMNS = ("fp32", "imad", "int", "lds", "sts", "ldg", "stg", "shfl", "mufu", "conv",
                  "local", "uniform", "control", "const", "fp64")
 
@@ -453,6 +456,34 @@ def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     return row
 
 
+def bm_exact_case(ctx, n, target):
+    """bm::exact::enumerate on the GPU: one bm_exact_kernel launch (one chunk per thread,
+    256-thread blocks, grid_for), from the SASS. DRAM: every chunk's outputs (corr n^2 zeroed by a
+    host-uploaded buffer and written, mean, ref, z) and its scratch rows (s, f, wk); J stays in
+    L1/L2. Not modelled: the upload of the zeroed corr buffer, the downloads and the host merge
+    (README A15)."""
+    hw = ctx.hw
+    log2 = models.bm_exact_chunk_log2(n)
+    chunks = 2 ** (n - log2)
+    blocks = models.grid_for(hw, chunks, 256)
+    dram = chunks * (8.0 * n * n * 2 + 8.0 * (3 * n + 2) + n) + 8.0 * n * n
+    kernel = ctx.find(BM_EXACT_NAME)
+    k = run_kernel(ctx, "bm_exact_kernel", kernel, models.bm_exact_specs(n), chunks / 32.0,
+                   "warp iteration (32 chunks of 2^%d states)" % log2, blocks, 256, 0, dram)
+    row = {"case": "bm/gpu/exact/N:%d" % n, "kernel": "bm_exact_kernel (%d chunks of 2^%d states)"
+           % (chunks, log2), "family": "bm_exact", "N": n, "chunks": chunks,
+           "target_states_per_s": target, "kernels": [k]}
+    if "error" in k:
+        row.update({"predicted_states_per_s": None, "status": "stale: " + k["error"]})
+        return row
+    rate = 2.0 ** n / (k["time_ms"] * 1e-3)
+    per = Counter()
+    models.add_into(per, k["totals"], 1.0 / 2 ** n)
+    row.update({"predicted_states_per_s": rate, "status": "ok", "meets_target": rate >= target,
+                "bound": k["bound"], "per_unit": {"unit": "state", "counts": per}})
+    return row
+
+
 # --------------------------------------------------------------------------------------------
 # Output
 
@@ -471,6 +502,11 @@ def json_rows(rows):
             o["floor_ms"] = round(r["floor_ms"], 4)
             o["pct_of_floor"] = (round(r["pct_of_floor"], 1)
                                  if r.get("pct_of_floor") is not None else None)
+        elif r["family"] == "bm_exact":
+            o["predicted_states_per_s"] = (float("%.4g" % r["predicted_states_per_s"])
+                                           if r.get("predicted_states_per_s") else None)
+            o["target_states_per_s"] = r["target_states_per_s"]
+            o["chunks"] = r["chunks"]
         elif r["family"] == "bm":
             o["predicted_flips_per_ns"] = (round(r["predicted_flips_per_ns"], 3)
                                            if r.get("predicted_flips_per_ns") else None)
@@ -598,6 +634,16 @@ def render(rows, ctx, compare=None):
                    ("decision kernel", "block DGEMMs", "set-up")]
                    for r in rows if r.get("path") == "blocked" and "time_split_ms" in r])
     L.append("")
+    table = [[r["N"], "{:,}".format(r["chunks"]),
+              ("%.3g" % r["predicted_states_per_s"]) if r.get("predicted_states_per_s") else "-",
+              ">= %.3g" % r["target_states_per_s"], yes_no(r.get("meets_target")),
+              r.get("bound") or r["status"], occupancy_cell(r)]
+             for r in rows if r["family"] == "bm_exact"]
+    L.append("Dense Boltzmann machine, exact enumeration (SK, beta 1), states per second (A15):")
+    L.append("")
+    L += md_table(["N", "chunks", "predicted states/s", "target", "meets", "bound", "warps/SM"],
+                  table)
+    L.append("")
     L.append("## Warp instructions per work unit, by pipe class")
     L.append("")
     L.append("Per matrix (Gaussian) or per 64-spin word update (Ising): warp instructions "
@@ -615,12 +661,15 @@ def render(rows, ctx, compare=None):
             key = (r["algorithm"], r["beta"])
         if r["family"] == "bm":
             key = ("bm", r["N"], r.get("path", "scalar"))
+        if r["family"] == "bm_exact":
+            key = ("bm_exact", r["N"])
         if key in seen:
             continue
         seen.add(key)
         c = r["per_unit"]["counts"]
         label = ("D=%d" % r["D"]) if r["family"] == "gaussian" else (
             ("bm heat bath %s N=%d" % (r.get("path", "scalar"), r["N"])) if r["family"] == "bm" else
+            ("bm exact N=%d" % r["N"]) if r["family"] == "bm_exact" else
             "Ising %s T=%.4g" % (r["algorithm"], r["T"]))
         if r["family"] == "gaussian" and any(k.get("library") for k in r["kernels"]):
             label += " (own kernels; library calls not in SASS)"
@@ -713,6 +762,8 @@ def short_case(r):
         return "D=%d" % r["D"]
     if r["family"] == "bm":
         return "bm %s N=%d C=%d" % (r.get("path", "scalar"), r["N"], r["C"])
+    if r["family"] == "bm_exact":
+        return "bm exact N=%d" % r["N"]
     return "%s %s T=%.4g" % (r["case"].split("/")[4].replace("L:", ""), r["algorithm"], r["T"])
 
 
@@ -876,6 +927,8 @@ def main(argv=None):
         rows.append(bm_sweep_case(ctx, n, chains, sweeps, target))
     for n, chains, sweeps, target in BM_BLOCKED_CASES:
         rows.append(bm_blocked_case(ctx, n, chains, sweeps, target))
+    for n, target in BM_EXACT_CASES:
+        rows.append(bm_exact_case(ctx, n, target))
 
     measured = load_measured(args.compare) if args.compare else None
     lines = render(rows, ctx, measured)
