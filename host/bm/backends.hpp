@@ -17,11 +17,13 @@ inline kernels::BmChainParams chain_params(const Model& m, std::uint64_t seed, c
 }
 
 /// Whether a sweep takes the blocked field updates (MATH.md §2.8); both paths give the same bits.
-/// The GEMMs take int sizes: 2^31 chains and more stay scalar.
-inline bool uses_blocked_update(const SweepOptions& o, std::int64_t n, std::int64_t chains) {
+/// automatic: blocked on the GPU from tuning::blocked_min_spins on; the CPU stays scalar (measured:
+/// its blocked path is not faster, see tuning.hpp). The GEMMs take int sizes: 2^31 chains and
+/// more stay scalar.
+inline bool uses_blocked_update(const SweepOptions& o, std::int64_t n, std::int64_t chains, bool gpu) {
   if (o.scan != Scan::sequential || o.update == FieldUpdate::scalar) return false;
   if (chains >= (std::int64_t{1} << 31)) return false;
-  return o.update == FieldUpdate::blocked || n >= tuning::blocked_min_spins;
+  return o.update == FieldUpdate::blocked || (gpu && n >= tuning::blocked_min_spins);
 }
 
 /// Raw sums of sample(): integers stored in doubles, so any summation order gives the same bits.

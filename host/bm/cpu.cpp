@@ -78,7 +78,7 @@ void sweep(const Model& model, std::int8_t* spins, std::int64_t chains, std::uin
   const detail::QuantizedModel q = detail::quantize(model, "bm::sweep");
   k::BmChainParams p = chain_params(q.model(), seed, options);
   p.chain_beta = chain_beta;
-  if (uses_blocked_update(options, model.n, chains))
+  if (uses_blocked_update(options, model.n, chains, false))
     sweep_blocked(p, spins, chains, first_sweep, n_sweeps);
   else
     sweep_scalar(p, spins, chains, first_sweep, n_sweeps);

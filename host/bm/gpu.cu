@@ -121,7 +121,7 @@ void launch_sweep(Context& ctx, const Model& grid_model, std::int8_t* spins, std
                   const SweepOptions& options, const double* chain_beta) {
   k::BmChainParams p = chain_params(grid_model, seed, options);
   p.chain_beta = chain_beta;
-  if (uses_blocked_update(options, grid_model.n, chains))
+  if (uses_blocked_update(options, grid_model.n, chains, true))
     launch_blocked(ctx, p, spins, chains, first_sweep, n_sweeps);
   else
     launch_scalar(ctx, p, spins, chains, first_sweep, n_sweeps);

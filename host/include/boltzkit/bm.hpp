@@ -36,7 +36,7 @@ enum class Scan { sequential, random };
 /// scalar: every accepted flip adds ∓2 J_k to the N fields at once. blocked (sequential scan
 /// only): the sites are decided in blocks of 32 with an exact in-block correction, then all
 /// chains' fields get J[:, block]·ΔS as one GEMM (cuBLAS DGEMM / OpenBLAS). automatic: blocked
-/// for the sequential scan from N = 64 on, scalar otherwise.
+/// for the sequential scan on the GPU from N = 64 on, scalar otherwise (and on the CPU).
 enum class FieldUpdate { automatic, scalar, blocked };
 
 struct SweepOptions {
