@@ -77,9 +77,9 @@ BM_SWEEP_NAME = r"bm_sweep_kernel\(boltzkit::kernels::BmSweepLaunch\)"
 # (block_spins, block_threads); 5 sweeps per call (1 at N = 4096), as bench/bm.
 BM_BLOCKED_CASES = [  # (N, chains, sweeps per call, target flips/ns)
     (256, 4096, 5, 300.0), (1024, 4096, 5, 300.0), (4096, 4096, 1, 300.0)]
-BM_BLOCK_SPINS = 32
+BM_BLOCK_SPINS = 64
 BM_BLOCK_THREADS = 32
-BM_BLOCK_NAME = r"bm_block_kernel<32>\(boltzkit::kernels::BmBlockLaunch\)"
+BM_BLOCK_NAME = r"bm_block_kernel<64>\(boltzkit::kernels::BmBlockLaunch\)"
 # bm exact enumeration (bench/bm: SK couplings, beta 1; issue 10: >= 1e9 states/s on the GPU)
 BM_EXACT_CASES = [(24, 1e9), (26, 1e9), (28, 1e9), (30, 1e9)]
 BM_EXACT_NAME = r"bm_exact_kernel\(boltzkit::kernels::BmExactLaunch\)"
@@ -421,10 +421,10 @@ def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     launches = nblocks * sweeps
     cta = -(-chains // threads)
     warps = cta * (threads // 32)
-    # per decision launch: spins (one 32-byte sector per chain) in and out, f rows in, ds out
-    dram = 2.0 * 32 * chains + 8.0 * b * chains * 2 + 8.0 * n * b
+    # per decision launch: spins (B bytes per chain, 32-byte sectors) in and out, f rows in, ds out
+    dram = 2.0 * 32 * -(-b // 32) * chains + 8.0 * b * chains * 2 + 8.0 * n * b
     kernel = ctx.find(BM_BLOCK_NAME)
-    k = run_kernel(ctx, "bm_block_kernel<32>", kernel, models.bm_block_specs(b, threads), warps,
+    k = run_kernel(ctx, "bm_block_kernel<%d>" % b, kernel, models.bm_block_specs(b, threads), warps,
                    "warp (32 chains x one block of %d sites)" % b, cta, threads, b * b * 8, dram,
                    launches=launches)
     gemm = fp64_gemm_call(ctx, "cublasDgemm f += J[:, block] dS (m=%d, n=%d, k=%d)" % (chains, n, b),
@@ -436,7 +436,7 @@ def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
              fp64_gemm_call(ctx, "cublasDgemm f += J x (m=%d, n=%d, k=%d)" % (chains, n, n),
                             2.0 * n * n * chains, 8.0 * (n * n + 3 * n * chains))]
     row = {"case": "bm/gpu/heatbath/blocked/N:%d/C:%d/beta:1" % (n, chains), "path": "blocked",
-           "kernel": "bm_block_kernel<32> + cublasDgemm per block (%d sweeps per call)" % sweeps,
+           "kernel": "bm_block_kernel<%d> + cublasDgemm per block (%d sweeps per call)" % (b, sweeps),
            "family": "bm", "N": n, "C": chains, "sweeps": sweeps, "flip_rate": flip_rate,
            "target_flips_per_ns": target, "kernels": [k, gemm] + setup}
     if "error" in k:

@@ -19,15 +19,16 @@ inline constexpr std::size_t shared_j_bytes = 48 * 1024;
 inline constexpr std::size_t shared_bytes_max = 227 * 1024;
 
 /// Sites per block of the delayed (blocked) field updates of the sequential scan (MATH.md §2.8).
-/// predicted (static model, bench/results/static_model.md): 32 keeps the decision kernel's
-/// in-block fields in registers (B doubles per thread, B²/2 correction terms per chain and block)
-/// and makes the field GEMM J[:, block]·ΔS deep enough (k = 32) for the FP64 tensor cores; 64
-/// halves the launches per sweep but doubles the in-block correction per decision.
-inline constexpr int block_spins = 32;
+/// predicted (static model, bench/results/static_model.md, SK with 4096 chains): 64 gives 15.4 /
+/// 7.5 / 1.9 flips/ns at N = 256 / 1024 / 4096 against 10.6 / 4.4 / 1.1 with 32: the fields'
+/// read and write by each block GEMM and the two launches per block dominate, and 64 halves both;
+/// the in-block correction doubles (B/2 terms per decision) and the in-register fields take the
+/// decision kernel to 201 registers (no spills; 6 warps/SM, enough for 4096 chains = 1 warp/SM).
+inline constexpr int block_spins = 64;
 
 /// Threads (one chain each) per block of the decision kernel. predicted: 32, so that the
 /// benchmark's 4096 chains spread over 128 of the 132 SMs (with 128 threads they would fill 32
-/// SMs); each warp loads its own copy of the 8 KB J block (~7% of its instructions).
+/// SMs); each warp loads its own copy of the 32 KB J block.
 inline constexpr int block_threads = 32;
 
 /// FieldUpdate::automatic takes the blocked path for the sequential scan on the GPU from this N

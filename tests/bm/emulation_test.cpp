@@ -136,7 +136,7 @@ TEST_P(BmBlockKernelOnEmulator, WithReferenceGemmEqualsScalarCpuBitForBit) {
 
   const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
   const k::BmChainParams p = bm::backend::chain_params(q.model(), 31, scalar);
-  std::vector<double> f(static_cast<std::size_t>(n * chains)), ds(static_cast<std::size_t>(32 * chains), 9.0);
+  std::vector<double> f(static_cast<std::size_t>(n * chains)), ds(static_cast<std::size_t>(k::bm_policy::block_spins * chains), 9.0);
   for (std::int64_t c = 0; c < chains; ++c)
     for (std::int64_t i = 0; i < n; ++i)
       f[static_cast<std::size_t>(i * chains + c)] = k::bm_field(q.j.data(), q.h.data(), spins.data() + c * n, n, i);

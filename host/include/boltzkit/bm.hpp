@@ -34,7 +34,7 @@ enum class Scan { sequential, random };
 
 /// How the local fields follow the flips (MATH.md §2.8). Both give the same chains bit for bit.
 /// scalar: every accepted flip adds ∓2 J_k to the N fields at once. blocked (sequential scan
-/// only): the sites are decided in blocks of 32 with an exact in-block correction, then all
+/// only): the sites are decided in blocks of 64 with an exact in-block correction, then all
 /// chains' fields get J[:, block]·ΔS as one GEMM (cuBLAS DGEMM / OpenBLAS). automatic: blocked
 /// for the sequential scan on the GPU from N = 64 on, scalar otherwise (and on the CPU).
 enum class FieldUpdate { automatic, scalar, blocked };
@@ -62,7 +62,7 @@ void initial_spins(Context& ctx, std::int8_t* spins, std::int64_t chains, std::i
 /// single-spin updates: sites 0 … N−1 in order (sequential) or N sites drawn uniformly
 /// (random); each update is a heat-bath draw or a Metropolis flip (MATH.md §2.2) with the
 /// quantized J and h (MATH.md §2.8). The local fields are built once per call (O(N²) per chain)
-/// and updated after each accepted flip (scalar, O(N)) or per block of 32 sites by a GEMM over
+/// and updated after each accepted flip (scalar, O(N)) or per block of 64 sites by a GEMM over
 /// all chains (blocked, options.update); the fields are exact, so the chains do not depend on
 /// the update or on how the sweeps are split into calls. Randomness: Philox4x32-10 keyed by seed, counter (update group, chain, sweep, 0)
 /// with sweep = first_sweep + t (DESIGN.md §5). Throws invalid_argument before any launch for
