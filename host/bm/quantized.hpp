@@ -16,16 +16,18 @@ inline double max_row_bound(const Model& m) {
   double mx = 0.0;
   for (std::int64_t i = 0; i < m.n; ++i) {
     const double b = kernels::bm_row_bound(m.j, m.h, m.n, i);
-    if (!(b <= mx)) mx = b;  // a NaN bound propagates (a GPU-side model is not checked)
+    if (b > mx || b != b) mx = b;  // a NaN bound sticks: the model then has no grid
   }
   return mx;
 }
 
-inline void check_grid(const Model& m, const std::string& f) {
-  boltzkit::detail::require(kernels::bm_grid_representable(max_row_bound(m)),
+inline void require_grid(double bound, const std::string& f) {
+  boltzkit::detail::require(kernels::bm_grid_representable(bound),
                             f + ": the largest row sum of |J| plus |h| must be finite and below "
                                 "2^1020 (the chains' fixed-point grid cannot hold it)");
 }
+
+inline void check_grid(const Model& m, const std::string& f) { require_grid(max_row_bound(m), f); }
 
 /// J and h on the grid 2^-shift; model() points into this object (keep it alive, do not copy).
 struct QuantizedModel {
@@ -39,9 +41,7 @@ struct QuantizedModel {
 /// Throws invalid_argument (named after f) when the model has no grid.
 inline QuantizedModel quantize(const Model& m, const std::string& f) {
   const double bound = max_row_bound(m);
-  boltzkit::detail::require(kernels::bm_grid_representable(bound),
-                            f + ": the largest row sum of |J| plus |h| must be finite and below "
-                                "2^1020 (the chains' fixed-point grid cannot hold it)");
+  require_grid(bound, f);
   QuantizedModel q;
   q.n = m.n;
   q.beta = m.beta;
