@@ -165,6 +165,37 @@ INSTANTIATE_TEST_SUITE_P(Sizes, BmBlockKernelOnEmulator,
                                                               bm::Algorithm::metropolis),
                                             ::testing::Values(0.4, 1.5)));
 
+/// Per-chain β (replica exchange's table) reaches the decision kernel: one block of a 40-spin
+/// model, five chains at five temperatures, against the CPU's scalar chains.
+TEST(BmBlockKernelOnEmulator, PerChainBetaEqualsScalarCpu) {
+  const std::int64_t n = 40, chains = 5;
+  const auto m = bm_cases::sk(n, 1.0, 17);
+  const std::vector<double> betas = {0.1, 0.5, 1.0, 2.0, 4.0};
+  const bm::SweepOptions scalar{bm::Algorithm::metropolis, bm::Scan::sequential, bm::FieldUpdate::scalar};
+  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
+  bm::backend::cpu::initial_spins(expected.data(), chains, n, 6);
+  std::vector<std::int8_t> spins = expected;
+  bm::backend::cpu::sweep(m.model(), expected.data(), chains, 3, 0, 1, scalar, betas.data());
+
+  const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  k::BmChainParams p = bm::backend::chain_params(q.model(), 3, scalar);
+  p.chain_beta = betas.data();
+  std::vector<double> f(static_cast<std::size_t>(n * chains)),
+      ds(static_cast<std::size_t>(k::bm_policy::block_spins * chains));
+  for (std::int64_t c = 0; c < chains; ++c)
+    for (std::int64_t i = 0; i < n; ++i)
+      f[static_cast<std::size_t>(i * chains + c)] = k::bm_field(q.j.data(), q.h.data(), spins.data() + c * n, n, i);
+  constexpr int b = k::bm_policy::block_spins;
+  for (std::int64_t k0 = 0; k0 < n; k0 += b) {
+    const int width = static_cast<int>(std::min<std::int64_t>(b, n - k0));
+    const k::BmBlockLaunch a{p, spins.data(), f.data(), ds.data(), chains, k0, width, 0u};
+    emu::launch(k::bm_block_kernel<b>, 1u, static_cast<unsigned>(k::bm_policy::block_threads),
+                k::bm_policy::block_shared_bytes(), a);
+    reference_block_fields(q.j, n, k0, width, ds, chains, f);
+  }
+  EXPECT_EQ(spins, expected);
+}
+
 /// The device-side grid (row bounds, shift, rounding) equals the host's for a model whose
 /// entries span 30 orders of magnitude.
 TEST(BmQuantizeKernelsOnEmulator, EqualHostGridBitForBit) {
