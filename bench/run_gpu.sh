@@ -133,9 +133,10 @@ for dt in float32 float64; do
   echo "rbm_peers.py ($dt) exit status: $?"
 done
 
-# Dense Boltzmann machines: SK chains (N = 256, 1024, 4096) and enumeration (N = 24 … 30),
-# then the hand-written PyTorch heat bath of docs/ANCHORS.md
-run_bench boltzkit_bench_bm 120 "bm/gpu" bench_bm.json
+# Dense Boltzmann machines: SK chains (N = 256, 1024, 4096; scalar and blocked field updates,
+# bm/gpu/*/blocked/*) and enumeration (N = 24 … 30), then the hand-written PyTorch heat bath of
+# docs/ANCHORS.md
+run_bench boltzkit_bench_bm 180 "bm/gpu" bench_bm.json
 step "BM peer (PyTorch sequential-scan heat bath by hand)"
 timeout 90 python3 bench/peers/bm_peers.py --budget-s 60 --out "$OUT_DIR/peers_bm.json"
 echo "bm_peers.py exit status: $?"

@@ -1,7 +1,10 @@
 // boltzkit_bench_bm: dense Boltzmann machine chains (bm::sweep, one warp per chain on the GPU)
 // on SK couplings, and exact enumeration (bm::exact::enumerate). The cases: SK N = 256
 // with 4096 chains, N = 1024 and 4096; enumeration at N = 24 … 30. Peer: bench/peers/bm_peers.py.
-// Names: bm/<gpu|cpu>/<heatbath|metropolis>/N:<n>/C:<chains>/beta:<β> and bm/<gpu|cpu>/exact/N:<n>.
+// Names: bm/<gpu|cpu>/<heatbath|metropolis>[/blocked]/N:<n>/C:<chains>/beta:<β> (without
+// "/blocked": the scalar field updates, FieldUpdate::scalar; with it: the blocked path of MATH.md
+// §2.8, decision kernel + DGEMM on the GPU, OpenBLAS on the CPU; the same chains bit for bit) and
+// bm/<gpu|cpu>/exact/N:<n>.
 // GPU sweep cases check 8 chains against the CPU backend bit for bit before timing; without a
 // device they SkipWithError. Counters: flips_per_ns (attempted single-spin updates per ns, the
 // unit of docs/ANCHORS.md), states_per_s for enumeration.
@@ -42,7 +45,12 @@ void set_flip_counters(benchmark::State& st, std::int64_t n, std::int64_t chains
       benchmark::Counter::kIsRate);
 }
 
-void sweep_cpu(benchmark::State& st, std::int64_t n, std::int64_t chains, double beta, bm::Algorithm a) {
+bm::SweepOptions options(bm::Algorithm a, bool blocked) {
+  return {a, bm::Scan::sequential, blocked ? bm::FieldUpdate::blocked : bm::FieldUpdate::scalar};
+}
+
+void sweep_cpu(benchmark::State& st, std::int64_t n, std::int64_t chains, double beta, bm::Algorithm a,
+               bool blocked) {
   const Sk m = make_sk(n);
   std::vector<std::int8_t> spins(static_cast<std::size_t>(n * chains));
   bm::initial_spins(*g.cpu, spins.data(), chains, n, 1);
@@ -50,21 +58,22 @@ void sweep_cpu(benchmark::State& st, std::int64_t n, std::int64_t chains, double
   const std::int64_t per_call = 10;  // amortizes the O(N²) field build of each call
   for (auto _ : st) {
     bm::sweep(*g.cpu, {m.j.data(), m.h.data(), n, beta}, spins.data(), chains, 1, sweep, per_call,
-              {a, bm::Scan::sequential});
+              options(a, blocked));
     sweep += per_call;
     benchmark::DoNotOptimize(spins.data());
   }
   set_flip_counters(st, n, chains, per_call);
 }
 
-void sweep_gpu(benchmark::State& st, std::int64_t n, std::int64_t chains, double beta, bm::Algorithm a) {
+void sweep_gpu(benchmark::State& st, std::int64_t n, std::int64_t chains, double beta, bm::Algorithm a,
+               bool blocked) {
   if (!g.require_gpu(st)) return;
   try {
     Context& ctx = *g.gpu;
     const Sk m = make_sk(n);
     DeviceBuffer<double> j(m.j), h(m.h);
     const bm::Model dm{j.data(), h.data(), n, beta}, hm{m.j.data(), m.h.data(), n, beta};
-    const bm::SweepOptions o{a, bm::Scan::sequential};
+    const bm::SweepOptions o = options(a, blocked);
     DeviceBuffer<std::int8_t> spins(static_cast<std::size_t>(n * chains));
     bm::initial_spins(ctx, spins.data(), chains, n, 1);
     {  // correctness before timing: chains 0 … 7 equal the CPU backend's bit for bit
@@ -116,11 +125,12 @@ void exact_case(benchmark::State& st, bool gpu, std::int64_t n) {
   }
 }
 
-std::string sweep_name(const char* where, bm::Algorithm a, std::int64_t n, std::int64_t c, double beta) {
+std::string sweep_name(const char* where, bm::Algorithm a, bool blocked, std::int64_t n, std::int64_t c,
+                       double beta) {
   char b[32];
   std::snprintf(b, sizeof b, "%g", beta);
   return std::string("bm/") + where + (a == bm::Algorithm::heat_bath ? "/heatbath" : "/metropolis") +
-         "/N:" + std::to_string(n) + "/C:" + std::to_string(c) + "/beta:" + b;
+         (blocked ? "/blocked" : "") + "/N:" + std::to_string(n) + "/C:" + std::to_string(c) + "/beta:" + b;
 }
 
 void register_all() {
@@ -129,8 +139,14 @@ void register_all() {
   };
   for (const auto a : {bm::Algorithm::heat_bath, bm::Algorithm::metropolis})
     for (const Shape s : {Shape{256, 4096}, Shape{1024, 4096}, Shape{4096, 1024}})
-      benchmark::RegisterBenchmark(sweep_name("gpu", a, s.n, s.c, 1.0).c_str(),
-                                   [=](benchmark::State& st) { sweep_gpu(st, s.n, s.c, 1.0, a); })
+      benchmark::RegisterBenchmark(sweep_name("gpu", a, false, s.n, s.c, 1.0).c_str(),
+                                   [=](benchmark::State& st) { sweep_gpu(st, s.n, s.c, 1.0, a, false); })
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
+  for (const auto a : {bm::Algorithm::heat_bath, bm::Algorithm::metropolis})
+    for (const std::int64_t n : {256, 1024, 4096})  // the static model's blocked rows
+      benchmark::RegisterBenchmark(sweep_name("gpu", a, true, n, 4096, 1.0).c_str(),
+                                   [=](benchmark::State& st) { sweep_gpu(st, n, 4096, 1.0, a, true); })
           ->UseManualTime()
           ->Unit(benchmark::kMillisecond);
   for (const std::int64_t n : {24, 26, 28, 30})
@@ -139,11 +155,12 @@ void register_all() {
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
   for (const auto a : {bm::Algorithm::heat_bath, bm::Algorithm::metropolis})
-    for (const Shape s : {Shape{64, 256}, Shape{256, 64}})
-      benchmark::RegisterBenchmark(sweep_name("cpu", a, s.n, s.c, 1.0).c_str(),
-                                   [=](benchmark::State& st) { sweep_cpu(st, s.n, s.c, 1.0, a); })
-          ->UseRealTime()  // OpenMP threads: rates per wall-clock second
-          ->Unit(benchmark::kMillisecond);
+    for (const Shape s : {Shape{64, 256}, Shape{256, 64}, Shape{256, 1024}})
+      for (const bool blocked : {false, true})
+        benchmark::RegisterBenchmark(sweep_name("cpu", a, blocked, s.n, s.c, 1.0).c_str(),
+                                     [=](benchmark::State& st) { sweep_cpu(st, s.n, s.c, 1.0, a, blocked); })
+            ->UseRealTime()  // OpenMP threads: rates per wall-clock second
+            ->Unit(benchmark::kMillisecond);
   for (const std::int64_t n : {16, 20})
     benchmark::RegisterBenchmark(("bm/cpu/exact/N:" + std::to_string(n)).c_str(),
                                  [=](benchmark::State& st) { exact_case(st, false, n); })

@@ -22,11 +22,14 @@ ISING = ["ising/gpu/packed/%s/L:%s/R:%d/beta:%s" % (a, l, r, b)
          for a in ("metropolis", "heat_bath")
          for l, r in (("128x128", 4096), ("16384x16384", 1), ("65536x65536", 1))
          for b in ("0.6666667", "0.4406868")]
-BM = ["bm/gpu/heatbath/N:%d/C:%d/beta:1" % c for c in ((256, 4096), (1024, 4096), (4096, 1024))]
+BM = (["bm/gpu/heatbath/N:%d/C:%d/beta:1" % c for c in ((256, 4096), (1024, 4096), (4096, 1024))] +
+      ["bm/gpu/heatbath/blocked/N:%d/C:4096/beta:1" % n for n in (256, 1024, 4096)] +
+      ["bm/gpu/exact/N:%d" % n for n in (24, 26, 28, 30)])
 # issue 12 (mixture_model.py): boltzkit_bench_mixture's GPU cases
 MIXTURE = (["mixture/gpu/single/D:%d/N:%d" % c for c in ((16, 4194304), (64, 1048576),
                                                         (256, 262144))] +
            ["mixture/gpu/estep/D:32/N:262144/K:64"])
+
 
 
 def fail(msg):
@@ -64,7 +67,7 @@ def main():
         fail("static_model.py exited with %d" % proc.returncode)
     for header in ("| D | B | predicted ms | target ms |",
                    "| lattice | replicas | algorithm | T | predicted flips/ns |",
-                   "| N | chains | sweeps/launch | flip rate | predicted flips/ns |",
+                   "| path | N | chains | sweeps/call | flip rate | predicted flips/ns |",
                    "| case | D | N | predicted ms | with TF32 GEMMs |",
                    "## Warp instructions per work unit", "## Predicted against measured"):
         if header not in proc.stdout:
@@ -84,10 +87,12 @@ def main():
                 fail("row lacks string %r: %r" % (key, r))
         gaussian = "predicted_ms" in r or "target_ms" in r
         ising = "predicted_flips_per_ns" in r or "target_flips_per_ns" in r
-        if gaussian == ising:
-            fail("row must have predicted_ms/target_ms xor predicted_flips_per_ns/"
-                 "target_flips_per_ns: %s" % r["case"])
+        states = "predicted_states_per_s" in r or "target_states_per_s" in r
+        if gaussian + ising + states != 1:
+            fail("row must have one of predicted_ms/target_ms, predicted_flips_per_ns/"
+                 "target_flips_per_ns, predicted_states_per_s/target_states_per_s: %s" % r["case"])
         pred, target = (("predicted_ms", "target_ms") if gaussian else
+                        ("predicted_states_per_s", "target_states_per_s") if states else
                         ("predicted_flips_per_ns", "target_flips_per_ns"))
         if pred not in r or target not in r:
             fail("%s: needs both %s and %s" % (r["case"], pred, target))

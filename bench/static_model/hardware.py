@@ -16,6 +16,7 @@ Sources (see README.md for the discussion):
         executes integer instructions other than IMAD/IMUL, logic, compares and moves. Each of
         these pipes takes a warp instruction every 2 clocks per sub-partition (16 lanes). Nsight
         Compute's "xu" pipe executes MUFU and the type conversions: they share 16 lanes per SM.
+        FP64 Tensor Core: 67 TFLOPS dense on SXM5 (=> 256 flops/clk/SM at 1.98 GHz over 132 SMs).
   [ANCH] ANCHORS.md / bench/floors.hpp: 3.0e12 B/s measured device-to-device copy on an H100
         80GB HBM3 (bytes read + written), the bandwidth of every memory floor in the benchmarks.
 """
@@ -35,6 +36,7 @@ class H100(object):
     # sparsity) = 132 SMs x 4 tensor cores x 256 TF32 FMA x 2 flops x 1.83 GHz (the clock of the
     # whitepaper's tensor figures); used only for the mixture GEMMs with the TF32 option (A14).
     tf32_tensor_flops_per_clk_per_sm = 2048
+    fp64_tensor_flops = 256         # per clk per SM, DMMA [WP]: 67e12 / (132 x 1.98e9); cuBLAS DGEMM peak
     mufu_lanes = 16                 # [PG]
     conv_lanes = 16                 # type conversions, POPC, FLO, BREV [PG]; same XU pipe as MUFU
     shfl_lanes = 32                 # [PG]

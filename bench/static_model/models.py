@@ -523,3 +523,69 @@ def bm_sweep_specs(n, sweeps, flip_rate, j_shared=False):
         LoopSpec("spins out (i = lane..n step 32)", "chain_kernels.cuh", "bm_sweep_kernel",
                  r"global\[i\] = s\[i\]", [[per_lane]], sig={"STG": 1}),
     ]
+
+
+# ============================================================================================
+# Blocked bm sweeps: the decision kernel (kernels/bm/chain_kernels.cuh bm_block_kernel<B>, the
+# fully unrolled bm_block_decide of block_update.cuh). Work unit = one warp = 32 chains deciding
+# the B sites of one block; everything but the J-block copy is straight-line code (counted once
+# per warp, A2: both sides of every branch, i.e. heat bath and Metropolis, flip and no flip).
+
+
+def bm_block_specs(b, threads):
+    # e = threadIdx.x .. B*B step blockDim.x: a u = 1 loop for the (trips mod 4) first, then x4
+    per_thread = b * b // threads
+    return [
+        LoopSpec("J block to shared memory", "chain_kernels.cuh", "bm_block_kernel",
+                 r"e < B \* B", [[per_thread % 4], [per_thread]], sig={"STS": 1}),
+    ]
+
+
+# ============================================================================================
+# bm exact enumeration (kernels/bm/chain_kernels.cuh bm_exact_kernel, exact_chunk.cuh), per work
+# unit = one warp iteration of the grid-stride loop = 32 chunks, one per lane. All chunks of a
+# launch have 2^L states and t0 a multiple of 2^L, so the flipped spin ctz(t) is the same in
+# every lane at every step: the warp stays converged. Chunk set-up loops whose SASS nests the
+# source loops differently (the k loops at exact_chunk.cuh:54/93 carry the inner loop's line) are
+# given source trips divided by the SASS unroll (16 at :54, 4 at :93) and no signature.
+
+
+def bm_exact_chunk_log2(n):
+    """kernels/bm/exact_chunk.cuh bm_exact_chunk_log2."""
+    at_least = min(n, 10)
+    return max(n - 14, at_least)
+
+
+def bm_exact_specs(n, rescales=0):
+    count = 2 ** bm_exact_chunk_log2(n)
+    flips = count - 1
+    return [
+        LoopSpec("chunks (grid-stride)", "chain_kernels.cuh", "bm_exact_kernel", r"c < a\.chunks",
+                 [[1]]),
+        LoopSpec("zero k / corr l (x16)", "exact_chunk.cuh", "bm_exact_chunk",
+                 r"c\.corr\[k \* n \+ l\] = 0\.0", [[n], [(n - 1 - k) / 16.0 for k in range(n)]]),
+        LoopSpec("chunk-start fields i", "exact_chunk.cuh", "bm_exact_chunk", r"c\.f\[i\] = bm_field",
+                 [[n]]),
+        LoopSpec("bm_field l (x16, x4 copies)", "chain_update.cuh", "bm_field",
+                 r"for \(std::int64_t l = 0; l < n; \+\+l\)", [[n], [n % 16]],
+                 sig={"DMUL": 1, "DADD": 1}, repeat=n),
+        LoopSpec("bm_energy k", "chain_update.cuh", "bm_energy", r"for \(std::int64_t k = 0; k < n",
+                 [[n]]),
+        LoopSpec("bm_energy l (x16, x4 copies)", "chain_update.cuh", "bm_energy",
+                 r"for \(std::int64_t l = 0; l < n; \+\+l\) c = rn_add", [[n], [n % 16]],
+                 sig={"DMUL": 1, "DADD": 1}, repeat=n),
+        LoopSpec("states t", "exact_chunk.cuh", "bm_exact_chunk", r"for \(std::uint64_t t = t0",
+                 [[count]]),
+        LoopSpec("pair sums at a flip, l (x4)", "exact_chunk.cuh", "bm_exact_chunk",
+                 r"for \(std::int64_t l = 0; l < n; \+\+l\) \{", [[n]], sig={"STG": 1},
+                 repeat=flips),
+        LoopSpec("field update at a flip, i (x16, x4 copies)", "exact_chunk.cuh", "bm_exact_chunk",
+                 r"c\.f\[i\] = rn_add\(c\.f\[i\], rn_mul\(d, j", [[n], [n % 16]],
+                 sig={"STG": 1, "DMUL": 1}, repeat=flips),
+        # rescales: none at the benchmark's beta = 1 (README A15)
+        LoopSpec("rescale k / corr l", "exact_chunk.cuh", "bm_exact_chunk",
+                 r"c\.corr\[k \* n \+ l\] = rn_mul\(c\.corr", [[rescales * n], [0]]),
+        LoopSpec("chunk-end k / pair sums l (x4)", "exact_chunk.cuh", "bm_exact_chunk",
+                 r"for \(std::int64_t l = k \+ 1; l < n; \+\+l\) \{",
+                 [[n], [(n - 1 - k) / 4.0 for k in range(n)]]),
+    ]

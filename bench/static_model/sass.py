@@ -337,9 +337,10 @@ def load_library(library, cuobjdump, nvdisasm, keep_dir=None):
 
 class SourceIndex(object):
     """Reads the source lines that the line table names. The path recorded at compile time is
-    tried first; if it does not exist (sources moved since the build) a file with the same base
-    name is looked up under `root` (the checkout holding this script, by default), preferring the
-    one that shares the most trailing folders with the recorded path."""
+    tried first when it lies under `root` (the checkout holding this script, by default); if it
+    does not exist (sources moved since the build) or lies outside `root` (an object from another
+    checkout through a shared ccache), a file with the same base name is looked up under `root`,
+    preferring the one that shares the most trailing folders with the recorded path."""
 
     def __init__(self, root):
         self.root = root
@@ -388,9 +389,13 @@ class SourceIndex(object):
     def lines(self, path):
         if path in self._files:
             return self._files[path]
-        candidate = self._in_root(path) or os.path.normpath(path)
-        if not os.path.isfile(candidate):
-            candidate = self._find_by_base(path)
+        candidate = os.path.normpath(path)
+        root = os.path.abspath(self.root) if self.root else None
+        outside = root is not None and not os.path.abspath(candidate).startswith(root + os.sep)
+        if not os.path.isfile(candidate) or outside:
+            # a shared compiler cache can hand over objects compiled in another checkout, whose
+            # line tables name that checkout's (possibly different) files: prefer this one's
+            candidate = self._find_by_base(path) or (candidate if os.path.isfile(candidate) else None)
         lines = None
         if candidate:
             with open(candidate, errors="replace") as fh:

@@ -75,6 +75,17 @@ BM_SWEEP_CASES = [  # (N, chains, sweeps per call, target flips/ns)
     (256, 4096, 5, 300.0), (1024, 4096, 5, 300.0), (4096, 1024, 1, 300.0)]
 BM_FLIP_RATE = 0.5  # heat bath from random spins: E[sigmoid(-2 beta h s)] = 1/2 (README A12)
 BM_SWEEP_NAME = r"bm_sweep_kernel\(boltzkit::kernels::BmSweepLaunch\)"
+# Blocked bm sweeps (issue 10 "delayed, blocked field updates"; MATH.md §2.8): SK N = 256, 1024,
+# 4096 with 4096 chains. B and the decision kernel's block size are copies of host/bm/tuning.hpp
+# (block_spins, block_threads); 5 sweeps per call (1 at N = 4096), as bench/bm.
+BM_BLOCKED_CASES = [  # (N, chains, sweeps per call, target flips/ns)
+    (256, 4096, 5, 300.0), (1024, 4096, 5, 300.0), (4096, 4096, 1, 300.0)]
+BM_BLOCK_SPINS = 64
+BM_BLOCK_THREADS = 32
+BM_BLOCK_NAME = r"bm_block_kernel<64>\(boltzkit::kernels::BmBlockLaunch\)"
+# bm exact enumeration (bench/bm: SK couplings, beta 1; issue 10: >= 1e9 states/s on the GPU)
+BM_EXACT_CASES = [(24, 1e9), (26, 1e9), (28, 1e9), (30, 1e9)]
+BM_EXACT_NAME = r"bm_exact_kernel\(boltzkit::kernels::BmExactLaunch\)"
 CLASS_COLUMNS = ("fp32", "imad", "int", "lds", "sts", "ldg", "stg", "shfl", "mufu", "conv",
                  "local", "uniform", "control", "const", "fp64")
 
@@ -212,6 +223,30 @@ def library_call(ctx, name, flops, bytes_moved, launches=1):
             "bounds_ms": {"flops@%.0f%%" % (eff * 100): t_flop, "dram": t_mem},
             "bound": "flops" if t_flop >= t_mem else "dram",
             "time_ms": max(t_flop, t_mem) + launches * overhead}
+
+
+def fp64_gemm_call(ctx, name, flops, bytes_moved, launches=1):
+    """cuBLAS DGEMM, not in our SASS: per launch max(flops at the FP64 tensor-core peak
+    (hardware.fp64_tensor_flops per clk per SM, efficiency 1), bytes at the DRAM bandwidth)
+    plus the launch overhead. flops and bytes are per launch."""
+    hw = ctx.hw
+    peak = hw.sms * hw.fp64_tensor_flops * hw.clock_ghz * 1e9
+    t_flop = flops / peak * 1e3
+    t_mem = bytes_moved / hw.dram_bytes_per_s * 1e3
+    overhead = hw.launch_overhead_us * 1e-3
+    return {"name": name, "launches": launches, "library": True, "flops": flops * launches,
+            "dram_bytes": bytes_moved * launches,
+            "bounds_ms": {"fp64 tensor": t_flop, "dram": t_mem},
+            "bound": "fp64 tensor" if t_flop >= t_mem else "dram",
+            "time_ms": launches * (max(t_flop, t_mem) + overhead)}
+
+
+def memory_call(name, bytes_moved, hw, launches=1):
+    """An element-wise helper kernel charged by its DRAM bytes only (not from the SASS)."""
+    t_mem = bytes_moved / hw.dram_bytes_per_s * 1e3
+    return {"name": name, "launches": launches, "library": True, "dram_bytes": bytes_moved,
+            "bounds_ms": {"dram": t_mem}, "bound": "dram",
+            "time_ms": t_mem + launches * hw.launch_overhead_us * 1e-3}
 
 
 # --------------------------------------------------------------------------------------------
@@ -397,6 +432,81 @@ def bm_sweep_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     return row
 
 
+def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
+    """One bm::sweep call of `sweeps` sweeps on the blocked path (host/bm/gpu.cu
+    launch_blocked): the grid (3 element-wise kernels over J), the field build (operands kernel +
+    DGEMM k = N), then per sweep and block of B sites the decision kernel (SASS) and the DGEMM
+    f += J[:, block]·ΔS (k = B). The fields f (N x C fp64) are read and written by every block
+    DGEMM and counted at the DRAM bandwidth (they fit in L2 only for N = 256, 1024)."""
+    hw = ctx.hw
+    b, threads = BM_BLOCK_SPINS, BM_BLOCK_THREADS
+    nblocks = -(-n // b)
+    launches = nblocks * sweeps
+    cta = -(-chains // threads)
+    warps = cta * (threads // 32)
+    # per decision launch: spins (B bytes per chain, 32-byte sectors) in and out, f rows in, ds out
+    dram = 2.0 * 32 * -(-b // 32) * chains + 8.0 * b * chains * 2 + 8.0 * n * b
+    kernel = ctx.find(BM_BLOCK_NAME)
+    k = run_kernel(ctx, "bm_block_kernel<%d>" % b, kernel, models.bm_block_specs(b, threads), warps,
+                   "warp (32 chains x one block of %d sites)" % b, cta, threads, b * b * 8, dram,
+                   launches=launches)
+    gemm = fp64_gemm_call(ctx, "cublasDgemm f += J[:, block] dS (m=%d, n=%d, k=%d)" % (chains, n, b),
+                          2.0 * n * chains * b, 16.0 * n * chains + 8.0 * n * b + 8.0 * b * chains,
+                          launches=launches)
+    setup = [memory_call("grid: row bounds, shift, quantize (3 kernels)", 8.0 * (3 * n * n + 4 * n),
+                         hw, launches=3),
+             memory_call("field operands (x = spins^T, f = h)", chains * n * (1.0 + 16.0), hw),
+             fp64_gemm_call(ctx, "cublasDgemm f += J x (m=%d, n=%d, k=%d)" % (chains, n, n),
+                            2.0 * n * n * chains, 8.0 * (n * n + 3 * n * chains))]
+    row = {"case": "bm/gpu/heatbath/blocked/N:%d/C:%d/beta:1" % (n, chains), "path": "blocked",
+           "kernel": "bm_block_kernel<%d> + cublasDgemm per block (%d sweeps per call)" % (b, sweeps),
+           "family": "bm", "N": n, "C": chains, "sweeps": sweeps, "flip_rate": flip_rate,
+           "target_flips_per_ns": target, "kernels": [k, gemm] + setup}
+    if "error" in k:
+        row.update({"predicted_flips_per_ns": None, "status": "stale: " + k["error"]})
+        return row
+    total_ms = sum(x["time_ms"] for x in row["kernels"])
+    rate = n * chains * sweeps / (total_ms * 1e6)
+    per = Counter()
+    models.add_into(per, k["totals"], float(launches) / (n * chains * sweeps))
+    times = {"decision kernel": k["time_ms"], "block DGEMMs": gemm["time_ms"],
+             "set-up": sum(x["time_ms"] for x in setup)}
+    row.update({"predicted_flips_per_ns": rate, "status": "ok", "meets_target": rate >= target,
+                "bound": max(times, key=times.get) + " (" + (k["bound"] if max(times, key=times.get)
+                         == "decision kernel" else gemm["bound"]) + ")",
+                "time_split_ms": times,
+                "per_unit": {"unit": "attempted update (decision kernel only)", "counts": per}})
+    return row
+
+
+def bm_exact_case(ctx, n, target):
+    """bm::exact::enumerate on the GPU: one bm_exact_kernel launch (one chunk per thread,
+    256-thread blocks, grid_for), from the SASS. DRAM: every chunk's outputs (corr n^2 zeroed by a
+    host-uploaded buffer and written, mean, ref, z) and its scratch rows (s, f, wk); J stays in
+    L1/L2. Not modelled: the upload of the zeroed corr buffer, the downloads and the host merge
+    (README A15)."""
+    hw = ctx.hw
+    log2 = models.bm_exact_chunk_log2(n)
+    chunks = 2 ** (n - log2)
+    blocks = models.grid_for(hw, chunks, 256)
+    dram = chunks * (8.0 * n * n * 2 + 8.0 * (3 * n + 2) + n) + 8.0 * n * n
+    kernel = ctx.find(BM_EXACT_NAME)
+    k = run_kernel(ctx, "bm_exact_kernel", kernel, models.bm_exact_specs(n), chunks / 32.0,
+                   "warp iteration (32 chunks of 2^%d states)" % log2, blocks, 256, 0, dram)
+    row = {"case": "bm/gpu/exact/N:%d" % n, "kernel": "bm_exact_kernel (%d chunks of 2^%d states)"
+           % (chunks, log2), "family": "bm_exact", "N": n, "chunks": chunks,
+           "target_states_per_s": target, "kernels": [k]}
+    if "error" in k:
+        row.update({"predicted_states_per_s": None, "status": "stale: " + k["error"]})
+        return row
+    rate = 2.0 ** n / (k["time_ms"] * 1e-3)
+    per = Counter()
+    models.add_into(per, k["totals"], 1.0 / 2 ** n)
+    row.update({"predicted_states_per_s": rate, "status": "ok", "meets_target": rate >= target,
+                "bound": k["bound"], "per_unit": {"unit": "state", "counts": per}})
+    return row
+
+
 # --------------------------------------------------------------------------------------------
 # Output
 
@@ -415,12 +525,20 @@ def json_rows(rows):
             o["floor_ms"] = round(r["floor_ms"], 4)
             o["pct_of_floor"] = (round(r["pct_of_floor"], 1)
                                  if r.get("pct_of_floor") is not None else None)
+        elif r["family"] == "bm_exact":
+            o["predicted_states_per_s"] = (float("%.4g" % r["predicted_states_per_s"])
+                                           if r.get("predicted_states_per_s") else None)
+            o["target_states_per_s"] = r["target_states_per_s"]
+            o["chunks"] = r["chunks"]
         elif r["family"] == "bm":
             o["predicted_flips_per_ns"] = (round(r["predicted_flips_per_ns"], 3)
                                            if r.get("predicted_flips_per_ns") else None)
             o["target_flips_per_ns"] = r["target_flips_per_ns"]
             o["flip_rate"] = r["flip_rate"]
             o["sweeps_per_launch"] = r["sweeps"]
+            o["path"] = r.get("path", "scalar")
+            if "time_split_ms" in r:
+                o["time_split_ms"] = {k: round(v, 5) for k, v in r["time_split_ms"].items()}
         elif r["family"] == "mixture":
             o.update(mixture_model.json_mixture(r))
         else:
@@ -519,15 +637,37 @@ def render(rows, ctx, compare=None):
     L.append("")
     table = []
     for r in [r for r in rows if r["family"] == "bm"]:
-        table.append([r["N"], "{:,}".format(r["C"]), r["sweeps"], "%.2g" % r["flip_rate"],
+        table.append([r.get("path", "scalar"), r["N"], "{:,}".format(r["C"]), r["sweeps"],
+                      "%.2g" % r["flip_rate"],
                       fmt(r.get("predicted_flips_per_ns"), 3),
                       ">= %g" % r["target_flips_per_ns"], yes_no(r.get("meets_target")),
                       r.get("bound") or r["status"], occupancy_cell(r)])
     L.append("Dense Boltzmann machine (SK couplings, fp64), heat bath, sequential scan, "
              "attempted updates (flips) per ns:")
     L.append("")
-    L += md_table(["N", "chains", "sweeps/launch", "flip rate", "predicted flips/ns", "target",
-                   "meets", "bound", "warps/SM"], table)
+    L += md_table(["path", "N", "chains", "sweeps/call", "flip rate", "predicted flips/ns",
+                   "target", "meets", "bound", "warps/SM"], table)
+    L.append("")
+    L.append("Scalar: one warp per chain, fields updated after every accepted flip (A12). "
+             "Blocked (A16): decision kernel per block of %d sites (SASS) + cuBLAS DGEMM "
+             "f += J[:, block]·ΔS at the FP64 tensor-core peak or the DRAM bandwidth for the "
+             "N x C fields, whichever is slower, + %.1f us per launch; time split (ms per call):"
+             % (BM_BLOCK_SPINS, hw.launch_overhead_us))
+    L.append("")
+    L += md_table(["N", "chains", "decision kernel", "block DGEMMs", "set-up (grid, field build)"],
+                  [[r["N"], "{:,}".format(r["C"])] + [fmt(r["time_split_ms"][k]) for k in
+                   ("decision kernel", "block DGEMMs", "set-up")]
+                   for r in rows if r.get("path") == "blocked" and "time_split_ms" in r])
+    L.append("")
+    table = [[r["N"], "{:,}".format(r["chunks"]),
+              ("%.3g" % r["predicted_states_per_s"]) if r.get("predicted_states_per_s") else "-",
+              ">= %.3g" % r["target_states_per_s"], yes_no(r.get("meets_target")),
+              r.get("bound") or r["status"], occupancy_cell(r)]
+             for r in rows if r["family"] == "bm_exact"]
+    L.append("Dense Boltzmann machine, exact enumeration (SK, beta 1), states per second (A15):")
+    L.append("")
+    L += md_table(["N", "chunks", "predicted states/s", "target", "meets", "bound", "warps/SM"],
+                  table)
     L.append("")
     L += mixture_model.render_mixture(rows, md_table)
     L.append("## Warp instructions per work unit, by pipe class")
@@ -546,13 +686,16 @@ def render(rows, ctx, compare=None):
         if r["family"] == "ising":
             key = (r["algorithm"], r["beta"])
         if r["family"] == "bm":
-            key = ("bm", r["N"])
+            key = ("bm", r["N"], r.get("path", "scalar"))
+        if r["family"] == "bm_exact":
+            key = ("bm_exact", r["N"])
         if key in seen:
             continue
         seen.add(key)
         c = r["per_unit"]["counts"]
         label = ("D=%d" % r["D"]) if r["family"] == "gaussian" else (
-            ("bm heat bath N=%d" % r["N"]) if r["family"] == "bm" else
+            ("bm heat bath %s N=%d" % (r.get("path", "scalar"), r["N"])) if r["family"] == "bm" else
+            ("bm exact N=%d" % r["N"]) if r["family"] == "bm_exact" else
             short_case(r) if r["family"] == "mixture" else
             "Ising %s T=%.4g" % (r["algorithm"], r["T"]))
         if r["family"] == "gaussian" and any(k.get("library") for k in r["kernels"]):
@@ -645,7 +788,9 @@ def short_case(r):
     if r["family"] == "gaussian":
         return "D=%d" % r["D"]
     if r["family"] == "bm":
-        return "bm N=%d C=%d" % (r["N"], r["C"])
+        return "bm %s N=%d C=%d" % (r.get("path", "scalar"), r["N"], r["C"])
+    if r["family"] == "bm_exact":
+        return "bm exact N=%d" % r["N"]
     if r["family"] == "mixture":
         return "mixture %s D=%d K=%d" % (r["kind"], r["D"], r["K"])
     return "%s %s T=%.4g" % (r["case"].split("/")[4].replace("L:", ""), r["algorithm"], r["T"])
@@ -811,6 +956,10 @@ def main(argv=None):
                 rows.append(ising_case(ctx, lx, ly, replicas, beta, algorithm, target))
     for n, chains, sweeps, target in BM_SWEEP_CASES:
         rows.append(bm_sweep_case(ctx, n, chains, sweeps, target))
+    for n, chains, sweeps, target in BM_BLOCKED_CASES:
+        rows.append(bm_blocked_case(ctx, n, chains, sweeps, target))
+    for n, target in BM_EXACT_CASES:
+        rows.append(bm_exact_case(ctx, n, target))
     rows += mixture_model.mixture_rows(sys.modules[__name__], ctx)  # issue 12 (mixture_model.py)
 
     measured = load_measured(args.compare) if args.compare else None

@@ -45,6 +45,7 @@ void sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t ch
   detail::check_model_shape(model, f);
   detail::check_chains(chains, f);
   detail::check_sweeps(first_sweep, n_sweeps, f);
+  detail::check_update(options, f);
   if (chains == 0 || n_sweeps == 0) return;
   require(spins != nullptr, f + ": spins is null");
   if (!ctx.on_gpu()) {
@@ -156,6 +157,7 @@ Statistics sample(Context& ctx, const Model& model, const SampleOptions& o) {
   require(o.sweeps >= 1, f + ": sweeps must be >= 1, got " + std::to_string(o.sweeps));
   require(o.burn_in >= 0, f + ": burn_in must be >= 0, got " + std::to_string(o.burn_in));
   detail::check_sweeps(0, o.burn_in + o.sweeps, f);
+  detail::check_update(o.sweep, f);
   const std::int64_t groups =
       model.n <= max_corr_error_spins ? std::min(o.chains, corr_error_groups) : 1;
   backend::RawStatistics raw;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "boltzkit/bm.hpp"
+#include "host/bm/tuning.hpp"
 #include "kernels/bm/chain_update.cuh"
 
 namespace boltzkit::bm::backend {
@@ -13,6 +14,16 @@ inline kernels::BmChainParams chain_params(const Model& m, std::uint64_t seed, c
   return {m.j, m.h, m.n, m.beta, seed,
           o.algorithm == Algorithm::metropolis ? kernels::bm_metropolis : kernels::bm_heat_bath,
           o.scan == Scan::random ? kernels::bm_random : kernels::bm_sequential, nullptr};
+}
+
+/// Whether a sweep takes the blocked field updates (MATH.md §2.8); both paths give the same bits.
+/// automatic: blocked on the GPU from tuning::blocked_min_spins on; the CPU stays scalar (measured:
+/// its blocked path is not faster, see tuning.hpp). The GEMMs take int sizes: 2^31 chains and
+/// more stay scalar.
+inline bool uses_blocked_update(const SweepOptions& o, std::int64_t n, std::int64_t chains, bool gpu) {
+  if (o.scan != Scan::sequential || o.update == FieldUpdate::scalar) return false;
+  if (chains >= (std::int64_t{1} << 31)) return false;
+  return o.update == FieldUpdate::blocked || (gpu && n >= tuning::blocked_min_spins);
 }
 
 /// Raw sums of sample(): integers stored in doubles, so any summation order gives the same bits.

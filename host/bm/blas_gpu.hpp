@@ -11,4 +11,11 @@ namespace boltzkit::bm::backend::gpu {
 /// ctx.stream(). rows, n < 2^31.
 void syrk_accumulate(Context& ctx, const double* x, std::int64_t rows, std::int64_t n, double* c);
 
+/// f (n, chains) row-major += Jcols (n, m) · ds (m, chains) row-major, where Jcols(i, u) =
+/// j[i·ldj + u] (J[:, k0 …] for j = J + k0, ldj = n). The blocked field update and, with m = n,
+/// the field build. Exact on the grid (MATH.md §2.8) whatever cuBLAS's order. Enqueued on
+/// ctx.stream(). chains, n, m < 2^31.
+void field_gemm(Context& ctx, const double* ds, std::int64_t chains, const double* j, std::int64_t ldj,
+                std::int64_t n, std::int64_t m, double* f);
+
 }  // namespace boltzkit::bm::backend::gpu

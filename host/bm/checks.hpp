@@ -5,6 +5,7 @@
 #include <string>
 
 #include "boltzkit/bm.hpp"
+#include "host/bm/quantized.hpp"
 #include "host/core/validate.hpp"
 
 namespace boltzkit::bm::detail {
@@ -19,7 +20,7 @@ inline void check_model_shape(const Model& m, const std::string& f) {
   require(m.j != nullptr && m.h != nullptr, f + ": null J or h");
 }
 
-/// J finite, exactly symmetric, zero diagonal; h finite (host memory).
+/// J finite, exactly symmetric, zero diagonal; h finite; the chains' grid exists (host memory).
 inline void check_model_values(const Model& m, const std::string& f) {
   const std::int64_t n = m.n;
   for (std::int64_t k = 0; k < n; ++k) {
@@ -34,6 +35,13 @@ inline void check_model_values(const Model& m, const std::string& f) {
                           "] != J[" + std::to_string(l) + "][" + std::to_string(k) + "]");
     }
   }
+  check_grid(m, f);
+}
+
+/// FieldUpdate::blocked needs the sequential scan.
+inline void check_update(const SweepOptions& o, const std::string& f) {
+  require(!(o.update == FieldUpdate::blocked && o.scan == Scan::random),
+          f + ": FieldUpdate::blocked needs the sequential scan (the random scan updates scalar)");
 }
 
 inline void check_chains(std::int64_t chains, const std::string& f) {

@@ -28,6 +28,7 @@ ExchangeResult replica_exchange(Context& ctx, const Model& model, const Exchange
   require(o.rounds >= 0 && o.sweeps_per_round >= 1, f + ": rounds >= 0 and sweeps_per_round >= 1 required");
   require(o.rounds < (std::int64_t{1} << 32), f + ": rounds must stay below 2^32");
   detail::check_sweeps(0, o.rounds * o.sweeps_per_round, f);
+  detail::check_update(o.sweep, f);
 
   const std::int64_t n = m.n;
   std::vector<std::int8_t> spins(static_cast<std::size_t>(r * n));

@@ -1,15 +1,21 @@
-// GPU backend of the bm family: the chain kernel (one warp per chain), element-wise kernels and
-// the enumeration kernel of kernels/bm/chain_kernels.cuh; correlations through SYRK
-// (blas_gpu.cu). sample() and enumerate() return host data and so synchronize.
+// GPU backend of the bm family: the chain kernel (one warp per chain), the blocked path (decision
+// kernel + DGEMM field updates), element-wise kernels and the enumeration kernel of
+// kernels/bm/chain_kernels.cuh; correlations through SYRK (blas_gpu.cu). Chains run on the model's
+// fixed-point grid (MATH.md §2.8): host models are rounded on the host (host/bm/quantized.hpp),
+// device models by the quantize kernels, with the same bits. sample() and enumerate() return host
+// data and so synchronize.
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "backends.hpp"
 #include "host/bm/blas_gpu.hpp"
+#include "host/bm/quantized.hpp"
 #include "host/core/cuda_check.hpp"
 #include "host/core/device_buffer.hpp"
 #include "host/core/launch.cuh"
+#include "host/core/workspace_layout.hpp"
 #include "kernels/bm/chain_kernels.cuh"
 
 namespace boltzkit::bm::backend::gpu {
@@ -31,6 +37,45 @@ struct DeviceModel {
         model{j.data(), h.data(), host.n, host.beta} {}
 };
 
+/// Workspace slots of one sweep call: the device-side grid model (jq, hq, bounds, shift; only
+/// for sweep()'s device-resident J and h) and the blocked path's fields, ΔS and spin operand.
+/// One Context::workspace per call (stream-ordered, so sweep() stays asynchronous).
+struct SweepSlots {
+  int jq = -1, hq = -1, bounds = -1, shift = -1, f = -1, ds = -1, x = -1;
+  boltzkit::gpu::WorkspaceLayout ws;
+  SweepSlots(std::int64_t n, std::int64_t chains, bool grid_on_device, bool blocked) {
+    if (grid_on_device) {
+      jq = ws.reserve<double>(n * n);
+      hq = ws.reserve<double>(n);
+      bounds = ws.reserve<double>(n);
+      shift = ws.reserve<int>(1);
+    }
+    if (blocked) {
+      f = ws.reserve<double>(n * chains);
+      ds = ws.reserve<double>(k::bm_policy::block_spins * chains);
+      x = ws.reserve<double>(n * chains);
+    }
+  }
+};
+
+/// The device model `device` rounded to its grid on the device (bm_row_bound / bm_grid_shift /
+/// bm_quantize kernels, the host's bits) into the slots' jq, hq.
+Model grid_on_device(Context& ctx, const Model& device, const SweepSlots& s) {
+  const std::int64_t n = device.n;
+  double* bounds = s.ws.get<double>(s.bounds);
+  int* shift = s.ws.get<int>(s.shift);
+  double *jq = s.ws.get<double>(s.jq), *hq = s.ws.get<double>(s.hq);
+  k::bm_row_bound_kernel<<<grid_for(n, threads, ctx.device()), threads, 0, ctx.stream()>>>(
+      device.j, device.h, n, bounds);
+  BOLTZKIT_CHECK_LAUNCH();
+  k::bm_grid_shift_kernel<<<1, threads, threads * sizeof(double), ctx.stream()>>>(bounds, n, shift);
+  BOLTZKIT_CHECK_LAUNCH();
+  k::bm_quantize_kernel<<<grid_for(n * n + n, threads, ctx.device()), threads, 0, ctx.stream()>>>(
+      device.j, device.h, n, shift, jq, hq);
+  BOLTZKIT_CHECK_LAUNCH();
+  return {jq, hq, n, device.beta};
+}
+
 }  // namespace
 
 void initial_spins(Context& ctx, std::int8_t* spins, std::int64_t chains, std::int64_t n,
@@ -43,21 +88,60 @@ void initial_spins(Context& ctx, std::int8_t* spins, std::int64_t chains, std::i
 
 namespace {
 
-void launch_sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t chains,
-                  std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
-                  const SweepOptions& options, const double* chain_beta) {
-  const k::bm_policy::ChainLaunch plan = k::bm_policy::chain_launch(model.n);
+void launch_scalar(Context& ctx, const k::BmChainParams& p, std::int8_t* spins, std::int64_t chains,
+                   std::uint64_t first_sweep, std::int64_t n_sweeps) {
+  const k::bm_policy::ChainLaunch plan = k::bm_policy::chain_launch(p.n);
   if (plan.shared_bytes > 48 * 1024)
     BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_sweep_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(plan.shared_bytes)));
   const std::int64_t blocks = (chains + plan.warps_per_block - 1) / plan.warps_per_block;
-  k::BmChainParams p = chain_params(model, seed, options);
-  p.chain_beta = chain_beta;
   const k::BmSweepLaunch a{p, spins, chains, static_cast<std::uint32_t>(first_sweep), n_sweeps,
                            plan.j_shared ? 1 : 0};
   k::bm_sweep_kernel<<<static_cast<unsigned>(blocks), plan.warps_per_block * k::bm_policy::warp,
                        plan.shared_bytes, ctx.stream()>>>(a);
   BOLTZKIT_CHECK_LAUNCH();
+}
+
+/// Fields f (n, chains) = J x + h by one GEMM, then per sweep and block of B sites the decision
+/// kernel and f += J[:, block]·ΔS (field_gemm). f, ds, x: the slots' workspace.
+void launch_blocked(Context& ctx, const k::BmChainParams& p, std::int8_t* spins, std::int64_t chains,
+                    std::uint64_t first_sweep, std::int64_t n_sweeps, const SweepSlots& slots) {
+  constexpr int b = k::bm_policy::block_spins;
+  const std::int64_t n = p.n;
+  double *f = slots.ws.get<double>(slots.f), *ds = slots.ws.get<double>(slots.ds),
+         *x = slots.ws.get<double>(slots.x);
+  k::bm_field_operands_kernel<<<grid_for(n * chains, threads, ctx.device()), threads, 0, ctx.stream()>>>(
+      spins, p.h, chains, n, x, f);
+  BOLTZKIT_CHECK_LAUNCH();
+  field_gemm(ctx, x, chains, p.j, n, n, n, f);
+  const auto blocks = static_cast<unsigned>((chains + k::bm_policy::block_threads - 1) / k::bm_policy::block_threads);
+  const std::size_t shared = k::bm_policy::block_shared_bytes();
+  if (shared > 48 * 1024)
+    BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_block_kernel<b>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                       static_cast<int>(shared)));
+  for (std::int64_t t = 0; t < n_sweeps; ++t) {
+    const auto sweep = static_cast<std::uint32_t>(first_sweep + static_cast<std::uint64_t>(t));
+    for (std::int64_t k0 = 0; k0 < n; k0 += b) {
+      const int m = static_cast<int>(std::min<std::int64_t>(b, n - k0));
+      const k::BmBlockLaunch a{p, spins, f, ds, chains, k0, m, sweep};
+      k::bm_block_kernel<b><<<blocks, k::bm_policy::block_threads, shared, ctx.stream()>>>(a);
+      BOLTZKIT_CHECK_LAUNCH();
+      field_gemm(ctx, ds, chains, p.j + k0, n, n, m, f);
+    }
+  }
+}
+
+/// Sweeps with a model already on its grid (device memory); `slots` bound to the workspace and
+/// holding the blocked path's scratch when it is taken.
+void launch_sweep(Context& ctx, const Model& grid_model, std::int8_t* spins, std::int64_t chains,
+                  std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
+                  const SweepOptions& options, const double* chain_beta, const SweepSlots& slots) {
+  k::BmChainParams p = chain_params(grid_model, seed, options);
+  p.chain_beta = chain_beta;
+  if (uses_blocked_update(options, grid_model.n, chains, true))
+    launch_blocked(ctx, p, spins, chains, first_sweep, n_sweeps, slots);
+  else
+    launch_scalar(ctx, p, spins, chains, first_sweep, n_sweeps);
 }
 
 }  // namespace
@@ -66,7 +150,10 @@ void sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t ch
            std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
            const SweepOptions& options) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  launch_sweep(ctx, model, spins, chains, seed, first_sweep, n_sweeps, options, nullptr);
+  SweepSlots slots(model.n, chains, true, uses_blocked_update(options, model.n, chains, true));
+  slots.ws.bind(ctx.workspace(slots.ws.bytes()));
+  const Model grid = grid_on_device(ctx, model, slots);
+  launch_sweep(ctx, grid, spins, chains, seed, first_sweep, n_sweeps, options, nullptr, slots);
 }
 
 void energy(Context& ctx, const Model& model, const std::int8_t* spins, std::int64_t chains,
@@ -79,7 +166,8 @@ void energy(Context& ctx, const Model& model, const std::int8_t* spins, std::int
 
 RawStatistics sample(Context& ctx, const Model& host, const SampleOptions& o, std::int64_t groups) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  const DeviceModel dm(host);
+  const detail::QuantizedModel grid_host = detail::quantize(host, "bm::sample");
+  const DeviceModel dm(host), grid(grid_host.model());
   const std::int64_t n = host.n, chains = o.chains, count = chains * n;
   DeviceBuffer<std::int8_t> spins(static_cast<std::size_t>(count));
   DeviceBuffer<double> x(static_cast<std::size_t>(count)),
@@ -87,9 +175,13 @@ RawStatistics sample(Context& ctx, const Model& host, const SampleOptions& o, st
       corr(std::vector<double>(static_cast<std::size_t>(groups * n * n), 0.0)),
       energies(static_cast<std::size_t>(chains));
   gpu::initial_spins(ctx, spins.data(), chains, n, o.seed);
-  if (o.burn_in > 0) gpu::sweep(ctx, dm.model, spins.data(), chains, o.seed, 0, o.burn_in, o.sweep);
+  SweepSlots slots(n, chains, false, uses_blocked_update(o.sweep, n, chains, true));
+  slots.ws.bind(ctx.workspace(slots.ws.bytes()));
+  if (o.burn_in > 0)
+    launch_sweep(ctx, grid.model, spins.data(), chains, o.seed, 0, o.burn_in, o.sweep, nullptr, slots);
   for (std::int64_t t = 0; t < o.sweeps; ++t) {
-    gpu::sweep(ctx, dm.model, spins.data(), chains, o.seed, static_cast<std::uint64_t>(o.burn_in + t), 1, o.sweep);
+    launch_sweep(ctx, grid.model, spins.data(), chains, o.seed, static_cast<std::uint64_t>(o.burn_in + t), 1,
+                 o.sweep, nullptr, slots);
     k::bm_accumulate_kernel<<<grid_for(count, threads, ctx.device()), threads, 0, ctx.stream()>>>(
         spins.data(), count, sums.data(), x.data());
     BOLTZKIT_CHECK_LAUNCH();
@@ -145,14 +237,18 @@ void advance_host_chains(Context& ctx, const Model& host, std::int8_t* host_spin
                          std::int64_t n_sweeps, const SweepOptions& options,
                          const double* host_chain_beta) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  const DeviceModel dm(host);
+  const detail::QuantizedModel grid_host = detail::quantize(host, "bm::sweep");
+  const DeviceModel dm(grid_host.model());
   const auto count = static_cast<std::size_t>(chains * host.n);
   DeviceBuffer<std::int8_t> spins(count);
   spins.upload(host_spins, count, ctx.stream());
   DeviceBuffer<double> betas;
   if (host_chain_beta != nullptr)
     betas = DeviceBuffer<double>(std::vector<double>(host_chain_beta, host_chain_beta + chains));
-  launch_sweep(ctx, dm.model, spins.data(), chains, seed, first_sweep, n_sweeps, options, betas.data());
+  SweepSlots slots(host.n, chains, false, uses_blocked_update(options, host.n, chains, true));
+  slots.ws.bind(ctx.workspace(slots.ws.bytes()));
+  launch_sweep(ctx, dm.model, spins.data(), chains, seed, first_sweep, n_sweeps, options, betas.data(),
+               slots);
   spins.download(host_spins, count, ctx.stream());
   ctx.synchronize();
 }

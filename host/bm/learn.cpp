@@ -104,6 +104,7 @@ void check_options(Context& ctx, std::int64_t n, const double* j, const double* 
     require(o.chains >= 1 && o.chains <= (std::int64_t{1} << 32), f + ": chains must be in [1, 2^32]");
     require(o.sweeps_per_epoch >= 1, f + ": sweeps_per_epoch must be >= 1");
     detail::check_sweeps(0, o.epochs * o.sweeps_per_epoch, f);
+    detail::check_update(o.sweep, f);
   }
 }
 

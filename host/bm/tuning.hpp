@@ -1,6 +1,7 @@
 #pragma once
 // Launch constants of the bm kernels. Provenance: device, date, benchmark case, or "predicted".
 #include <cstddef>
+#include <cstdint>
 
 namespace boltzkit::bm::tuning {
 
@@ -16,5 +17,26 @@ inline constexpr std::size_t shared_j_bytes = 48 * 1024;
 /// Largest dynamic shared memory of one block (H100: 227 KB opt-in). Bounds N·(8 + 1) bytes of
 /// fields and spins per chain, so N <= ~25000 at one chain per block (bm::max_spins = 16384).
 inline constexpr std::size_t shared_bytes_max = 227 * 1024;
+
+/// Sites per block of the delayed (blocked) field updates of the sequential scan (MATH.md §2.8).
+/// predicted (static model, bench/results/static_model.md, SK with 4096 chains): 64 gives 15.4 /
+/// 7.5 / 1.9 flips/ns at N = 256 / 1024 / 4096 against 10.6 / 4.4 / 1.1 with 32: the fields'
+/// read and write by each block GEMM and the two launches per block dominate, and 64 halves both;
+/// the in-block correction doubles (B/2 terms per decision) and the in-register fields take the
+/// decision kernel to 201 registers (no spills; 6 warps/SM, enough for 4096 chains = 1 warp/SM).
+inline constexpr int block_spins = 64;
+
+/// Threads (one chain each) per block of the decision kernel. predicted: 32, so that the
+/// benchmark's 4096 chains spread over 128 of the 132 SMs (with 128 threads they would fill 32
+/// SMs); each warp loads its own copy of the 32 KB J block.
+inline constexpr int block_threads = 32;
+
+/// FieldUpdate::automatic takes the blocked path for the sequential scan on the GPU from this N
+/// on. predicted: below ~64 spins a sweep is one or two blocks and the launches dominate. The
+/// CPU's automatic stays scalar: measured 2026-12-03, this 2-core development VM, one thread
+/// (OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1, bench bm/cpu/heatbath[/blocked]), CPU time per
+/// call: N = 64, C = 256: 10.9 ms scalar, 13.2 blocked; N = 256, C = 64: 21.5 / 26.1;
+/// N = 256, C = 1024: 273 / 296.
+inline constexpr std::int64_t blocked_min_spins = 64;
 
 }  // namespace boltzkit::bm::tuning

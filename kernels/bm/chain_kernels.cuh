@@ -1,8 +1,10 @@
 #pragma once
 // GPU kernels of the bm family: thin loops around chain_update.cuh and exact_chunk.cuh.
 // Internal linkage (static): host/bm/gpu.cu and the emulation test each compile their own copy.
+#include "kernels/bm/block_update.cuh"
 #include "kernels/bm/chain_update.cuh"
 #include "kernels/bm/exact_chunk.cuh"
+#include "kernels/bm/quantize.cuh"
 #include "kernels/bm/policy.hpp"
 #include "kernels/common/group.cuh"
 
@@ -71,6 +73,84 @@ static __global__ void __launch_bounds__(bm_policy::threads)
     const double v = static_cast<double>(spins[e]);
     sums[e] += v;
     x[e] = v;
+  }
+}
+
+struct BmBlockLaunch {
+  BmChainParams p;     // p.j: the quantized J (n, n)
+  std::int8_t* spins;  // (chains, n)
+  const double* f;     // (n, chains) fields at the block's start
+  double* ds;          // (B, chains) Δs out
+  std::int64_t chains;
+  std::int64_t k0;     // first site of the block
+  int m;               // sites in the block (<= B)
+  std::uint32_t sweep;
+};
+
+/// One thread per chain makes the block's decisions (bm_block_decide); the block of J,
+/// B x B doubles, sits in shared memory (zero past m) and is read as a broadcast.
+template <int B>
+static __global__ void __launch_bounds__(bm_policy::block_threads) bm_block_kernel(BmBlockLaunch a) {
+  double* jb = reinterpret_cast<double*>(dynamic_shared_memory());
+  const std::int64_t n = a.p.n;
+  for (int e = static_cast<int>(threadIdx.x); e < B * B; e += static_cast<int>(blockDim.x)) {
+    const int u = e / B, v = e % B;
+    jb[e] = u < a.m && v < a.m ? a.p.j[(a.k0 + u) * n + a.k0 + v] : 0.0;
+  }
+  __syncthreads();
+  const std::int64_t c = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (c >= a.chains) return;
+  bm_block_decide<B>(a.p, jb, B, a.k0, a.m, a.f, a.chains, a.spins + c * n, a.ds,
+                     static_cast<std::uint32_t>(c), a.sweep);
+}
+
+/// x (n, chains) = spins (chains, n) as doubles, and f (n, chains) = h broadcast: the operands
+/// of the GEMM f += J x that builds the fields (exact on the grid, like every field sum).
+static __global__ void __launch_bounds__(bm_policy::threads)
+    bm_field_operands_kernel(const std::int8_t* spins, const double* h, std::int64_t chains,
+                             std::int64_t n, double* x, double* f) {
+  for (std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+       e < chains * n; e += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
+    const std::int64_t i = e / chains, c = e % chains;
+    x[e] = static_cast<double>(spins[c * n + i]);
+    f[e] = h[i];
+  }
+}
+
+/// bounds[i] = bm_row_bound of row i (one thread per row, the CPU's order).
+static __global__ void __launch_bounds__(bm_policy::threads)
+    bm_row_bound_kernel(const double* j, const double* h, std::int64_t n, double* bounds) {
+  for (std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
+       i += static_cast<std::int64_t>(gridDim.x) * blockDim.x)
+    bounds[i] = bm_row_bound(j, h, n, i);
+}
+
+/// One block: *shift = bm_grid_shift(max_i bounds[i]) (a maximum is exact in any order).
+/// Dynamic shared memory: blockDim.x doubles.
+static __global__ void __launch_bounds__(bm_policy::threads)
+    bm_grid_shift_kernel(const double* bounds, std::int64_t n, int* shift) {
+  double* part = reinterpret_cast<double*>(dynamic_shared_memory());
+  double mx = 0.0;
+  for (std::int64_t i = threadIdx.x; i < n; i += blockDim.x) mx = bounds[i] > mx ? bounds[i] : mx;
+  part[threadIdx.x] = mx;
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    for (unsigned t = 1; t < blockDim.x; ++t) mx = part[t] > mx ? part[t] : mx;
+    *shift = bm_grid_shift(mx);
+  }
+}
+
+/// jq = J and hq = h rounded to the grid 2^-(*shift), elementwise.
+static __global__ void __launch_bounds__(bm_policy::threads)
+    bm_quantize_kernel(const double* j, const double* h, std::int64_t n, const int* shift,
+                       double* jq, double* hq) {
+  const int q = *shift;
+  for (std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+       e < n * n + n; e += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
+    if (e < n * n)
+      jq[e] = bm_quantize(j[e], q);
+    else
+      hq[e - n * n] = bm_quantize(h[e - n * n], q);
   }
 }
 

@@ -11,6 +11,15 @@ constexpr int warp = 32;
 /// Threads of the element-wise kernels (initial spins, energies, accumulation, enumeration).
 constexpr int threads = 256;
 
+/// Threads (chains) per block of the blocked path's decision kernel.
+constexpr int block_threads = boltzkit::bm::tuning::block_threads;
+/// Sites per block of the blocked path (template argument of bm_block_kernel).
+constexpr int block_spins = boltzkit::bm::tuning::block_spins;
+
+inline std::size_t block_shared_bytes() {
+  return static_cast<std::size_t>(block_spins) * block_spins * sizeof(double);
+}
+
 /// Layout of the chain kernel's dynamic shared memory: [J (n²) if shared][fields (warps·n)]
 /// [spins (warps·n) int8].
 struct ChainLaunch {

@@ -5,10 +5,12 @@
 // clang-format off: the shim must come first
 #include "kernels/bm/chain_kernels.cuh"
 #include "host/bm/backends.hpp"
+#include "host/bm/quantized.hpp"
 // clang-format on
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <tuple>
 #include <vector>
 
@@ -34,7 +36,8 @@ TEST_P(BmChainKernelOnEmulator, EqualsCpuBackendBitForBit) {
   bm::sweep(cpu, m.model(), expected.data(), c.chains, 77, 3, 4, options);
 
   const auto plan = k::bm_policy::chain_launch(c.n);
-  const k::BmSweepLaunch a{bm::backend::chain_params(m.model(), 77, options), spins.data(), c.chains,
+  const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  const k::BmSweepLaunch a{bm::backend::chain_params(q.model(), 77, options), spins.data(), c.chains,
                            3u, std::int64_t{4}, plan.j_shared ? 1 : 0};
   const auto blocks = static_cast<unsigned>((c.chains + plan.warps_per_block - 1) / plan.warps_per_block);
   emu::launch(k::bm_sweep_kernel, blocks, static_cast<unsigned>(plan.warps_per_block * 32),
@@ -93,6 +96,146 @@ TEST_P(BmExactKernelOnEmulator, ChunksEqualCpuBitForBit) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, BmExactKernelOnEmulator, ::testing::Values(1, 5, 12, 21));
+
+}  // namespace
+}  // namespace boltzkit::testing
+
+namespace boltzkit::testing {
+namespace {
+
+namespace k = boltzkit::kernels;
+
+/// The fields' GEMM stand-in: f (n, chains) += J[:, k0 … k0+m) · ds (m, chains), adding the block
+/// columns in reverse order (not the CPU backend's order: on the grid the order must not matter).
+void reference_block_fields(const std::vector<double>& j, std::int64_t n, std::int64_t k0, int m,
+                            const std::vector<double>& ds, std::int64_t chains, std::vector<double>& f) {
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t c = 0; c < chains; ++c) {
+      double acc = 0.0;
+      for (int u = m - 1; u >= 0; --u)
+        acc += j[static_cast<std::size_t>(i * n + k0 + u)] * ds[static_cast<std::size_t>(u * chains + c)];
+      f[static_cast<std::size_t>(i * chains + c)] += acc;
+    }
+}
+
+using BlockCase = std::tuple<std::int64_t, bm::Algorithm, double>;
+class BmBlockKernelOnEmulator : public ::testing::TestWithParam<BlockCase> {};
+
+/// The decision kernel run block by block on the emulator, with the reference GEMM between the
+/// blocks, makes the CPU backend's scalar chains bit for bit.
+TEST_P(BmBlockKernelOnEmulator, WithReferenceGemmEqualsScalarCpuBitForBit) {
+  const auto [n, algorithm, beta] = GetParam();
+  const std::int64_t chains = 37, sweeps = 3;  // chains: one full and one partial thread block
+  const auto m = bm_cases::sk(n, beta, 90 + static_cast<std::uint64_t>(n));
+  const bm::SweepOptions scalar{algorithm, bm::Scan::sequential, bm::FieldUpdate::scalar};
+  Context cpu(Backend::cpu);
+  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
+  bm::initial_spins(cpu, expected.data(), chains, n, 4);
+  std::vector<std::int8_t> spins = expected;
+  bm::sweep(cpu, m.model(), expected.data(), chains, 31, 2, sweeps, scalar);
+
+  const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  const k::BmChainParams p = bm::backend::chain_params(q.model(), 31, scalar);
+  std::vector<double> f(static_cast<std::size_t>(n * chains)), ds(static_cast<std::size_t>(k::bm_policy::block_spins * chains), 9.0);
+  for (std::int64_t c = 0; c < chains; ++c)
+    for (std::int64_t i = 0; i < n; ++i)
+      f[static_cast<std::size_t>(i * chains + c)] = k::bm_field(q.j.data(), q.h.data(), spins.data() + c * n, n, i);
+  constexpr int b = k::bm_policy::block_spins;
+  const auto blocks = static_cast<unsigned>((chains + k::bm_policy::block_threads - 1) / k::bm_policy::block_threads);
+  for (std::int64_t t = 0; t < sweeps; ++t)
+    for (std::int64_t k0 = 0; k0 < n; k0 += b) {
+      const int width = static_cast<int>(std::min<std::int64_t>(b, n - k0));
+      const k::BmBlockLaunch a{p, spins.data(), f.data(), ds.data(), chains, k0, width,
+                               static_cast<std::uint32_t>(2 + t)};
+      emu::launch(k::bm_block_kernel<b>, blocks, static_cast<unsigned>(k::bm_policy::block_threads),
+                  k::bm_policy::block_shared_bytes(), a);
+      reference_block_fields(q.j, n, k0, width, ds, chains, f);
+    }
+  EXPECT_EQ(spins, expected);
+  // the fields carried through the blocks are the exact fields of the final spins
+  for (std::int64_t c = 0; c < chains; ++c)
+    for (std::int64_t i = 0; i < n; ++i)
+      ASSERT_EQ(f[static_cast<std::size_t>(i * chains + c)],
+                k::bm_field(q.j.data(), q.h.data(), spins.data() + c * n, n, i));
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, BmBlockKernelOnEmulator,
+                         ::testing::Combine(::testing::Values(2, 5, 31, 32, 33, 100),
+                                            ::testing::Values(bm::Algorithm::heat_bath,
+                                                              bm::Algorithm::metropolis),
+                                            ::testing::Values(0.4, 1.5)));
+
+/// Per-chain β (replica exchange's table) reaches the decision kernel: one block of a 40-spin
+/// model, five chains at five temperatures, against the CPU's scalar chains.
+TEST(BmBlockKernelOnEmulator, PerChainBetaEqualsScalarCpu) {
+  const std::int64_t n = 40, chains = 5;
+  const auto m = bm_cases::sk(n, 1.0, 17);
+  const std::vector<double> betas = {0.1, 0.5, 1.0, 2.0, 4.0};
+  const bm::SweepOptions scalar{bm::Algorithm::metropolis, bm::Scan::sequential, bm::FieldUpdate::scalar};
+  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
+  bm::backend::cpu::initial_spins(expected.data(), chains, n, 6);
+  std::vector<std::int8_t> spins = expected;
+  bm::backend::cpu::sweep(m.model(), expected.data(), chains, 3, 0, 1, scalar, betas.data());
+
+  const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  k::BmChainParams p = bm::backend::chain_params(q.model(), 3, scalar);
+  p.chain_beta = betas.data();
+  std::vector<double> f(static_cast<std::size_t>(n * chains)),
+      ds(static_cast<std::size_t>(k::bm_policy::block_spins * chains));
+  for (std::int64_t c = 0; c < chains; ++c)
+    for (std::int64_t i = 0; i < n; ++i)
+      f[static_cast<std::size_t>(i * chains + c)] = k::bm_field(q.j.data(), q.h.data(), spins.data() + c * n, n, i);
+  constexpr int b = k::bm_policy::block_spins;
+  for (std::int64_t k0 = 0; k0 < n; k0 += b) {
+    const int width = static_cast<int>(std::min<std::int64_t>(b, n - k0));
+    const k::BmBlockLaunch a{p, spins.data(), f.data(), ds.data(), chains, k0, width, 0u};
+    emu::launch(k::bm_block_kernel<b>, 1u, static_cast<unsigned>(k::bm_policy::block_threads),
+                k::bm_policy::block_shared_bytes(), a);
+    reference_block_fields(q.j, n, k0, width, ds, chains, f);
+  }
+  EXPECT_EQ(spins, expected);
+}
+
+/// The device-side grid (row bounds, shift, rounding) equals the host's for a model whose
+/// entries span 30 orders of magnitude.
+TEST(BmQuantizeKernelsOnEmulator, EqualHostGridBitForBit) {
+  auto m = bm_cases::sk(23, 1.0, 8);
+  for (std::size_t e = 0; e < m.j.size(); e += 7) m.j[e] *= 1e15;
+  for (std::int64_t kk = 0; kk < m.n; ++kk)
+    for (std::int64_t l = 0; l < kk; ++l)
+      m.j[static_cast<std::size_t>(kk * m.n + l)] = m.j[static_cast<std::size_t>(l * m.n + kk)];
+  for (std::int64_t kk = 0; kk < m.n; ++kk) m.j[static_cast<std::size_t>(kk * m.n + kk)] = 0.0;
+  m.h[3] = 1e-15;
+  const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  const std::int64_t n = m.n;
+  std::vector<double> bounds(static_cast<std::size_t>(n)), jq(m.j.size(), 7.0), hq(m.h.size(), 7.0);
+  std::vector<int> shift(1, -12345);
+  emu::launch(k::bm_row_bound_kernel, 1u, 32u, 0, static_cast<const double*>(m.j.data()),
+              static_cast<const double*>(m.h.data()), n, bounds.data());
+  emu::launch(k::bm_grid_shift_kernel, 1u, 64u, 64 * sizeof(double), static_cast<const double*>(bounds.data()), n,
+              shift.data());
+  EXPECT_EQ(shift[0], q.shift);
+  emu::launch(k::bm_quantize_kernel, 2u, 32u, 0, static_cast<const double*>(m.j.data()),
+              static_cast<const double*>(m.h.data()), n, static_cast<const int*>(shift.data()), jq.data(),
+              hq.data());
+  EXPECT_EQ(jq, q.j);
+  EXPECT_EQ(hq, q.h);
+}
+
+/// The field build's operands: x (n, chains) = spins transposed, f = h broadcast.
+TEST(BmFieldOperandsOnEmulator, TransposeSpinsAndBroadcastH) {
+  const std::int64_t n = 7, chains = 5;
+  std::vector<std::int8_t> spins(static_cast<std::size_t>(n * chains));
+  for (std::size_t e = 0; e < spins.size(); ++e) spins[e] = (e * 7919) % 3 == 0 ? 1 : -1;
+  std::vector<double> h = {0.5, -1, 2, 3, -4, 5.25, 6}, x(spins.size(), 0.0), f(spins.size(), 0.0);
+  emu::launch(k::bm_field_operands_kernel, 1u, 32u, 0, static_cast<const std::int8_t*>(spins.data()),
+              static_cast<const double*>(h.data()), chains, n, x.data(), f.data());
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t c = 0; c < chains; ++c) {
+      EXPECT_EQ(x[static_cast<std::size_t>(i * chains + c)], spins[static_cast<std::size_t>(c * n + i)]);
+      EXPECT_EQ(f[static_cast<std::size_t>(i * chains + c)], h[static_cast<std::size_t>(i)]);
+    }
+}
 
 }  // namespace
 }  // namespace boltzkit::testing

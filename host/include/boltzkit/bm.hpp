@@ -6,10 +6,13 @@
 /// Model: s ∈ {−1,+1}^N, E(s) = −Σ_{k<l} J_kl s_k s_l − Σ_k h_k s_k, p(s) ∝ e^{−βE(s)};
 /// J (N, N) row-major float64, the full symmetric matrix with a zero diagonal; h (N).
 ///
-/// Bit-identical chains (MATH.md §2.7, DESIGN.md §5): every decision is made by the same
+/// Bit-identical chains (MATH.md §2.7, §2.8, DESIGN.md §5): every decision is made by the same
 /// host-device function (kernels/bm/chain_update.cuh) from the same Philox4x32-10 word, and the
-/// local fields f_k = Σ_l J_kl s_l + h_k are built and updated by each backend in the same order
-/// with correctly rounded operations only, so the CPU and the GPU produce the same chains.
+/// chains use J and h rounded once to a fixed-point grid 2^-q (q from N and the largest row sum
+/// Σ_l |J_kl| + |h_k|; at most 2^-(q+1) per entry, ~1e-14 relative for SK couplings), on which
+/// every local field f_k = Σ_l J_kl s_l + h_k is an exact float64 whatever the summation order,
+/// so the CPU and the GPU, scalar and blocked updates, produce the same chains. Energies,
+/// enumeration and learning use J and h as given.
 #include <cstdint>
 #include <vector>
 
@@ -29,16 +32,25 @@ struct Model {
 enum class Algorithm { heat_bath, metropolis };
 enum class Scan { sequential, random };
 
+/// How the local fields follow the flips (MATH.md §2.8). Both give the same chains bit for bit.
+/// scalar: every accepted flip adds ∓2 J_k to the N fields at once. blocked (sequential scan
+/// only): the sites are decided in blocks of 64 with an exact in-block correction, then all
+/// chains' fields get J[:, block]·ΔS as one GEMM (cuBLAS DGEMM / OpenBLAS). automatic: blocked
+/// for the sequential scan on the GPU from N = 64 on, scalar otherwise (and on the CPU).
+enum class FieldUpdate { automatic, scalar, blocked };
+
 struct SweepOptions {
   Algorithm algorithm = Algorithm::heat_bath;
   Scan scan = Scan::sequential;
+  FieldUpdate update = FieldUpdate::automatic;
 };
 
 /// Largest N accepted by the chains (fields of one chain stay in a GPU block's shared memory).
 inline constexpr std::int64_t max_spins = 16384;
 
 /// Checks a model held in host memory: n in [1, max_spins], finite β >= 0, J finite, exactly
-/// symmetric with a zero diagonal, h finite. Throws invalid_argument naming the first fault.
+/// symmetric with a zero diagonal, h finite, and the largest row sum Σ_l |J_kl| + |h_k| below
+/// 2^1020 (the chains' grid, MATH.md §2.8). Throws invalid_argument naming the first fault.
 void validate(const Model& host_model);
 
 /// Random ±1 starting states, spins (chains, n) int8 in the Context's memory space; counter
@@ -48,13 +60,16 @@ void initial_spins(Context& ctx, std::int8_t* spins, std::int64_t chains, std::i
 
 /// n_sweeps sweeps of every chain; spins (chains, n) int8 ±1 read and overwritten. A sweep is N
 /// single-spin updates: sites 0 … N−1 in order (sequential) or N sites drawn uniformly
-/// (random); each update is a heat-bath draw or a Metropolis flip (MATH.md §2.2). The local
-/// fields are built once per call (O(N²) per chain) and updated after each accepted flip
-/// (O(N)). Randomness: Philox4x32-10 keyed by seed, counter (update group, chain, sweep, 0)
+/// (random); each update is a heat-bath draw or a Metropolis flip (MATH.md §2.2) with the
+/// quantized J and h (MATH.md §2.8). The local fields are built once per call (O(N²) per chain)
+/// and updated after each accepted flip (scalar, O(N)) or per block of 64 sites by a GEMM over
+/// all chains (blocked, options.update); the fields are exact, so the chains do not depend on
+/// the update or on how the sweeps are split into calls. Randomness: Philox4x32-10 keyed by seed, counter (update group, chain, sweep, 0)
 /// with sweep = first_sweep + t (DESIGN.md §5). Throws invalid_argument before any launch for
-/// bad sizes, null pointers, β not finite or negative, chains > 2^32, sweep indices ≥ 2^32; on
-/// a CPU context also for J/h values (validate) and spins not ±1 (a GPU context's device values
-/// are not inspected). Asynchronous on the GPU. Work: O(chains · N · (N + accepted · N)).
+/// bad sizes, null pointers, β not finite or negative, chains > 2^32, sweep indices ≥ 2^32,
+/// FieldUpdate::blocked with the random scan; on a CPU context also for J/h values (validate)
+/// and spins not ±1 (a GPU context's device values are not inspected: there the grid is chosen
+/// on the device). Asynchronous on the GPU. Work: O(chains · N · (N + accepted · N)).
 void sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t chains,
            std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
            const SweepOptions& options = {});

@@ -1,0 +1,56 @@
+#pragma once
+// Delayed, blocked field updates of the sequential scan (MATH.md §2.8), shared by the CPU
+// backend and the GPU block kernel. A sweep visits the sites in blocks of B; inside a block one
+// chain decides its B spins in order from g_u = F_u + Σ_{v<u in the block} J_uv Δs_v (the fields
+// F at the block's start plus the exact in-block correction), with the same Philox words and the
+// same bm_flips as bm_chain_sweeps, and records Δs (0 or ∓2). Afterwards the caller adds
+// J[:, block]·ΔS to every field (a GEMM over all chains). With J and h on the grid of
+// quantize.cuh every one of these sums is exact, so the chains equal the scalar path's bit for
+// bit whatever order the GEMM adds in.
+#include <cstdint>
+
+#include "kernels/bm/chain_update.cuh"
+
+// Full unrolling is what keeps g in registers on the GPU; host compilers decide for themselves.
+#if defined(__CUDA_ARCH__)
+#define BOLTZKIT_BM_UNROLL _Pragma("unroll")
+#else
+#define BOLTZKIT_BM_UNROLL
+#endif
+
+namespace boltzkit::kernels {
+
+/// Decisions of sites k0 … k0+m−1 (m <= B, k0 a multiple of 4) of chain `chain` in sweep `sweep`.
+/// jb: the block J[k0+u][k0+v] at jb[u·ldj + v]; f: fields (n, chains) row-major, read at
+/// column `chain`; s: the chain's n spins, flipped in place; ds: (B, chains) row-major, column
+/// `chain` written for u < m. Fully unrolled so that g stays in registers on the GPU.
+template <int B>
+BOLTZKIT_HD inline void bm_block_decide(const BmChainParams& p, const double* jb, std::int64_t ldj,
+                                        std::int64_t k0, int m, const double* f,
+                                        std::int64_t chains, std::int8_t* s, double* ds,
+                                        std::uint32_t chain, std::uint32_t sweep) {
+  static_assert(B % 4 == 0, "blocks start at a Philox group boundary");
+  const double beta = p.chain_beta != nullptr ? p.chain_beta[chain] : p.beta;
+  double g[B];
+BOLTZKIT_BM_UNROLL
+  for (int u = 0; u < B; ++u) g[u] = u < m ? f[(k0 + u) * chains + chain] : 0.0;
+  PhiloxWords w{};
+BOLTZKIT_BM_UNROLL
+  for (int u = 0; u < B; ++u) {
+    if (u < m) {
+      if (u % 4 == 0)
+        w = philox(p.seed, static_cast<std::uint32_t>((k0 + u) / 4), chain, sweep, bm_sweep_stream);
+      const std::int8_t old = s[k0 + u];
+      const bool flip = bm_flips(g[u], old, beta, p.algorithm, w.w[u % 4]);
+      const double d = flip ? (old > 0 ? -2.0 : 2.0) : 0.0;
+      ds[u * chains + chain] = d;
+      if (flip) s[k0 + u] = static_cast<std::int8_t>(-old);
+      // d = 0 adds ±0: the value is unchanged and a zero's sign never changes a decision
+BOLTZKIT_BM_UNROLL
+      for (int v = u + 1; v < B; ++v)
+        if (v < m) g[v] = rn_add(g[v], rn_mul(d, jb[v * ldj + u]));
+    }
+  }
+}
+
+}  // namespace boltzkit::kernels
