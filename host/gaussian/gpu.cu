@@ -1,5 +1,7 @@
-// GPU gaussian::evaluate: the fused kernel for D <= 64, the library path beyond.
+// GPU gaussian::evaluate: the fused warp kernel for D <= 64, the fused block-per-matrix kernel up
+// to tuning::gaussian_block_max_dim<T>(), the library path beyond.
 #include "kernels/gaussian/fused_small.cuh"
+#include "kernels/gaussian/fused_block.cuh"
 #include "backends.hpp"
 #include "large.hpp"
 #include "host/core/launch.cuh"
@@ -36,12 +38,32 @@ void launch_fused_kind(Context& ctx, const kernels::GaussianArgs<T>& args, std::
     launch_fused<T, 2, K>(ctx, args, batch, n);
 }
 
+/// One block of kernels::block_threads_max threads per batch element, grid-stride beyond the
+/// resident blocks.
+template <class T, MatrixKind K>
+void launch_block(Context& ctx, const kernels::GaussianArgs<T>& args, std::int64_t batch, int n) {
+  const std::size_t shared = kernels::block_shared_bytes<T>(n);
+  auto kernel = kernels::gaussian_block_kernel<T, K>;
+  allow_shared(kernel, shared);
+  const unsigned blocks = grid_for(batch, 1, ctx.device());
+  kernel<<<blocks, kernels::block_threads_max, shared, ctx.stream()>>>(args);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
+template <class T, MatrixKind K>
+void launch_kind(Context& ctx, const kernels::GaussianArgs<T>& args, std::int64_t batch, int n) {
+  if (n <= tuning::gaussian_fused_max_dim)
+    launch_fused_kind<T, K>(ctx, args, batch, n);
+  else
+    launch_block<T, K>(ctx, args, batch, n);
+}
+
 }  // namespace
 
 template <class T>
 void evaluate(Context& ctx, const Inputs<T>& in, const Outputs<T>& out) {
   const std::int64_t n = in.x.dim;
-  if (n > tuning::gaussian_fused_max_dim) {
+  if (n > tuning::gaussian_block_max_dim<T>()) {
     gaussian_evaluate_large(ctx, in, out);
     return;
   }
@@ -49,13 +71,13 @@ void evaluate(Context& ctx, const Inputs<T>& in, const Outputs<T>& out) {
   const kernels::GaussianArgs<T> args = fused_arguments(in, out);
   switch (in.parameterization) {
     case gaussian::Parameterization::covariance:
-      launch_fused_kind<T, MatrixKind::covariance>(ctx, args, args.batch, args.n);
+      launch_kind<T, MatrixKind::covariance>(ctx, args, args.batch, args.n);
       break;
     case gaussian::Parameterization::precision:
-      launch_fused_kind<T, MatrixKind::precision>(ctx, args, args.batch, args.n);
+      launch_kind<T, MatrixKind::precision>(ctx, args, args.batch, args.n);
       break;
     case gaussian::Parameterization::cholesky:
-      launch_fused_kind<T, MatrixKind::cholesky>(ctx, args, args.batch, args.n);
+      launch_kind<T, MatrixKind::cholesky>(ctx, args, args.batch, args.n);
       break;
   }
 }

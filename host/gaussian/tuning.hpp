@@ -20,6 +20,21 @@ constexpr std::int64_t gaussian_fused_max_dim = gaussian::fused_max_dim;
 static_assert(gaussian_fused_max_dim == tile_max_dim,
               "the fused Gaussian kernel covers exactly the group-tile sizes");
 
+/// Largest D of the block-per-matrix kernel (kernels/gaussian/fused_block.cuh), which takes
+/// fused_max_dim < D <= these; the cuSOLVER/cuBLAS library path takes larger D. Predicted by the
+/// static model (bench/static_model, bench/results/static_model.md); re-measure the crossover
+/// when a GPU is lent. float: 256, the largest size the kernel is built for (8 tiles a side,
+/// 156 KB of shared memory), predicted faster than the library path there. double: 192, as far as
+/// shared memory allows (21 tiles of 32 x 33 doubles, 184 KB; D = 224 would need 237 KB > 227 KB);
+/// the model covers fp32 only, so this limit is the shared-memory one, not a measured crossover.
+constexpr std::int64_t gaussian_block_max_dim_float = 256;
+constexpr std::int64_t gaussian_block_max_dim_double = 192;
+
+template <class T>
+constexpr std::int64_t gaussian_block_max_dim() {
+  return sizeof(T) == sizeof(float) ? gaussian_block_max_dim_float : gaussian_block_max_dim_double;
+}
+
 /// Smallest D at which the CPU backend uses the blocked library path (OpenBLAS potrf/potri in
 /// the input's precision) instead of the simple float64 loops (host/linalg/dense_spd.hpp).
 /// Measured: OMP_NUM_THREADS=1 boltzkit_bench_gaussian --benchmark_filter='gaussian_cpu/paths'
