@@ -505,3 +505,92 @@ def bm_sweep_specs(n, sweeps, flip_rate, j_shared=False):
         LoopSpec("spins out (i = lane..n step 32)", "chain_kernels.cuh", "bm_sweep_kernel",
                  r"global\[i\] = s\[i\]", [[per_lane]], sig={"STG": 1}),
     ]
+
+
+# ============================================================================================
+# The block-per-matrix Gaussian kernel (kernels/gaussian/fused_block.cuh, block_tile.cuh) for
+# 64 < D <= 256, covariance with log p and every gradient. Work unit: one matrix (one iteration of
+# the grid-stride loop of a whole block of `warps` warps). The trip counts are the sums over the
+# block's warps. The tile steps (tile_multiply_add, factor/solve/invert of one tile) are fully
+# unrolled (32 columns), so they have no loops of their own: their cost is the body of the loop
+# that calls them. Loops whose body holds one warp's specialised step (the diagonal tile's
+# Cholesky in the K loop, its inverse in the J loop, the diagonal tile of W^T W in the I loop)
+# are charged one warp's executions: the other warps' loop overhead there (a few instructions
+# per iteration, they skip the step) is left out. The grid-stride body is charged once per warp,
+# with the warp-0-only parts (log p, the reductions) over-counted by that factor.
+
+
+def block_tile_counts(n):
+    nb = -(-n // 32)
+    rows = lambda: range(nb)
+    return {
+        "nb": nb,
+        "np": 32 * nb,
+        "panel": nb * (nb - 1) // 2,                      # tiles under the diagonal
+        "pairs": sum(r * (r + 1) // 2 for r in rows()),  # trailing-update tile pairs, all K
+        "trmm": sum(b * (b + 1) // 2 for b in rows()),   # X = W L products, all J
+        "product_off": sum(i * (nb - i) for i in rows()),  # W^T W products, J < I
+        "product_diag": sum(nb - i for i in rows()),       # W^T W products, J = I
+    }
+
+
+def block_specs(n, warps=8):
+    c = block_tile_counts(n)
+    nb, np_ = c["nb"], c["np"]
+    ceil32 = lambda x: -(-x // 32)
+    f, kern = "fused_block.cuh", "gaussian_block_kernel"
+    return [
+        LoopSpec("grid-stride loop (one matrix, every warp)", f, kern, r"b < args\.batch",
+                 [[warps]]),
+        LoopSpec("load rows i", f, "block_load", r"for \(int i = warp; i < np", [[np_]]),
+        LoopSpec("load tile columns J <= I", f, "block_load", r"for \(int J = 0; J <= I",
+                 [[32 * nb * (nb + 1) // 2]]),
+        LoopSpec("load d = x - mu", f, "block_load", r"for \(int i = warp \* warp_size",
+                 [[np_ // 32]]),
+        LoopSpec("factor K (diagonal tile Cholesky, one warp)", f, "block_factor",
+                 r"for \(int K = 0; K < m\.nb", [[nb]]),
+        LoopSpec("panel tiles (solve against L_KK^T)", f, "block_factor",
+                 r"for \(int I = K \+ 1 \+ warp", [[c["panel"]]]),
+        LoopSpec("trailing tile pairs (register-tiled update)", f, "block_factor",
+                 r"for \(int p = warp; p < pairs", [[c["pairs"]]]),
+        LoopSpec("z = d copy", f, kern, r"m\.v\[vec_z\]\[i\] = m\.v\[vec_d\]", [[np_ // 32]]),
+        LoopSpec("g = z copy", f, kern, r"m\.v\[vec_g\]\[i\] = m\.v\[vec_z\]", [[np_ // 32]]),
+        LoopSpec("forward solve tile rows I", f, "block_forward_solve",
+                 r"for \(int I = 0; I < m\.nb", [[nb]]),
+        LoopSpec("forward solve blocks K < I", f, "block_forward_solve",
+                 r"for \(int K = 0; K < I", [[c["panel"]]]),
+        LoopSpec("backward solve tile rows I", f, "block_backward_solve",
+                 r"for \(int I = m\.nb - 1", [[nb]]),
+        LoopSpec("backward solve blocks K > I", f, "block_backward_solve",
+                 r"for \(int K = I \+ 1", [[c["panel"]]]),
+        LoopSpec("log p sums", f, "block_log_prob", r"for \(int i = lane; i < m\.n",
+                 [[ceil32(n)]]),
+        LoopSpec("invert J (diagonal tile inverse, one warp)", f, "block_invert",
+                 r"for \(int J = m\.nb - 1", [[nb]]),
+        LoopSpec("invert rounds (one per tile X(I, J))", f, "block_invert",
+                 r"for \(int first = 0", [[c["panel"]]]),
+        LoopSpec("invert X = W L products", f, "block_invert", r"for \(int K = J \+ 1; K <= I",
+                 [[c["trmm"]]]),
+        LoopSpec("invert X <- -X W_JJ", f, "block_invert", r"for \(int I = J \+ 1 \+ warp",
+                 [[c["panel"]]]),
+        LoopSpec("W^T W rows I (diagonal tile, one warp)", f, "block_symmetric_product",
+                 r"for \(int I = 0; I < m\.nb", [[nb]]),
+        LoopSpec("W^T W tiles J < I", f, "block_symmetric_product",
+                 r"for \(int J = warp; J < I", [[c["panel"]]]),
+        LoopSpec("W^T W products (J < I, then J = I)", f, "block_symmetric_product",
+                 r"for \(int K = I; K < m\.nb", [[c["product_off"]], [c["product_diag"]]]),
+        LoopSpec("store grad_mean, grad_x", f, "block_store_gradients",
+                 r"for \(int i = warp \* warp_size", [[ceil32(n)]]),
+        LoopSpec("store grad Sigma rows i", f, "block_store_gradients",
+                 r"for \(int i = warp; i < m\.n", [[n]]),
+        LoopSpec("store grad Sigma columns c", f, "block_store_gradients",
+                 r"for \(int c = lane; c < m\.n", [[n * ceil32(n)]]),
+    ]
+
+
+def block_plan(hw, n, batch, scalar=4, threads=256):
+    """host/gaussian/gpu.cu launch_block: one block of 256 threads per element, grid_for(batch,
+    1), shared memory kernels::block_shared_bytes<T>(n)."""
+    nb = -(-n // 32)
+    shared = (nb * (nb + 1) // 2 * 32 * 33 + 4 * 32 * nb) * scalar + 4
+    return {"threads": threads, "shared_bytes": shared, "blocks": grid_for(hw, batch, 1)}

@@ -168,22 +168,23 @@ __device__ void block_multiply_lower(const BlockMatrix<T>& m, int from, int to, 
 }
 
 /// L <- L^-1 in place, blocked as LAPACK's trtri (lower): for each tile column J from the last,
-/// X = W(J+1:, J+1:) L(J+1:, J) (tile rows from the bottom, so a tile is overwritten only after
-/// every warp has read it), W(J, J) = L(J, J)^-1 in the same round, then X <- -X W(J, J).
+/// W(J, J) = L(J, J)^-1 by one warp while the others form X = W(J+1:, J+1:) L(J+1:, J) (tile
+/// rows from the bottom in rounds of `warps` tiles, each written only after the round's barrier,
+/// when every warp has read the L(., J) it needs), then X <- -X W(J, J).
 template <class T>
 __device__ void block_invert(const BlockMatrix<T>& m, int warp, int warps, int lane) {
   for (int J = m.nb - 1; J >= 0; --J) {
-    const int below = m.nb - 1 - J;  // tiles under the diagonal one; item `below` is the diagonal
-    for (int first = 0; first <= below; first += warps) {
+    const int below = m.nb - 1 - J;  // tiles under the diagonal one
+    if (warp == below % warps)  // idle in the first round when below < warps
+      invert_diagonal_tile(m.tile(J, J), static_cast<const T*>(m.rdiag + J * block_tile), lane);
+    for (int first = 0; first < below; first += warps) {
       const int item = first + warp;
       const int I = m.nb - 1 - item;
       TileAcc<T> acc;
+      acc_zero(acc);
       if (item < below) {
-        acc_zero(acc);
         for (int K = J + 1; K <= I; ++K)
           tile_multiply_add<T, false, false, false>(acc, m.tile(I, K), m.tile(K, J), lane);
-      } else if (item == below) {
-        invert_diagonal_tile(m.tile(J, J), static_cast<const T*>(m.rdiag + J * block_tile), lane);
       }
       __syncthreads();  // this round's reads of L(., J) are done
       if (item < below) acc_store(m.tile(I, J), acc, lane);
