@@ -538,15 +538,20 @@ def block_specs(n, warps=8):
     c = block_tile_counts(n)
     nb, np_ = c["nb"], c["np"]
     ceil32 = lambda x: -(-x // 32)
+
+    def per_warp(count):  # for (i = warp * 32 + lane; i < count; i += 32 * warps), per warp
+        return [max(0, -(-(count - 32 * w) // (32 * warps))) for w in range(warps)]
+
     f, kern = "fused_block.cuh", "gaussian_block_kernel"
     return [
         LoopSpec("grid-stride loop (one matrix, every warp)", f, kern, r"b < args\.batch",
                  [[warps]]),
         LoopSpec("load rows i", f, "block_load", r"for \(int i = warp; i < np", [[np_]]),
-        LoopSpec("load tile columns J <= I", f, "block_load", r"for \(int J = 0; J <= I",
-                 [[32 * nb * (nb + 1) // 2]]),
+        # per row i: I + 1 tile columns (nvcc unrolls x16, so these run in the peeled copies)
+        LoopSpec("load tile columns J <= I", f, "block_load", r"for \(int j = lane; j < \(I \+ 1\)",
+                 [[i // 32 + 1 for i in range(np_)]], sig={"LDG": 1, "STS": 1}),
         LoopSpec("load d = x - mu", f, "block_load", r"for \(int i = warp \* warp_size",
-                 [[np_ // 32]]),
+                 [per_warp(np_)], sig={"LDG": 2, "STS": 1}),
         LoopSpec("factor K (diagonal tile Cholesky, one warp)", f, "block_factor",
                  r"for \(int K = 0; K < m\.nb", [[nb]]),
         LoopSpec("panel tiles (solve against L_KK^T)", f, "block_factor",
@@ -580,11 +585,11 @@ def block_specs(n, warps=8):
         LoopSpec("W^T W products (J < I, then J = I)", f, "block_symmetric_product",
                  r"for \(int K = I; K < m\.nb", [[c["product_off"]], [c["product_diag"]]]),
         LoopSpec("store grad_mean, grad_x", f, "block_store_gradients",
-                 r"for \(int i = warp \* warp_size", [[ceil32(n)]]),
+                 r"for \(int i = warp \* warp_size", [per_warp(n)], sig={"STG": 2, "LDS": 2}),
         LoopSpec("store grad Sigma rows i", f, "block_store_gradients",
                  r"for \(int i = warp; i < m\.n", [[n]]),
         LoopSpec("store grad Sigma columns c", f, "block_store_gradients",
-                 r"for \(int c = lane; c < m\.n", [[n * ceil32(n)]]),
+                 r"for \(int c = lane; c < m\.n", [[ceil32(n)] * n], sig={"STG": 1, "LDS": 2}),
     ]
 
 

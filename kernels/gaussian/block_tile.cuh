@@ -133,6 +133,8 @@ __device__ void factor_diagonal_tile(T* D, T* rdiag, int* info, int first, int l
   T r[block_tile];
 #pragma unroll
   for (int j = 0; j < block_tile; ++j) r[j] = j <= lane ? D[lane * block_tile_ld + j] : T(0);
+  T my_rdiag = T(0);
+  bool my_bad = false;
 #pragma unroll
   for (int j = 0; j < block_tile; ++j) {
     T s = r[j];
@@ -143,12 +145,15 @@ __device__ void factor_diagonal_tile(T* D, T* rdiag, int* info, int first, int l
     const T rj = T(1) / ljj;
     r[j] = lane > j ? s * rj : (lane == j ? ljj : T(0));
     D[lane * block_tile_ld + j] = r[j];
-    if (lane == 0) {
-      rdiag[j] = rj;
-      if (block_bad_pivot(pivot) && *info == 0) *info = first + j + 1;
+    if (lane == j) {  // lane j keeps pivot j's facts; they are written once after the loop
+      my_rdiag = rj;
+      my_bad = block_bad_pivot(pivot);
     }
     __syncwarp();
   }
+  rdiag[lane] = my_rdiag;
+  const int bad = group_min(my_bad ? lane : block_tile, warp_size);
+  if (lane == 0 && bad < block_tile && *info == 0) *info = first + bad + 1;
 }
 
 /// A <- A L^-T for a full tile A and the factored diagonal tile L (one warp, lane = row of A).

@@ -25,15 +25,13 @@ __device__ void block_load(const GaussianArgs<T>& args, const BlockMatrix<T>& m,
   const int np = m.nb * block_tile;
   for (int i = warp; i < np; i += warps) {
     const int I = i / block_tile;
-    T* row = m.tile(I, 0) + (i % block_tile) * block_tile_ld + lane;
-    for (int J = 0; J <= I; ++J) {
-      const int j = J * block_tile + lane;
-      T value;
-      if (i < m.n && j < m.n)
-        value = j <= i ? args.matrix(b, i, j) : T(0);
-      else
-        value = i == j ? T(1) : T(0);
-      row[J * block_tile_elements] = value;
+    // One 64-bit row address per row; the columns then index it with 32-bit offsets.
+    const T* src = &args.matrix(b, i < m.n ? i : 0, 0);
+    T* dst = m.tile(I, 0) + (i % block_tile) * block_tile_ld + lane;
+    const int last = i < m.n ? i : -1;  // padding rows read nothing
+    for (int j = lane; j < (I + 1) * block_tile; j += block_tile) {
+      *dst = j <= last ? src[j] : T(i == j ? 1 : 0);
+      dst += block_tile_elements;
     }
   }
   for (int i = warp * warp_size + lane; i < np; i += warps * warp_size) {
@@ -262,18 +260,26 @@ __device__ void block_store_gradients(const GaussianArgs<T>& args, const BlockMa
   }
   if (!args.grad_matrix.wanted()) return;
   const T* z = m.v[vec_z];
-  const T* d = m.v[vec_d];
+  // covariance: -1/2 (S - g g^T); precision: 1/2 (S - d d^T); S from the lower tiles.
+  const T* u = K == MatrixKind::precision ? m.v[vec_d] : g;
+  const T half = K == MatrixKind::precision ? T(0.5) : T(-0.5);
   for (int i = warp; i < m.n; i += warps) {
+    const int I = i / block_tile, r = i % block_tile;
+    T* out = &args.grad_matrix(b, i, 0);
+    const T ui = K == MatrixKind::cholesky ? g[i] : u[i];
+    const T rdi = m.rdiag[i];
     for (int c = lane; c < m.n; c += warp_size) {
+      const int C = c / block_tile;
       T value;
       if (K == MatrixKind::cholesky) {
-        value = i > c ? g[i] * z[c] : (i == c ? g[i] * z[i] - m.rdiag[i] : T(0));
+        value = c < i ? ui * z[c] : (c == i ? ui * z[i] - rdi : T(0));
       } else {
-        const T inverse = i >= c ? m.at(i, c) : m.at(c, i);
-        value = K == MatrixKind::covariance ? T(-0.5) * (inverse - g[i] * g[c])
-                                            : T(0.5) * (inverse - d[i] * d[c]);
+        // S(I, I) is stored whole (symmetric); above it, S(i, c) = S(c, i) from tile (C, I).
+        const T inverse = C <= I ? m.tile(I, C)[r * block_tile_ld + lane]
+                                 : m.tile(C, I)[lane * block_tile_ld + r];
+        value = half * (inverse - ui * u[c]);
       }
-      args.grad_matrix(b, i, c) = failed ? quiet_nan<T>() : value;
+      out[c] = failed ? quiet_nan<T>() : value;
     }
   }
 }

@@ -56,7 +56,7 @@ HostOutputs<T> reference(const Problem<T>& p, bool gradients) {
   return host;
 }
 
-/// Elements 1..3 of a batch of 5 fail: a NaN pivot before an exactly-zero one, a negative pivot,
+/// Elements 1..3 of a batch of 4 fail: a NaN pivot before an exactly-zero one, a negative pivot,
 /// an infinite pivot (each inside an identity with one off-diagonal entry).
 template <class T>
 void break_some(Problem<T>& p, Rng& rng) {
@@ -94,13 +94,18 @@ TYPED_TEST(EmulatedBlockKernel, MatchesCpuReference) {
   Rng rng(2026);
   const std::int64_t max_dim = std::is_same_v<T, float> ? tuning::gaussian_block_max_dim_float
                                                          : tuning::gaussian_block_max_dim_double;
-  for (int n : dims_for(std::is_same_v<T, float>)) {
+  const std::vector<int> dims = dims_for(std::is_same_v<T, float>);
+  for (int n : dims) {
     ASSERT_LE(n, max_dim);
     ASSERT_LE(k::block_shared_bytes<T>(n), emu::shared_capacity);
     for (Kind kind : {Kind::covariance, Kind::precision, Kind::cholesky}) {
-      auto p = random_problem<T>(5, n, kind, 20.0, rng);
+      auto p = random_problem<T>(4, n, kind, 20.0, rng);
       break_some(p, rng);
+      // Without gradients the kernel runs a prefix of the same steps: two sizes suffice (the
+      // emulator runs a lane per thread; the whole test stays near a minute on two cores).
+      const bool edge = n == dims.front() || n == dims.back();
       for (bool gradients : {true, false}) {
+        if (!gradients && !edge) continue;
         const auto want = reference(p, gradients);
         EXPECT_EQ(want.info[1], n / 2 + 1) << "the CPU backend reports the NaN pivot";
         EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, gradients), want,
