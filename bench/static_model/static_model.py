@@ -311,7 +311,10 @@ def crossover_rows(ctx):
     for n, batch in CROSSOVER_CASES:
         block = gaussian_block_case(ctx, n, batch, 0.0)
         library = gaussian_large_case(ctx, n, batch, 0.0)
+        counts = (block.get("per_unit") or {}).get("counts", Counter())
         out.append({"D": n, "B": batch, "block_ms": block.get("predicted_ms"),
+                    "block_instructions": sum(v for k, v in counts.items() if k != LSU),
+                    "block_fp32": counts.get("fp32", 0), "block_lsu_cycles": counts.get(LSU, 0),
                     "block_bound": block.get("bound") or block["status"],
                     "library_ms": library.get("predicted_ms"),
                     "library_bound": library.get("bound") or library["status"],
@@ -327,10 +330,11 @@ def crossover_section(crossover):
         if c["block_ms"] and c["library_ms"]:
             faster = "block" if c["block_ms"] < c["library_ms"] else "library"
         table.append([c["D"], "{:,}".format(c["B"]), fmt(c["block_ms"]), c["block_bound"],
-                      fmt(c["library_ms"]), c["library_bound"], fmt(c["floor_ms"]),
-                      faster or "-"])
-    L += md_table(["D", "B", "block kernel ms", "bound", "library path ms", "bound", "floor ms",
-                   "faster"], table)
+                      fmt(c["block_instructions"]), fmt(c["block_fp32"]),
+                      fmt(c["block_lsu_cycles"]), fmt(c["library_ms"]), c["library_bound"],
+                      fmt(c["floor_ms"]), faster or "-"])
+    L += md_table(["D", "B", "block kernel ms", "bound", "warp instr./matrix", "fp32/matrix",
+                   "lsu cyc/matrix", "library path ms", "bound", "floor ms", "faster"], table)
     L.append("")
     L.append("fp32 covariance, log p + d/dmu + d/dSigma. gpu.cu sends fused_max_dim < D <= "
              "tuning::gaussian_block_max_dim_float to the block kernel because it is predicted "
