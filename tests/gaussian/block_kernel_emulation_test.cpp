@@ -116,6 +116,23 @@ TYPED_TEST(EmulatedBlockKernel, MatchesCpuReference) {
   }
 }
 
+// The GPU test's tolerances (tests/gaussian/gpu_test.cpp): D·cond·ε at cond 1 and up to 1e6
+// (double; float stops where cond·ε leaves nothing to compare).
+TYPED_TEST(EmulatedBlockKernel, MatchesCpuReferenceAcrossConditions) {
+  using T = TypeParam;
+  Rng rng(8128);
+  const int n = 100;
+  for (Kind kind : {Kind::covariance, Kind::precision, Kind::cholesky}) {
+    for (double cond : {1.0, 1e3, 1e6}) {
+      if (cond * std::numeric_limits<T>::epsilon() > 1e-3) continue;
+      auto p = random_problem<T>(3, n, kind, cond, rng);
+      EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, true), reference(p, true),
+                                      tolerance_for<T>(n, cond)))
+          << "kind " << static_cast<int>(kind) << " cond " << cond;
+    }
+  }
+}
+
 // The launch shape of the GPU (8 warps: every blocked step in one round) on the largest size.
 TYPED_TEST(EmulatedBlockKernel, MatchesCpuReferenceWithEightWarps) {
   using T = TypeParam;
