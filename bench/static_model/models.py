@@ -588,8 +588,9 @@ def block_specs(n, warps=8):
                  r"for \(int i = warp \* warp_size", [per_warp(n)], sig={"STG": 2, "LDS": 2}),
         LoopSpec("store grad Sigma rows i", f, "block_store_gradients",
                  r"for \(int i = warp; i < m\.n", [[n]]),
-        LoopSpec("store grad Sigma columns c", f, "block_store_gradients",
-                 r"for \(int c = lane; c < m\.n", [[ceil32(n)] * n], sig={"STG": 1, "LDS": 2}),
+        LoopSpec("store grad Sigma tile columns C", f, "block_store_gradients",
+                 r"for \(int C = 0; C \* block_tile < m\.n", [[ceil32(n)] * n],
+                 sig={"STG": 1}),
     ]
 
 

@@ -268,8 +268,8 @@ __device__ void block_store_gradients(const GaussianArgs<T>& args, const BlockMa
     T* out = &args.grad_matrix(b, i, 0);
     const T ui = K == MatrixKind::cholesky ? g[i] : u[i];
     const T rdi = m.rdiag[i];
-    for (int c = lane; c < m.n; c += warp_size) {
-      const int C = c / block_tile;
+    for (int C = 0; C * block_tile < m.n; ++C) {  // tile columns: the branch is warp-uniform
+      const int c = C * block_tile + lane;
       T value;
       if (K == MatrixKind::cholesky) {
         value = c < i ? ui * z[c] : (c == i ? ui * z[i] - rdi : T(0));
@@ -279,7 +279,7 @@ __device__ void block_store_gradients(const GaussianArgs<T>& args, const BlockMa
                                  : m.tile(C, I)[lane * block_tile_ld + r];
         value = half * (inverse - ui * u[c]);
       }
-      out[c] = failed ? quiet_nan<T>() : value;
+      if (c < m.n) out[c] = failed ? quiet_nan<T>() : value;
     }
   }
 }
