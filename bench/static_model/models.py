@@ -541,7 +541,8 @@ def bm_block_specs(b, threads):
     ]
 
 
-# ============================================================================================
+# =====================================================================================
+
 # bm exact enumeration (kernels/bm/chain_kernels.cuh bm_exact_kernel, exact_chunk.cuh), per work
 # unit = one warp iteration of the grid-stride loop = 32 chunks, one per lane. All chunks of a
 # launch have 2^L states and t0 a multiple of 2^L, so the flipped spin ctz(t) is the same in
@@ -589,3 +590,96 @@ def bm_exact_specs(n, rescales=0):
                  r"for \(std::int64_t l = k \+ 1; l < n; \+\+l\) \{",
                  [[n], [(n - 1 - k) / 4.0 for k in range(n)]]),
     ]
+=======
+# The block-per-matrix Gaussian kernel (kernels/gaussian/fused_block.cuh, block_tile.cuh) for
+# 64 < D <= 256, covariance with log p and every gradient. Work unit: one matrix (one iteration of
+# the grid-stride loop of a whole block of `warps` warps). The trip counts are the sums over the
+# block's warps. The tile steps (tile_multiply_add, factor/solve/invert of one tile) are fully
+# unrolled (32 columns), so they have no loops of their own: their cost is the body of the loop
+# that calls them. Loops whose body holds one warp's specialised step (the diagonal tile's
+# Cholesky in the K loop, its inverse in the J loop, the diagonal tile of W^T W in the I loop)
+# are charged one warp's executions: the other warps' loop overhead there (a few instructions
+# per iteration, they skip the step) is left out. The grid-stride body is charged once per warp,
+# with the warp-0-only parts (log p, the reductions) over-counted by that factor.
+
+
+def block_tile_counts(n):
+    nb = -(-n // 32)
+    rows = lambda: range(nb)
+    return {
+        "nb": nb,
+        "np": 32 * nb,
+        "panel": nb * (nb - 1) // 2,                      # tiles under the diagonal
+        "pairs": sum(r * (r + 1) // 2 for r in rows()),  # trailing-update tile pairs, all K
+        "trmm": sum(b * (b + 1) // 2 for b in rows()),   # X = W L products, all J
+        "product_off": sum(i * (nb - i) for i in rows()),  # W^T W products, J < I
+        "product_diag": sum(nb - i for i in rows()),       # W^T W products, J = I
+    }
+
+
+def block_specs(n, warps=8):
+    c = block_tile_counts(n)
+    nb, np_ = c["nb"], c["np"]
+    ceil32 = lambda x: -(-x // 32)
+
+    def per_warp(count):  # for (i = warp * 32 + lane; i < count; i += 32 * warps), per warp
+        return [max(0, -(-(count - 32 * w) // (32 * warps))) for w in range(warps)]
+
+    f, kern = "fused_block.cuh", "gaussian_block_kernel"
+    return [
+        LoopSpec("grid-stride loop (one matrix, every warp)", f, kern, r"b < args\.batch",
+                 [[warps]]),
+        LoopSpec("load rows i", f, "block_load", r"for \(int i = warp; i < np", [[np_]]),
+        # per row i: I + 1 tile columns (nvcc unrolls x16, so these run in the peeled copies)
+        LoopSpec("load tile columns J <= I", f, "block_load", r"for \(int j = lane; j < \(I \+ 1\)",
+                 [[i // 32 + 1 for i in range(np_)]], sig={"LDG": 1, "STS": 1}),
+        LoopSpec("load d = x - mu", f, "block_load", r"for \(int i = warp \* warp_size",
+                 [per_warp(np_)], sig={"LDG": 2, "STS": 1}),
+        LoopSpec("factor K (diagonal tile Cholesky, one warp)", f, "block_factor",
+                 r"for \(int K = 0; K < m\.nb", [[nb]]),
+        LoopSpec("panel tiles (solve against L_KK^T)", f, "block_factor",
+                 r"for \(int I = K \+ 1 \+ warp", [[c["panel"]]]),
+        LoopSpec("trailing tile pairs (register-tiled update)", f, "block_factor",
+                 r"for \(int p = warp; p < pairs", [[c["pairs"]]]),
+        LoopSpec("z = d copy", f, kern, r"m\.v\[vec_z\]\[i\] = m\.v\[vec_d\]", [[np_ // 32]]),
+        LoopSpec("g = z copy", f, kern, r"m\.v\[vec_g\]\[i\] = m\.v\[vec_z\]", [[np_ // 32]]),
+        LoopSpec("forward solve tile rows I", f, "block_forward_solve",
+                 r"for \(int I = 0; I < m\.nb", [[nb]]),
+        LoopSpec("forward solve blocks K < I", f, "block_forward_solve",
+                 r"for \(int K = 0; K < I", [[c["panel"]]]),
+        LoopSpec("backward solve tile rows I", f, "block_backward_solve",
+                 r"for \(int I = m\.nb - 1", [[nb]]),
+        LoopSpec("backward solve blocks K > I", f, "block_backward_solve",
+                 r"for \(int K = I \+ 1", [[c["panel"]]]),
+        LoopSpec("log p sums", f, "block_log_prob", r"for \(int i = lane; i < m\.n",
+                 [[ceil32(n)]]),
+        LoopSpec("invert J (diagonal tile inverse, one warp)", f, "block_invert",
+                 r"for \(int J = m\.nb - 1", [[nb]]),
+        LoopSpec("invert rounds (one per tile X(I, J))", f, "block_invert",
+                 r"for \(int first = 0", [[c["panel"]]]),
+        LoopSpec("invert X = W L products", f, "block_invert", r"for \(int K = J \+ 1; K <= I",
+                 [[c["trmm"]]]),
+        LoopSpec("invert X <- -X W_JJ", f, "block_invert", r"for \(int I = J \+ 1 \+ warp",
+                 [[c["panel"]]]),
+        LoopSpec("W^T W rows I (diagonal tile, one warp)", f, "block_symmetric_product",
+                 r"for \(int I = 0; I < m\.nb", [[nb]]),
+        LoopSpec("W^T W tiles J < I", f, "block_symmetric_product",
+                 r"for \(int J = warp; J < I", [[c["panel"]]]),
+        LoopSpec("W^T W products (J < I, then J = I)", f, "block_symmetric_product",
+                 r"for \(int K = I; K < m\.nb", [[c["product_off"]], [c["product_diag"]]]),
+        LoopSpec("store grad_mean, grad_x", f, "block_store_gradients",
+                 r"for \(int i = warp \* warp_size", [per_warp(n)], sig={"STG": 2, "LDS": 2}),
+        LoopSpec("store grad Sigma rows i", f, "block_store_gradients",
+                 r"for \(int i = warp; i < m\.n", [[n]]),
+        LoopSpec("store grad Sigma tile columns C", f, "block_store_gradients",
+                 r"for \(int C = 0; C \* block_tile < m\.n", [[ceil32(n)] * n],
+                 sig={"STG": 1}),
+    ]
+
+
+def block_plan(hw, n, batch, scalar=4, threads=256):
+    """host/gaussian/gpu.cu launch_block: one block of 256 threads per element, grid_for(batch,
+    1), shared memory kernels::block_shared_bytes<T>(n)."""
+    nb = -(-n // 32)
+    shared = (nb * (nb + 1) // 2 * 32 * 33 + 4 * 32 * nb) * scalar + 4
+    return {"threads": threads, "shared_bytes": shared, "blocks": grid_for(hw, batch, 1)}

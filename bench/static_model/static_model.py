@@ -54,6 +54,12 @@ RECORDED_CALLS = {"per_lane": 3.9, "per_warp": 6.3}  # CPU backend at beta_c (NO
 FUSED_NAME = r"gaussian_fused_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
 ROWS_NAME = r"gaussian_rows_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
 ROWS_DIMS = (9, 64)  # host/gaussian/tuning.hpp gaussian_rows_min_dim / gaussian_rows_max_dim
+# The block-per-matrix kernel (64 < D <= BLOCK_MAX_DIM, host/gaussian/tuning.hpp
+# gaussian_block_max_dim_float) and the cases that compare it with the library path (the
+# bench's large-path sizes, bench/gaussian/gaussian_bench.cpp).
+BLOCK_NAME = r"gaussian_block_kernel<float, \(boltzkit::kernels::MatrixKind\)0>"
+BLOCK_MAX_DIM = 256
+CROSSOVER_CASES = [(128, 4096), (256, 1024)]
 # The plane loop is chosen by the fractional levels of the thresholds: two for 2D Metropolis
 # (Pair = true), all five for heat bath (Pair = false); see updated_word.
 PACKED_NAMES = {"metropolis": r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes, true>",
@@ -339,6 +345,62 @@ def gaussian_large_case(ctx, n, batch, target):
     return row
 
 
+def gaussian_block_case(ctx, n, batch, target):
+    """The block-per-matrix kernel (kernels/gaussian/fused_block.cuh), one launch; trip counts
+    in models.block_specs."""
+    hw = ctx.hw
+    plan = models.block_plan(hw, n, batch)
+    kernel = ctx.find(BLOCK_NAME)
+    k = run_kernel(ctx, "gaussian_block_kernel<float,covariance>", kernel,
+                   models.block_specs(n, plan["threads"] // 32), batch,
+                   "matrix (one block iteration)", plan["blocks"], plan["threads"],
+                   plan["shared_bytes"], models.gaussian_fused_bytes(n) * batch)
+    floor_ms = models.gaussian_floor_bytes(n, batch) / hw.dram_bytes_per_s * 1e3
+    row = gaussian_row(n, batch, target, [k], "gaussian_block_kernel<float, covariance>",
+                       floor_ms, matrices=batch)
+    row["launch"] = plan
+    return row
+
+
+def crossover_rows(ctx):
+    """Block kernel and library path at the bench's large-path sizes: the crossover that
+    tuning.hpp's gaussian_block_max_dim_float rests on."""
+    out = []
+    for n, batch in CROSSOVER_CASES:
+        block = gaussian_block_case(ctx, n, batch, 0.0)
+        library = gaussian_large_case(ctx, n, batch, 0.0)
+        counts = (block.get("per_unit") or {}).get("counts", Counter())
+        out.append({"D": n, "B": batch, "block_ms": block.get("predicted_ms"),
+                    "block_instructions": sum(v for k, v in counts.items() if k != LSU),
+                    "block_fp32": counts.get("fp32", 0), "block_lsu_cycles": counts.get(LSU, 0),
+                    "block_bound": block.get("bound") or block["status"],
+                    "library_ms": library.get("predicted_ms"),
+                    "library_bound": library.get("bound") or library["status"],
+                    "floor_ms": block["floor_ms"]})
+    return out
+
+
+def crossover_section(crossover):
+    L = ["## Block kernel against the library path (64 < D <= %d)" % BLOCK_MAX_DIM, ""]
+    table = []
+    for c in crossover:
+        faster = None
+        if c["block_ms"] and c["library_ms"]:
+            faster = "block" if c["block_ms"] < c["library_ms"] else "library"
+        table.append([c["D"], "{:,}".format(c["B"]), fmt(c["block_ms"]), c["block_bound"],
+                      fmt(c["block_instructions"]), fmt(c["block_fp32"]),
+                      fmt(c["block_lsu_cycles"]), fmt(c["library_ms"]), c["library_bound"],
+                      fmt(c["floor_ms"]), faster or "-"])
+    L += md_table(["D", "B", "block kernel ms", "bound", "warp instr./matrix", "fp32/matrix",
+                   "lsu cyc/matrix", "library path ms", "bound", "floor ms", "faster"], table)
+    L.append("")
+    L.append("fp32 covariance, log p + d/dmu + d/dSigma. gpu.cu sends fused_max_dim < D <= "
+             "tuning::gaussian_block_max_dim_float to the block kernel because it is predicted "
+             "faster at both sizes; re-measure the crossover when a GPU is lent.")
+    L.append("")
+    return L
+
+
 def gaussian_row(n, batch, target, kernels, desc, floor_ms, matrices):
     row = {"case": "gaussian/gpu/fp32/full/D:%d/B:%d" % (n, batch), "kernel": desc,
            "family": "gaussian", "D": n, "B": batch, "target_ms": target, "floor_ms": floor_ms,
@@ -349,7 +411,7 @@ def gaussian_row(n, batch, target, kernels, desc, floor_ms, matrices):
         return row
     total = sum(k["time_ms"] for k in kernels)
     row.update({"predicted_ms": total, "status": "ok", "meets_target": total <= target,
-                "pct_of_floor": floor_ms / total * 100 if n <= 64 else None,
+                "pct_of_floor": floor_ms / total * 100,
                 "bound": dominant_bound(kernels)})
     per = Counter()
     for k in kernels:
@@ -525,6 +587,8 @@ def json_rows(rows):
             o["floor_ms"] = round(r["floor_ms"], 4)
             o["pct_of_floor"] = (round(r["pct_of_floor"], 1)
                                  if r.get("pct_of_floor") is not None else None)
+            if r.get("library_path_predicted_ms") is not None:
+                o["library_path_predicted_ms"] = round(r["library_path_predicted_ms"], 4)
         elif r["family"] == "bm_exact":
             o["predicted_states_per_s"] = (float("%.4g" % r["predicted_states_per_s"])
                                            if r.get("predicted_states_per_s") else None)
@@ -948,6 +1012,8 @@ def main(argv=None):
             rows.append(gaussian_rows_case(ctx, n, batch, target))
         elif n <= 64:
             rows.append(gaussian_fused_case(ctx, n, batch, target))
+        elif n <= BLOCK_MAX_DIM:
+            rows.append(gaussian_block_case(ctx, n, batch, target))
         else:
             rows.append(gaussian_large_case(ctx, n, batch, target))
     for algorithm in ISING_ALGORITHMS:
@@ -962,8 +1028,14 @@ def main(argv=None):
         rows.append(bm_exact_case(ctx, n, target))
     rows += mixture_model.mixture_rows(sys.modules[__name__], ctx)  # issue 12 (mixture_model.py)
 
+    crossover = crossover_rows(ctx)
+    for r in rows:
+        for c in crossover:
+            if r["family"] == "gaussian" and (r["D"], r["B"]) == (c["D"], c["B"]):
+                r["library_path_predicted_ms"] = c["library_ms"]
+
     measured = load_measured(args.compare) if args.compare else None
-    lines = render(rows, ctx, measured)
+    lines = render(rows, ctx, measured) + crossover_section(crossover)
     loops = loop_tables(rows)
     print("\n".join(lines + (loops if args.loops else [])))
     stale = [r for r in rows if r["status"] != "ok"]

@@ -23,7 +23,8 @@ void evaluate_blocked(const Inputs<T>& in, const Outputs<T>& out);
 }  // namespace cpu
 
 namespace gpu {
-/// The fused kernel for D <= fused_max_dim, the library path beyond.
+/// The fused warp kernel for D <= fused_max_dim, the fused block kernel up to
+/// tuning::gaussian_block_max_dim<T>(), the library path beyond.
 template <class T>
 void evaluate(Context& ctx, const Inputs<T>& in, const Outputs<T>& out);
 }  // namespace gpu

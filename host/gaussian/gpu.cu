@@ -1,7 +1,9 @@
 // GPU gaussian::evaluate by size class (host/gaussian/tuning.hpp): the row-register kernel for
-// 9 <= D <= 64, the group-tile kernel below, the library path beyond.
+// 9 <= D <= 64, the group-tile warp kernel for the other D <= 64, the fused block-per-matrix
+// kernel up to tuning::gaussian_block_max_dim<T>(), the library path beyond.
 #include "kernels/gaussian/fused_rows.cuh"
 #include "kernels/gaussian/fused_small.cuh"
+#include "kernels/gaussian/fused_block.cuh"
 #include "backends.hpp"
 #include "large.hpp"
 #include "host/core/launch.cuh"
@@ -66,12 +68,27 @@ void launch_rows_kind(Context& ctx, const kernels::GaussianArgs<T>& args) {
     launch_rows<T, 64, K>(ctx, args);
 }
 
+/// One block of kernels::block_threads_max threads per batch element, grid-stride beyond the
+/// resident blocks.
+template <class T, MatrixKind K>
+void launch_block(Context& ctx, const kernels::GaussianArgs<T>& args, std::int64_t batch, int n) {
+  const std::size_t shared = kernels::block_shared_bytes<T>(n);
+  auto kernel = kernels::gaussian_block_kernel<T, K>;
+  allow_shared(kernel, shared);
+  const unsigned blocks = grid_for(batch, 1, ctx.device());
+  kernel<<<blocks, kernels::block_threads_max, shared, ctx.stream()>>>(args);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
 template <class T, MatrixKind K>
 void launch_kind(Context& ctx, const kernels::GaussianArgs<T>& args) {
-  if (args.n >= tuning::gaussian_rows_min_dim && args.n <= tuning::gaussian_rows_max_dim)
+  const int n = args.n;
+  if (n >= tuning::gaussian_rows_min_dim && n <= tuning::gaussian_rows_max_dim)
     launch_rows_kind<T, K>(ctx, args);
+  else if (n <= tuning::gaussian_fused_max_dim)
+    launch_fused_kind<T, K>(ctx, args, args.batch, n);
   else
-    launch_fused_kind<T, K>(ctx, args, args.batch, args.n);
+    launch_block<T, K>(ctx, args, args.batch, n);
 }
 
 }  // namespace
@@ -79,7 +96,7 @@ void launch_kind(Context& ctx, const kernels::GaussianArgs<T>& args) {
 template <class T>
 void evaluate(Context& ctx, const Inputs<T>& in, const Outputs<T>& out) {
   const std::int64_t n = in.x.dim;
-  if (n > tuning::gaussian_fused_max_dim) {
+  if (n > tuning::gaussian_block_max_dim<T>()) {
     gaussian_evaluate_large(ctx, in, out);
     return;
   }

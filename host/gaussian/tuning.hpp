@@ -11,11 +11,11 @@
 
 namespace boltzkit::tuning {
 
-/// Crossover from the fused group-tile kernel to the cuSOLVER/cuBLAS path: the public constant
+/// Crossover from the fused group-tile kernel to the block-per-matrix kernel: the public constant
 /// gaussian::fused_max_dim (64). Its origin is the kernel's design, not a measurement: a group
 /// holds at most two rows per lane (R = 2, 32 lanes), so 64 is the largest D the fused kernel
-/// covers. Whether the library path already wins below 64, or a blocked kernel would win above,
-/// is for the first GPU run to measure (bench/NOTES.md).
+/// covers. Whether the block kernel already wins below 64 is for the first GPU run to measure
+/// (bench/NOTES.md).
 constexpr std::int64_t gaussian_fused_max_dim = gaussian::fused_max_dim;
 static_assert(gaussian_fused_max_dim == tile_max_dim,
               "the fused Gaussian kernel covers exactly the group-tile sizes");
@@ -28,6 +28,23 @@ static_assert(gaussian_fused_max_dim == tile_max_dim,
 /// is its end. Re-measure both crossovers when a GPU is lent.
 constexpr std::int64_t gaussian_rows_min_dim = 9;
 constexpr std::int64_t gaussian_rows_max_dim = 64;
+
+/// Largest D of the block-per-matrix kernel (kernels/gaussian/fused_block.cuh), which takes
+/// fused_max_dim < D <= these; the cuSOLVER/cuBLAS library path takes larger D. Predicted by the
+/// static model (bench/static_model, bench/results/static_model.md); re-measure the crossover
+/// when a GPU is lent. float: 256, the largest size the kernel is built for (8 tiles a side,
+/// 156 KB of shared memory), predicted faster than the library path there (fp32 covariance with
+/// every gradient, bench/results/static_model.md at the commit that set this: D = 128, B = 4096
+/// 0.57 ms vs 2.05 ms; D = 256, B = 1024 0.77 ms vs 3.4 ms). double: 192, as far as
+/// shared memory allows (21 tiles of 32 x 33 doubles, 184 KB; D = 224 would need 237 KB > 227 KB);
+/// the model covers fp32 only, so this limit is the shared-memory one, not a measured crossover.
+constexpr std::int64_t gaussian_block_max_dim_float = 256;
+constexpr std::int64_t gaussian_block_max_dim_double = 192;
+
+template <class T>
+constexpr std::int64_t gaussian_block_max_dim() {
+  return sizeof(T) == sizeof(float) ? gaussian_block_max_dim_float : gaussian_block_max_dim_double;
+}
 
 /// Smallest D at which the CPU backend uses the blocked library path (OpenBLAS potrf/potri in
 /// the input's precision) instead of the simple float64 loops (host/linalg/dense_spd.hpp).

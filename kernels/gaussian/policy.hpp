@@ -8,4 +8,10 @@ namespace boltzkit::kernels {
 /// the cap of the host planner's warps per block.
 constexpr int fused_threads_max = 256;
 
+/// Threads per block of the block-per-matrix kernel (fused_block.cuh): __launch_bounds__ and the
+/// launch. Eight warps: a panel of the largest size (D = 256, 8 tiles) has at most 7 tiles under
+/// the diagonal, so each blocked step is one round of warps. The kernel itself runs with any whole
+/// number of warps (the emulation tests use fewer to exercise the rounds).
+constexpr int block_threads_max = 256;
+
 }  // namespace boltzkit::kernels

@@ -53,13 +53,14 @@ T __shfl_xor_sync(unsigned, T value, int lane_mask, int width = 32) {
   return out;
 }
 
+/// Direct shuffle: every lane reads src_lane's value (within groups of `width` lanes).
 template <class T>
-T __shfl_sync(unsigned, T value, int source_lane, int width = 32) {
+T __shfl_sync(unsigned, T value, int src_lane, int width = 32) {
   emu::Warp& w = *emu::current_warp;
   const int lane = static_cast<int>(threadIdx.x % 32);
   std::memcpy(&w.exchange[lane], &value, sizeof(T));
   w.barrier.arrive_and_wait();
-  const int source = (lane & ~(width - 1)) | (source_lane & (width - 1));
+  const int source = (lane & ~(width - 1)) | (src_lane & (width - 1));
   T out;
   std::memcpy(&out, &w.exchange[source], sizeof(T));
   w.barrier.arrive_and_wait();

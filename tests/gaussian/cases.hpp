@@ -31,10 +31,10 @@ inline const std::vector<SizeCase>& gaussian_cases() {
       {33, 11},   // first size with two rows per lane
       {47, 5},    // odd, two rows per lane
       {64, 5},    // largest fused size (gaussian::fused_max_dim)
-      {65, 7},    // first size of the library path
-      {70, 7},    // library path, even
-      {100, 5},   // library path, beyond the tile width
-      {128, 5},   // library path, a size users hit
+      {65, 7},    // first size of the GPU block kernel (the library path in its emulation test)
+      {70, 7},    // block kernel, even
+      {100, 5},   // block kernel, ragged last tile
+      {128, 5},   // block kernel, a size users hit
   };
   return cases;
 }

@@ -47,7 +47,7 @@ struct Outputs {
 };
 
 /// Evaluates log p and the requested gradients for the whole batch.
-/// GPU: D ≤ 64 runs one fused kernel (factorization, solves and gradients in shared memory);
+/// GPU: a fused kernel per warp group (D ≤ 64) or per block (D ≤ 256 float, 192 double);
 /// larger D uses cuSOLVER potrfBatched + cuBLAS trsmBatched in chunks. Asynchronous on the
 /// context's stream; no host synchronization. CPU: float64 loops for D < 32; from D = 32 on,
 /// OpenBLAS potrf/potri in T's precision (sums in float64); a broadcast matrix is factorized
@@ -58,7 +58,7 @@ struct Outputs {
 template <class T>
 void evaluate(Context& ctx, const Inputs<T>& in, const Outputs<T>& out);
 
-/// Largest D handled by the fused GPU kernel.
+/// Largest D handled by the fused warp-level GPU kernel (the block kernel takes over above it).
 constexpr std::int64_t fused_max_dim = 64;
 
 extern template void evaluate<float>(Context&, const Inputs<float>&, const Outputs<float>&);
