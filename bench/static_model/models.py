@@ -541,8 +541,7 @@ def bm_block_specs(b, threads):
     ]
 
 
-# =====================================================================================
-
+# ============================================================================================
 # bm exact enumeration (kernels/bm/chain_kernels.cuh bm_exact_kernel, exact_chunk.cuh), per work
 # unit = one warp iteration of the grid-stride loop = 32 chunks, one per lane. All chunks of a
 # launch have 2^L states and t0 a multiple of 2^L, so the flipped spin ctz(t) is the same in
@@ -590,7 +589,9 @@ def bm_exact_specs(n, rescales=0):
                  r"for \(std::int64_t l = k \+ 1; l < n; \+\+l\) \{",
                  [[n], [(n - 1 - k) / 4.0 for k in range(n)]]),
     ]
-=======
+
+
+# ============================================================================================
 # The block-per-matrix Gaussian kernel (kernels/gaussian/fused_block.cuh, block_tile.cuh) for
 # 64 < D <= 256, covariance with log p and every gradient. Work unit: one matrix (one iteration of
 # the grid-stride loop of a whole block of `warps` warps). The trip counts are the sums over the
