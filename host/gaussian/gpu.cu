@@ -1,7 +1,8 @@
-// GPU gaussian::evaluate by size class: the row-register kernel for 9 <= D <= 32, the group-tile
-// kernel for the rest of D <= 64, the library path beyond.
+// GPU gaussian::evaluate by size class: the register kernel for D <= 8, the row-register kernel
+// for 9 <= D <= 32, the group-tile kernel for the rest of D <= 64, the library path beyond.
 #include "kernels/gaussian/fused_rows.cuh"
 #include "kernels/gaussian/fused_small.cuh"
+#include "kernels/gaussian/register_small.cuh"
 #include "backends.hpp"
 #include "large.hpp"
 #include "host/core/launch.cuh"
@@ -62,9 +63,31 @@ void launch_rows_kind(Context& ctx, const kernels::GaussianArgs<T>& args) {
     launch_rows<T, 32, K>(ctx, args);
 }
 
+template <class T, int D, MatrixKind K>
+void launch_register(Context& ctx, const kernels::GaussianArgs<T>& args) {
+  const unsigned blocks = grid_for(args.batch, kernels::register_threads, ctx.device());
+  kernels::gaussian_register_kernel<T, D, K>
+      <<<blocks, kernels::register_threads, kernels::register_shared_bytes<T, D>(),
+         ctx.stream()>>>(args);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
+/// D as a template argument: one register kernel per D = 1 .. register_dim_max.
+template <class T, MatrixKind K, int D = 1>
+void launch_register_dim(Context& ctx, const kernels::GaussianArgs<T>& args) {
+  if constexpr (D <= kernels::register_dim_max) {
+    if (args.n == D)
+      launch_register<T, D, K>(ctx, args);
+    else
+      launch_register_dim<T, K, D + 1>(ctx, args);
+  }
+}
+
 template <class T, MatrixKind K>
 void launch_kind(Context& ctx, const kernels::GaussianArgs<T>& args) {
-  if (args.n >= tuning::gaussian_rows_min_dim && args.n <= tuning::gaussian_rows_max_dim)
+  if (args.n <= tuning::gaussian_register_max_dim)
+    launch_register_dim<T, K>(ctx, args);
+  else if (args.n >= tuning::gaussian_rows_min_dim && args.n <= tuning::gaussian_rows_max_dim)
     launch_rows_kind<T, K>(ctx, args);
   else
     launch_fused_kind<T, K>(ctx, args, args.batch, args.n);

@@ -47,7 +47,8 @@ struct Outputs {
 };
 
 /// Evaluates log p and the requested gradients for the whole batch.
-/// GPU: D ≤ 64 runs one fused kernel (factorization, solves and gradients in shared memory);
+/// GPU: one fused kernel per call for D ≤ 64 (factorization, solves and gradients on chip:
+/// D ≤ 8 one thread per matrix in registers, 9..32 a lane per row, beyond in shared memory);
 /// larger D uses cuSOLVER potrfBatched + cuBLAS trsmBatched in chunks. Asynchronous on the
 /// context's stream; no host synchronization. CPU: float64 loops for D < 32; from D = 32 on,
 /// OpenBLAS potrf/potri in T's precision (sums in float64); a broadcast matrix is factorized
