@@ -5,6 +5,9 @@
 //   D ∈ {4, 8, 16, 32, 64, 128} with B = {1048576, 1048576, 262144, 65536, 16384, 4096},
 //   fp64 also at D = 16, B = 65536 and D = 64, B = 4096 (docs/ANCHORS.md's PyTorch float64 sizes),
 //   plus the large path fp32: D = 256, B = 1024 and D = 512, B = 256.
+// Which kernel runs is gaussian::evaluate's dispatch (host/gaussian/gpu.cu): D = 4 and 8 the
+// register kernel (packed inputs and outputs: the staged, coalesced I/O), D = 16 and 32 the
+// row-register kernel, D = 64 the group-tile kernel, D = 128 and up the library path.
 // Inputs are fresh random SPD matrices, means and points made on the host and copied once;
 // enough independent sets are rotated that they exceed twice the L2. Timing: CUDA events on
 // ctx.stream() around a batch of k back-to-back calls of gaussian::evaluate (k chosen in warm-up

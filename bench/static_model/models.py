@@ -403,6 +403,37 @@ def rows_specs():
                      "gaussian_rows_kernel", r"b - group < args\.batch", [[1]])]
 
 
+# ============================================================================================
+# The register Gaussian kernel (kernels/gaussian/register_small.cuh, D <= 8): one thread per
+# matrix, compile-time D, every loop over D unrolled by the compiler. Work unit: one warp's pass
+# of the grid-stride loop (32 matrices); every warp of a block runs the body, also in a partial
+# last pass.
+
+
+def register_plan(hw, n, batch, scalar=4, threads=128, stage_words=32):
+    """launch_register (host/gaussian/gpu.cu): 128 threads, grid_for(batch, 128), the stage of
+    register_stage.cuh: 128 x odd pitch(min(D^2, 32)) words."""
+    pass_words = min(n * n, stage_words)
+    pitch = pass_words | 1
+    passes = -(-batch // threads)
+    return {"threads": threads, "shared_bytes": threads * pitch * scalar,
+            "blocks": grid_for(hw, batch, threads), "warp_passes": passes * (threads // 32)}
+
+
+def register_specs():
+    return [
+        LoopSpec("grid-stride loop (one warp pass, 32 matrices)", "register_small.cuh",
+                 "gaussian_register_kernel", r"first < args\.batch", [[1]]),
+    ]
+
+
+def gaussian_register_bytes(n, scalar=4):
+    """DRAM bytes per matrix of the register kernel: the packed matrix is staged in whole (the
+    block's span is one contiguous run, upper triangle included), x and mu read; log p, info,
+    grad_mean and grad_Sigma written: the benchmark floor's bytes exactly."""
+    return scalar * (n * n + 2 * n) + scalar + 4 + scalar * n + scalar * n * n
+
+
 def sectors(first_byte, last_byte, sector=32):
     return last_byte // sector - first_byte // sector + 1
 

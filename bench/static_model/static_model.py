@@ -60,6 +60,8 @@ ROWS_DIMS = (9, 64)  # host/gaussian/tuning.hpp gaussian_rows_min_dim / gaussian
 BLOCK_NAME = r"gaussian_block_kernel<float, \(boltzkit::kernels::MatrixKind\)0>"
 BLOCK_MAX_DIM = 256
 CROSSOVER_CASES = [(128, 4096), (256, 1024)]
+REGISTER_NAME = r"gaussian_register_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
+REGISTER_MAX_DIM = 8  # host/gaussian/tuning.hpp gaussian_register_max_dim
 # The plane loop is chosen by the fractional levels of the thresholds: two for 2D Metropolis
 # (Pair = true), all five for heat bath (Pair = false); see updated_word.
 PACKED_NAMES = {"metropolis": r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes, true>",
@@ -293,6 +295,20 @@ def gaussian_rows_case(ctx, n, batch, target):
     floor_ms = models.gaussian_floor_bytes(n, batch) / hw.dram_bytes_per_s * 1e3
     row = gaussian_row(n, batch, target, [k], "gaussian_rows_kernel<float, %d, covariance>" % N,
                        floor_ms, matrices=batch)
+    row["launch"] = plan
+    return row
+
+
+def gaussian_register_case(ctx, n, batch, target):
+    hw = ctx.hw
+    plan = models.register_plan(hw, n, batch)
+    kernel = ctx.find(REGISTER_NAME % n)
+    desc = "gaussian_register_kernel<float, %d, covariance>" % n
+    k = run_kernel(ctx, desc, kernel, models.register_specs(), plan["warp_passes"],
+                   "warp pass (32 matrices)", plan["blocks"], plan["threads"],
+                   plan["shared_bytes"], models.gaussian_register_bytes(n) * batch)
+    floor_ms = models.gaussian_floor_bytes(n, batch) / hw.dram_bytes_per_s * 1e3
+    row = gaussian_row(n, batch, target, [k], desc, floor_ms, matrices=batch)
     row["launch"] = plan
     return row
 
@@ -1008,7 +1024,9 @@ def main(argv=None):
 
     rows = []
     for n, batch, target in GAUSSIAN_CASES:
-        if ROWS_DIMS[0] <= n <= ROWS_DIMS[1]:
+        if n <= REGISTER_MAX_DIM:
+            rows.append(gaussian_register_case(ctx, n, batch, target))
+        elif ROWS_DIMS[0] <= n <= ROWS_DIMS[1]:
             rows.append(gaussian_rows_case(ctx, n, batch, target))
         elif n <= 64:
             rows.append(gaussian_fused_case(ctx, n, batch, target))

@@ -1,6 +1,6 @@
 #pragma once
 // The fused kernel's argument block from the public views (launch fields left for the caller).
-#include "kernels/gaussian/fused_small.cuh"
+#include "kernels/gaussian/args.cuh"
 #include "boltzkit/gaussian.hpp"
 #include "host/core/refs.hpp"
 

@@ -1,9 +1,10 @@
-// GPU gaussian::evaluate by size class (host/gaussian/tuning.hpp): the row-register kernel for
-// 9 <= D <= 64, the group-tile warp kernel for the other D <= 64, the fused block-per-matrix
-// kernel up to tuning::gaussian_block_max_dim<T>(), the library path beyond.
+// GPU gaussian::evaluate by size class (host/gaussian/tuning.hpp): the register kernel for
+// D <= 8, the row-register kernel for 9 <= D <= 64, the fused block-per-matrix kernel up to
+// tuning::gaussian_block_max_dim<T>(), the library path beyond.
 #include "kernels/gaussian/fused_rows.cuh"
 #include "kernels/gaussian/fused_small.cuh"
 #include "kernels/gaussian/fused_block.cuh"
+#include "kernels/gaussian/register_small.cuh"
 #include "backends.hpp"
 #include "large.hpp"
 #include "host/core/launch.cuh"
@@ -80,10 +81,32 @@ void launch_block(Context& ctx, const kernels::GaussianArgs<T>& args, std::int64
   BOLTZKIT_CHECK_LAUNCH();
 }
 
+template <class T, int D, MatrixKind K>
+void launch_register(Context& ctx, const kernels::GaussianArgs<T>& args) {
+  const unsigned blocks = grid_for(args.batch, kernels::register_threads, ctx.device());
+  kernels::gaussian_register_kernel<T, D, K>
+      <<<blocks, kernels::register_threads, kernels::register_shared_bytes<T, D>(),
+         ctx.stream()>>>(args);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
+/// D as a template argument: one register kernel per D = 1 .. register_dim_max.
+template <class T, MatrixKind K, int D = 1>
+void launch_register_dim(Context& ctx, const kernels::GaussianArgs<T>& args) {
+  if constexpr (D <= kernels::register_dim_max) {
+    if (args.n == D)
+      launch_register<T, D, K>(ctx, args);
+    else
+      launch_register_dim<T, K, D + 1>(ctx, args);
+  }
+}
+
 template <class T, MatrixKind K>
 void launch_kind(Context& ctx, const kernels::GaussianArgs<T>& args) {
   const int n = args.n;
-  if (n >= tuning::gaussian_rows_min_dim && n <= tuning::gaussian_rows_max_dim)
+  if (n <= tuning::gaussian_register_max_dim)
+    launch_register_dim<T, K>(ctx, args);
+  else if (n >= tuning::gaussian_rows_min_dim && n <= tuning::gaussian_rows_max_dim)
     launch_rows_kind<T, K>(ctx, args);
   else if (n <= tuning::gaussian_fused_max_dim)
     launch_fused_kind<T, K>(ctx, args, args.batch, n);

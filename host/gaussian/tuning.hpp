@@ -8,6 +8,7 @@
 
 #include "boltzkit/gaussian.hpp"
 #include "host/linalg/tuning.hpp"
+#include "kernels/gaussian/policy.hpp"
 
 namespace boltzkit::tuning {
 
@@ -19,6 +20,19 @@ namespace boltzkit::tuning {
 constexpr std::int64_t gaussian_fused_max_dim = gaussian::fused_max_dim;
 static_assert(gaussian_fused_max_dim == tile_max_dim,
               "the fused Gaussian kernel covers exactly the group-tile sizes");
+
+/// Largest D that the GPU backend runs with the register kernel (one thread per matrix,
+/// kernels/gaussian/register_small.cuh) instead of the row-register kernel. Predicted by the
+/// static model (bench/static_model, bench/results/static_model.md, 2026-12-03), not yet
+/// measured: fp32 covariance, log p + ∂μ + ∂Σ, B = 2^20: D = 4 0.066 ms (group-tile kernel
+/// 0.245), D = 8 0.217 ms (0.87), both DRAM-bound at 97 % / 99 % of the memory floor. The kernel
+/// exists for D = 1..8 only (kernels::register_dim_max; at D = 8 it already takes 222 registers
+/// in float, 255 in double). The model has no latency term, and at 8 warps/SM (D = 8) latency
+/// may matter: whether the class should end lower, e.g. in double, is for the first GPU run
+/// (bench/gaussian, D = 4 and 8) to measure.
+constexpr std::int64_t gaussian_register_max_dim = 8;
+static_assert(gaussian_register_max_dim <= kernels::register_dim_max,
+              "the register kernel is instantiated only up to kernels::register_dim_max");
 
 /// The row-register kernel (kernels/gaussian/fused_rows.cuh) takes rows_min_dim <= D <=
 /// rows_max_dim; the group-tile kernel the rest of the fused range. Predicted, not measured:
@@ -45,6 +59,8 @@ template <class T>
 constexpr std::int64_t gaussian_block_max_dim() {
   return sizeof(T) == sizeof(float) ? gaussian_block_max_dim_float : gaussian_block_max_dim_double;
 }
+static_assert(gaussian_rows_min_dim == gaussian_register_max_dim + 1,
+              "the register and row-register classes meet");
 
 /// Smallest D at which the CPU backend uses the blocked library path (OpenBLAS potrf/potri in
 /// the input's precision) instead of the simple float64 loops (host/linalg/dense_spd.hpp).

@@ -5,27 +5,10 @@
 #include "kernels/common/strided.cuh"
 #include "kernels/common/group_tile.cuh"
 #include "kernels/linalg/warp_io.cuh"
+#include "args.cuh"
 #include "policy.hpp"
 
 namespace boltzkit::kernels {
-
-enum class MatrixKind { covariance, precision, cholesky };
-
-template <class T>
-struct GaussianArgs {
-  VectorRef<const T> x, mean;
-  MatrixRef<const T> matrix;
-  T* log_prob;
-  std::int32_t* info;
-  VectorRef<T> grad_mean, grad_x;
-  MatrixRef<T> grad_matrix;
-  std::int64_t batch;
-  int n;
-  int group_size;
-  int warps_per_block;
-};
-
-constexpr double half_log_two_pi = 0.91893853320467274178;
 
 // Vectors of a tile: d = x - mu, z = L^-1 d (or y = L^T d), g = Sigma^-1 d.
 constexpr int vec_d = 0, vec_z = 1, vec_g = 2;

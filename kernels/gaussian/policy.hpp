@@ -15,3 +15,19 @@ constexpr int fused_threads_max = 256;
 constexpr int block_threads_max = 256;
 
 }  // namespace boltzkit::kernels
+
+namespace boltzkit::kernels {
+
+/// Threads per block of the register kernel (one matrix per thread): __launch_bounds__, the
+/// span one block stages through shared memory, and the host launch.
+constexpr int register_threads = 128;
+
+/// Words of one matrix (or vector) that each thread stages per pass through shared memory: a
+/// D = 8 matrix (64 words) goes in two passes, so the stage is 128 × 33 words (16.5 KB in
+/// float, 33 KB in double) and never needs the opt-in above 48 KB.
+constexpr int register_stage_words = 32;
+
+/// Largest D the register kernel is instantiated for (1 .. register_dim_max).
+constexpr int register_dim_max = 8;
+
+}  // namespace boltzkit::kernels

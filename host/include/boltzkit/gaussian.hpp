@@ -47,7 +47,9 @@ struct Outputs {
 };
 
 /// Evaluates log p and the requested gradients for the whole batch.
-/// GPU: a fused kernel per warp group (D ≤ 64) or per block (D ≤ 256 float, 192 double);
+/// GPU: one fused kernel per call up to D = 256 (float) / 192 (double): D ≤ 8 one thread per
+/// matrix in registers, 9..64 a lane per row in registers, beyond one block per matrix in shared
+/// memory;
 /// larger D uses cuSOLVER potrfBatched + cuBLAS trsmBatched in chunks. Asynchronous on the
 /// context's stream; no host synchronization. CPU: float64 loops for D < 32; from D = 32 on,
 /// OpenBLAS potrf/potri in T's precision (sums in float64); a broadcast matrix is factorized
