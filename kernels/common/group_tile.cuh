@@ -12,6 +12,7 @@
 #include <cstddef>
 
 #include "group.cuh"
+#include "kernels/common/unroll.cuh"
 
 namespace boltzkit::kernels {
 
@@ -98,13 +99,13 @@ __device__ void factor_in_place(const GroupTile<T>& t, const Group& g) {
     }
     __syncwarp();
     const T scale = t.rdiag[k];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int r = 0; r < R; ++r) {
       const int i = owned_row(g, r);
       if (i > k && i < t.n) t.at(i, k) *= scale;
     }
     __syncwarp();
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int r = 0; r < R; ++r) {
       const int i = owned_row(g, r);
       if (i > k && i < t.n) {
@@ -120,7 +121,7 @@ __device__ void factor_in_place(const GroupTile<T>& t, const Group& g) {
 template <class T, int R>
 __device__ void check_factor(const GroupTile<T>& t, const Group& g) {
   int first_bad = t.n + 1;
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int r = 0; r < R; ++r) {
     const int i = owned_row(g, r);
     if (i < t.n) {
@@ -136,7 +137,7 @@ __device__ void check_factor(const GroupTile<T>& t, const Group& g) {
 
 template <class T, int R>
 __device__ void copy_vector(const GroupTile<T>& t, const Group& g, int from, int to) {
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int r = 0; r < R; ++r) {
     const int i = owned_row(g, r);
     if (i < t.n) t.v[to][i] = t.v[from][i];
@@ -152,7 +153,7 @@ __device__ void forward_solve(const GroupTile<T>& t, const Group& g, int q) {
     if (owns(g, k)) v[k] *= t.rdiag[k];
     __syncwarp();
     const T vk = v[k];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int r = 0; r < R; ++r) {
       const int i = owned_row(g, r);
       if (i > k && i < t.n) v[i] -= t.at(i, k) * vk;
@@ -169,7 +170,7 @@ __device__ void backward_solve(const GroupTile<T>& t, const Group& g, int q) {
     if (owns(g, k)) v[k] *= t.rdiag[k];
     __syncwarp();
     const T vk = v[k];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int r = 0; r < R; ++r) {
       const int i = owned_row(g, r);
       if (i < k) v[i] -= t.at(k, i) * vk;
@@ -181,7 +182,7 @@ __device__ void backward_solve(const GroupTile<T>& t, const Group& g, int q) {
 /// v[to] <- L^T v[from]
 template <class T, int R>
 __device__ void multiply_lower_transposed(const GroupTile<T>& t, const Group& g, int from, int to) {
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int r = 0; r < R; ++r) {
     const int k = owned_row(g, r);
     if (k < t.n) {
@@ -196,7 +197,7 @@ __device__ void multiply_lower_transposed(const GroupTile<T>& t, const Group& g,
 /// v[to] <- L v[from]
 template <class T, int R>
 __device__ void multiply_lower(const GroupTile<T>& t, const Group& g, int from, int to) {
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int r = 0; r < R; ++r) {
     const int i = owned_row(g, r);
     if (i < t.n) {
@@ -213,7 +214,7 @@ __device__ void multiply_lower(const GroupTile<T>& t, const Group& g, int from, 
 /// part and its own rows, so no barrier is needed inside.
 template <class T, int R>
 __device__ void lower_inverse_to_upper(const GroupTile<T>& t, const Group& g) {
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int r = 0; r < R; ++r) {
     const int c = owned_row(g, r);
     if (c < t.n) {
@@ -240,7 +241,7 @@ __device__ T inverse_entry(const GroupTile<T>& t, int i, int c) {
 template <class T, int R>
 __device__ T group_log_diagonal(const GroupTile<T>& t, const Group& g) {
   T s = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int r = 0; r < R; ++r) {
     const int i = owned_row(g, r);
     if (i < t.n) s += log(t.at(i, i));
@@ -251,7 +252,7 @@ __device__ T group_log_diagonal(const GroupTile<T>& t, const Group& g) {
 template <class T, int R>
 __device__ T group_squared_norm(const GroupTile<T>& t, const Group& g, int q) {
   T s = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int r = 0; r < R; ++r) {
     const int i = owned_row(g, r);
     if (i < t.n) s += t.v[q][i] * t.v[q][i];

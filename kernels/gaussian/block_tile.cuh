@@ -11,6 +11,7 @@
 #include <cstddef>
 
 #include "kernels/common/group.cuh"
+#include "kernels/common/unroll.cuh"
 
 namespace boltzkit::kernels {
 
@@ -70,27 +71,27 @@ struct TileAcc {
 
 template <class T>
 __device__ void acc_zero(TileAcc<T>& acc) {
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int a = 0; a < 4; ++a)
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int b = 0; b < 8; ++b) acc.c[a][b] = T(0);
 }
 
 template <class T>
 __device__ void acc_load(TileAcc<T>& acc, const T* tile, int lane) {
   const int ty = lane / 4, tx = lane % 4;
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int a = 0; a < 4; ++a)
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int b = 0; b < 8; ++b) acc.c[a][b] = tile[(ty + 8 * a) * block_tile_ld + tx + 4 * b];
 }
 
 template <class T>
 __device__ void acc_store(T* tile, const TileAcc<T>& acc, int lane) {
   const int ty = lane / 4, tx = lane % 4;
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int a = 0; a < 4; ++a)
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int b = 0; b < 8; ++b) tile[(ty + 8 * a) * block_tile_ld + tx + 4 * b] = acc.c[a][b];
 }
 
@@ -99,18 +100,18 @@ __device__ void acc_store(T* tile, const TileAcc<T>& acc, int lane) {
 template <class T, bool TransA, bool TransB, bool Subtract>
 __device__ void tile_multiply_add(TileAcc<T>& acc, const T* A, const T* B, int lane) {
   const int ty = lane / 4, tx = lane % 4;
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int k = 0; k < block_tile; ++k) {
     T av[4], bv[8];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int a = 0; a < 4; ++a)
       av[a] = TransA ? A[k * block_tile_ld + ty + 8 * a] : A[(ty + 8 * a) * block_tile_ld + k];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int b = 0; b < 8; ++b)
       bv[b] = TransB ? B[(tx + 4 * b) * block_tile_ld + k] : B[k * block_tile_ld + tx + 4 * b];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int a = 0; a < 4; ++a)
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int b = 0; b < 8; ++b) {
         if (Subtract)
           acc.c[a][b] -= av[a] * bv[b];
@@ -131,14 +132,14 @@ __device__ inline bool block_bad_pivot(double p) { return !(p > 0.0) || !isfinit
 template <class T>
 __device__ void factor_diagonal_tile(T* D, T* rdiag, int* info, int first, int lane) {
   T r[block_tile];
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int j = 0; j < block_tile; ++j) r[j] = j <= lane ? D[lane * block_tile_ld + j] : T(0);
   T my_rdiag = T(0);
   bool my_bad = false;
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int j = 0; j < block_tile; ++j) {
     T s = r[j];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int p = 0; p < j; ++p) s -= r[p] * D[j * block_tile_ld + p];
     const T pivot = __shfl_sync(full_warp_mask, s, j);
     const T ljj = sqrt(pivot);
@@ -160,16 +161,16 @@ __device__ void factor_diagonal_tile(T* D, T* rdiag, int* info, int first, int l
 template <class T>
 __device__ void solve_panel_tile(T* A, const T* L, const T* rdiag, int lane) {
   T r[block_tile];
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int j = 0; j < block_tile; ++j) r[j] = A[lane * block_tile_ld + j];
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int j = 0; j < block_tile; ++j) {
     T s = r[j];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int p = 0; p < j; ++p) s -= r[p] * L[j * block_tile_ld + p];
     r[j] = s * rdiag[j];
   }
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int j = 0; j < block_tile; ++j) A[lane * block_tile_ld + j] = r[j];
 }
 
@@ -178,16 +179,16 @@ __device__ void solve_panel_tile(T* A, const T* L, const T* rdiag, int lane) {
 template <class T>
 __device__ void invert_diagonal_tile(T* D, const T* rdiag, int lane) {
   T w[block_tile];
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int i = 0; i < block_tile; ++i) {
     T s = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int p = 0; p < i; ++p) s += D[i * block_tile_ld + p] * w[p];
     const T ri = rdiag[i];
     w[i] = i < lane ? T(0) : (i == lane ? ri : -ri * s);
   }
   __syncwarp();  // every lane has read the tile
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int i = 0; i < block_tile; ++i) D[i * block_tile_ld + lane] = w[i];
 }
 

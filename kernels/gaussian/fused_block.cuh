@@ -14,6 +14,7 @@
 #include "block_tile.cuh"
 #include "fused_small.cuh"
 #include "policy.hpp"
+#include "kernels/common/unroll.cuh"
 
 namespace boltzkit::kernels {
 
@@ -93,12 +94,12 @@ __device__ void block_forward_solve(const BlockMatrix<T>& m, int q, int lane) {
     for (int K = 0; K < I; ++K) {
       const T* A = m.tile(I, K) + lane * block_tile_ld;
       const T* vk = v + K * block_tile;
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int k = 0; k < block_tile; ++k) acc -= A[k] * vk[k];
     }
     const T* D = m.tile(I, I) + lane * block_tile_ld;
     const T rd = m.rdiag[I * block_tile + lane];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int k = 0; k < block_tile; ++k) {
       const T vk = __shfl_sync(full_warp_mask, acc * rd, k);
       if (lane > k) acc -= D[k] * vk;
@@ -117,12 +118,12 @@ __device__ void block_backward_solve(const BlockMatrix<T>& m, int q, int lane) {
     for (int K = I + 1; K < m.nb; ++K) {
       const T* A = m.tile(K, I) + lane;
       const T* vk = v + K * block_tile;
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int k = 0; k < block_tile; ++k) acc -= A[k * block_tile_ld] * vk[k];
     }
     const T* D = m.tile(I, I) + lane;
     const T rd = m.rdiag[I * block_tile + lane];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int k = block_tile - 1; k >= 0; --k) {
       const T vk = __shfl_sync(full_warp_mask, acc * rd, k);
       if (lane < k) acc -= D[k * block_tile_ld] * vk;
@@ -141,7 +142,7 @@ __device__ void block_multiply_lower_transposed(const BlockMatrix<T>& m, int fro
     for (int K = I; K < m.nb; ++K) {
       const T* A = m.tile(K, I) + lane;
       const T* vk = m.v[from] + K * block_tile;
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int k = 0; k < block_tile; ++k) acc += A[k * block_tile_ld] * vk[k];
     }
     m.v[to][I * block_tile + lane] = acc;
@@ -157,7 +158,7 @@ __device__ void block_multiply_lower(const BlockMatrix<T>& m, int from, int to, 
     for (int K = 0; K <= I; ++K) {
       const T* A = m.tile(I, K) + lane * block_tile_ld;
       const T* vk = m.v[from] + K * block_tile;
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int k = 0; k < block_tile; ++k) acc += A[k] * vk[k];
     }
     m.v[to][I * block_tile + lane] = acc;

@@ -13,6 +13,7 @@
 #include "kernels/common/group.cuh"
 #include "kernels/common/strided.cuh"
 #include "fused_small.cuh"  // MatrixKind, GaussianArgs, half_log_two_pi, bad_pivot
+#include "kernels/common/unroll.cuh"
 
 namespace boltzkit::kernels {
 
@@ -53,7 +54,7 @@ __device__ inline T from_lane(T v, int lane) {
 
 template <class T, int G>
 __device__ inline T rows_group_sum(T v) {
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int offset = G / 2; offset > 0; offset >>= 1)
     v += __shfl_xor_sync(full_warp_mask, v, offset, G);
   return v;
@@ -81,9 +82,9 @@ __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArg
     const bool live = b < args.batch;
 
     // Stage the lower triangle (rows along lanes, coalesced), identity beyond n, zero above.
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int r = 0; r < N; ++r) {
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int q = 0; q < R; ++q) {
         const int c = lane + G * q;
         if (c >= N) continue;
@@ -95,10 +96,10 @@ __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArg
     __syncwarp();
     T a[R][N];
     T d[R];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int q = 0; q < R; ++q) {
       const int i = lane + G * q;
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int j = 0; j < N; ++j) a[q][j] = i < N ? tile[i * ld + j] : T(0);
       d[q] = T(0);
       if (live && i < n)
@@ -109,9 +110,9 @@ __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArg
     // Factor (or check the given factor). info: first failing pivot, the same on every lane.
     int info = 0;
     T my_diag[R], my_rdiag[R];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int q = 0; q < R; ++q) my_diag[q] = my_rdiag[q] = T(1);
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int k = 0; k < N; ++k) {
       const int kq = k / G, kl = k % G;  // owner: row slot kq of lane kl
       const T pivot = from_lane<T, G>(a[kq][k], kl);
@@ -125,15 +126,15 @@ __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArg
       }
       if (lane == 0) rdiag[k] = r;
       if constexpr (K != MatrixKind::cholesky) {
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int q = 0; q < R; ++q)
           if (lane + G * q > k) a[q][k] *= r;  // L_ik
         // Right-looking update of the rows below; entries above a lane's diagonal take garbage
         // that nothing reads (no predicate: it would cost an instruction per pair).
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int j = k + 1; j < N; ++j) {
           const T ljk = from_lane<T, G>(a[j / G][k], j % G);
-#pragma unroll
+BOLTZKIT_UNROLL
           for (int q = 0; q < R; ++q) a[q][j] -= a[q][k] * ljk;
         }
       }
@@ -143,30 +144,30 @@ __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArg
 
     // z = L^-1 d (covariance, cholesky) or y = L^T d (precision): this lane's entries.
     T z[R];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int q = 0; q < R; ++q) z[q] = d[q];
     if (K == MatrixKind::precision) {
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int k = 0; k < N; ++k) {
         T part = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int q = 0; q < R; ++q)
           if (lane + G * q >= k) part += a[q][k] * d[q];
         part = rows_group_sum<T, G>(part);
         if (lane == k % G) z[k / G] = part;
       }
     } else {
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int k = 0; k < N; ++k) {
         if (lane == k % G) z[k / G] *= my_rdiag[k / G];
         const T zk = from_lane<T, G>(z[k / G], k % G);
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int q = 0; q < R; ++q)
           if (lane + G * q > k) z[q] -= a[q][k] * zk;
       }
     }
     T zz = T(0), log_diag = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int q = 0; q < R; ++q) {
       if (lane + G * q < n) {
         zz += z[q] * z[q];
@@ -187,29 +188,29 @@ __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArg
     // g = Σ^-1 d by the backward solve L^T g = z, or g = L y (precision, = Λ d).
     T g[R];
     if (K == MatrixKind::precision) {
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int q = 0; q < R; ++q) g[q] = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int k = 0; k < N; ++k) {
         const T yk = from_lane<T, G>(z[k / G], k % G);
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int q = 0; q < R; ++q)
           if (lane + G * q >= k) g[q] += a[q][k] * yk;
       }
     } else {
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int q = 0; q < R; ++q) g[q] = z[q];
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int k = N - 1; k >= 0; --k) {
         T part = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int q = 0; q < R; ++q)
           if (lane + G * q > k) part += a[q][k] * g[q];
         part = rows_group_sum<T, G>(part);
         if (lane == k % G) g[k / G] = (g[k / G] - part) * my_rdiag[k / G];
       }
     }
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int q = 0; q < R; ++q) {
       const int i = lane + G * q;
       if (!live || i >= n) continue;
@@ -220,12 +221,12 @@ __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArg
 
     if constexpr (K == MatrixKind::cholesky) {
       // G_L = tril(g z^T) - diag(1/L_rr): row r, lane's columns c.
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int r = 0; r < N; ++r) {
         if (r >= n) break;
         const T gr = from_lane<T, G>(g[r / G], r % G);
         const T rr = rdiag[r];
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int q = 0; q < R; ++q) {
           const int c = lane + G * q;
           if (!live || c >= n) continue;
@@ -239,47 +240,47 @@ __global__ void __launch_bounds__(rows_threads) gaussian_rows_kernel(GaussianArg
       // row r of A^-1 = W^T W at the lane's columns is the sum over k >= max(r, c) of
       // W_kr W_kc, with column r of W broadcast from its owner, and the gradient's row r is
       // written as soon as it is summed.
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int q = 0; q < R; ++q) {
         const int i = lane + G * q;
         if (i >= N) continue;
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int j = 0; j < N; ++j)
           if (j <= i) tile[i * ld + j] = a[q][j];
       }
       __syncwarp();
       T w[R][N];
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int k = 0; k < N; ++k) {
         T acc[R];
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int q = 0; q < R; ++q) acc[q] = lane + G * q == k ? T(1) : T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int p = 0; p < k; ++p) {
           const T lkp = tile[k * ld + p];
-#pragma unroll
+BOLTZKIT_UNROLL
           for (int q = 0; q < R; ++q) acc[q] -= lkp * w[q][p];
         }
         const T rk = rdiag[k];
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int q = 0; q < R; ++q) w[q][k] = acc[q] * rk;
       }
       __syncwarp();  // the tile is rewritten by the next iteration
 
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int r = 0; r < N; ++r) {
         if (r >= n) break;
         T s[R];
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int q = 0; q < R; ++q) s[q] = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int k = r; k < N; ++k) {
           const T wkr = from_lane<T, G>(w[r / G][k], r % G);
-#pragma unroll
+BOLTZKIT_UNROLL
           for (int q = 0; q < R; ++q) s[q] += wkr * w[q][k];
         }
         const T vr = from_lane<T, G>(K == MatrixKind::precision ? d[r / G] : g[r / G], r % G);
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int q = 0; q < R; ++q) {
           const int c = lane + G * q;
           if (!live || c >= n) continue;

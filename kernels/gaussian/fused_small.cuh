@@ -7,6 +7,7 @@
 #include "kernels/linalg/warp_io.cuh"
 #include "args.cuh"
 #include "policy.hpp"
+#include "kernels/common/unroll.cuh"
 
 namespace boltzkit::kernels {
 
@@ -49,7 +50,7 @@ __device__ void gaussian_group(const GaussianArgs<T>& args, const GroupTile<T>& 
   if (K != MatrixKind::cholesky) lower_inverse_to_upper<T, R>(t, g);
   // Lane c writes column c of every row: consecutive lanes, consecutive addresses.
   for (int i = 0; i < t.n; ++i) {
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int r = 0; r < R; ++r) {
       const int c = owned_row(g, r);
       if (c >= t.n || b >= args.batch) continue;

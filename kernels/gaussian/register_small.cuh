@@ -14,6 +14,7 @@
 #include "args.cuh"
 #include "policy.hpp"
 #include "register_stage.cuh"
+#include "kernels/common/unroll.cuh"
 
 namespace boltzkit::kernels {
 
@@ -43,19 +44,19 @@ struct RegisterElement {
 template <class T, int D>
 __device__ void register_cholesky(RegisterElement<T, D>& e) {
   e.info = 0;
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int j = 0; j < D; ++j) {
     T s = e.a[lower_index(j, j)];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int p = 0; p < j; ++p) s -= e.a[lower_index(j, p)] * e.a[lower_index(j, p)];
     if (bad_pivot(s) && e.info == 0) e.info = j + 1;
     const T ljj = sqrt(s);
     e.a[lower_index(j, j)] = ljj;
     e.rdiag[j] = T(1) / ljj;
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int i = j + 1; i < D; ++i) {
       T v = e.a[lower_index(i, j)];
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int p = 0; p < j; ++p) v -= e.a[lower_index(i, p)] * e.a[lower_index(j, p)];
       e.a[lower_index(i, j)] = v * e.rdiag[j];
     }
@@ -66,7 +67,7 @@ __device__ void register_cholesky(RegisterElement<T, D>& e) {
 template <class T, int D>
 __device__ void register_check_factor(RegisterElement<T, D>& e) {
   e.info = 0;
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int i = D - 1; i >= 0; --i) {
     const T lii = e.a[lower_index(i, i)];
     e.rdiag[i] = T(1) / lii;
@@ -77,18 +78,18 @@ __device__ void register_check_factor(RegisterElement<T, D>& e) {
 /// Precision: z = Lᵀd, and g = Lz = Λd when wanted.
 template <class T, int D>
 __device__ void register_products(RegisterElement<T, D>& e, bool want_g) {
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int k = 0; k < D; ++k) {
     T s = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int i = k; i < D; ++i) s += e.a[lower_index(i, k)] * e.d[i];
     e.z[k] = s;
   }
   if (!want_g) return;
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int i = 0; i < D; ++i) {
     T s = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int k = 0; k <= i; ++k) s += e.a[lower_index(i, k)] * e.z[k];
     e.g[i] = s;
   }
@@ -97,18 +98,18 @@ __device__ void register_products(RegisterElement<T, D>& e, bool want_g) {
 /// Covariance, cholesky: z = L⁻¹d, and g = L⁻ᵀz = Σ⁻¹d when wanted.
 template <class T, int D>
 __device__ void register_solves(RegisterElement<T, D>& e, bool want_g) {
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int i = 0; i < D; ++i) {
     T s = e.d[i];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int p = 0; p < i; ++p) s -= e.a[lower_index(i, p)] * e.z[p];
     e.z[i] = s * e.rdiag[i];
   }
   if (!want_g) return;
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int i = D - 1; i >= 0; --i) {
     T s = e.z[i];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int p = i + 1; p < D; ++p) s -= e.a[lower_index(p, i)] * e.g[p];
     e.g[i] = s * e.rdiag[i];
   }
@@ -118,7 +119,7 @@ __device__ void register_solves(RegisterElement<T, D>& e, bool want_g) {
 template <class T, int D, MatrixKind K>
 __device__ T register_log_prob(const RegisterElement<T, D>& e) {
   T mahalanobis = T(0), log_diag = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int i = 0; i < D; ++i) {
     mahalanobis += e.z[i] * e.z[i];
     log_diag += log(e.a[lower_index(i, i)]);
@@ -133,23 +134,23 @@ __device__ T register_log_prob(const RegisterElement<T, D>& e) {
 template <class T, int D, MatrixKind K>
 __device__ void register_symmetric_gradient(RegisterElement<T, D>& e) {
   T w[RegisterElement<T, D>::lower];  // L⁻¹, column by column
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int c = 0; c < D; ++c) {
     w[lower_index(c, c)] = e.rdiag[c];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int i = c + 1; i < D; ++i) {
       T s = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int p = c; p < i; ++p) s += e.a[lower_index(i, p)] * w[lower_index(p, c)];
       w[lower_index(i, c)] = -e.rdiag[i] * s;
     }
   }
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int i = 0; i < D; ++i) {
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int c = 0; c <= i; ++c) {
       T s = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int k = i; k < D; ++k) s += w[lower_index(k, i)] * w[lower_index(k, c)];
       e.a[lower_index(i, c)] = K == MatrixKind::covariance
                                    ? T(-0.5) * (s - e.g[i] * e.g[c])
@@ -203,22 +204,22 @@ __global__ void __launch_bounds__(register_threads) gaussian_register_kernel(Gau
         if (j <= i) e.a[lower_index(i, j)] = v;
       });
     } else {
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int i = 0; i < D; ++i)
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int j = 0; j <= i; ++j) e.a[lower_index(i, j)] = live ? args.matrix(b, i, j) : T(1);
     }
     if (x_packed) {
       stage_in<T, D>(stage, &args.x(first, 0), count, [&](int w, T v) { e.d[w] = v; });
     } else {
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int i = 0; i < D; ++i) e.d[i] = live ? args.x(b, i) : T(0);
     }
     if (args.mean.wanted()) {
       if (mean_packed) {
         stage_in<T, D>(stage, &args.mean(first, 0), count, [&](int w, T v) { e.d[w] -= v; });
       } else {
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int i = 0; i < D; ++i) e.d[i] -= live ? args.mean(b, i) : T(0);
       }
     }
@@ -242,7 +243,7 @@ __global__ void __launch_bounds__(register_threads) gaussian_register_kernel(Gau
       if (grad_mean_packed) {
         stage_out<T, D>(stage, &args.grad_mean(first, 0), count, mean_gradient);
       } else if (live) {
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int i = 0; i < D; ++i) args.grad_mean(b, i) = mean_gradient(i);
       }
     }
@@ -250,7 +251,7 @@ __global__ void __launch_bounds__(register_threads) gaussian_register_kernel(Gau
       if (grad_x_packed) {
         stage_out<T, D>(stage, &args.grad_x(first, 0), count, score);
       } else if (live) {
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int i = 0; i < D; ++i) args.grad_x(b, i) = score(i);
       }
     }
@@ -261,9 +262,9 @@ __global__ void __launch_bounds__(register_threads) gaussian_register_kernel(Gau
         return register_gradient_entry<T, D, K>(e, w / D, w % D);
       });
     } else if (live) {
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int i = 0; i < D; ++i)
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int j = 0; j < D; ++j) args.grad_matrix(b, i, j) = register_gradient_entry<T, D, K>(e, i, j);
     }
   }

@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "policy.hpp"
+#include "kernels/common/unroll.cuh"
 
 namespace boltzkit::kernels {
 
@@ -44,13 +45,13 @@ __device__ void stage_in(T* stage, const T* span, int count, Take&& take) {
   constexpr int passes = (W + P - 1) / P;
   constexpr int pitch = stage_pitch<W>();
   const int t = static_cast<int>(threadIdx.x);
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int s = 0; s < passes; ++s) {
     const int words = (s + 1) * P <= W ? P : W - s * P;  // of each element in this pass
     const int total = count * words;
     // All loads first, then all stores: keeps P loads in flight per thread.
     T r[P] = {};
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int k = 0; k < P; ++k) {
       const int e = t + k * register_threads;
       if (k < words && e < total) {
@@ -58,7 +59,7 @@ __device__ void stage_in(T* stage, const T* span, int count, Take&& take) {
         r[k] = span[static_cast<std::int64_t>(m) * W + s * P + (e - m * words)];
       }
     }
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int k = 0; k < P; ++k) {
       const int e = t + k * register_threads;
       if (k < words && e < total) {
@@ -67,7 +68,7 @@ __device__ void stage_in(T* stage, const T* span, int count, Take&& take) {
       }
     }
     __syncthreads();
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int q = 0; q < P; ++q)
       if (q < words) take(s * P + q, stage[t * pitch + q]);
     __syncthreads();  // the stage is reused by the next pass or array
@@ -82,15 +83,15 @@ __device__ void stage_out(T* stage, T* span, int count, Give&& give) {
   constexpr int passes = (W + P - 1) / P;
   constexpr int pitch = stage_pitch<W>();
   const int t = static_cast<int>(threadIdx.x);
-#pragma unroll
+BOLTZKIT_UNROLL
   for (int s = 0; s < passes; ++s) {
     const int words = (s + 1) * P <= W ? P : W - s * P;
     const int total = count * words;
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int q = 0; q < P; ++q)
       if (q < words) stage[t * pitch + q] = give(s * P + q);
     __syncthreads();
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int k = 0; k < P; ++k) {
       const int e = t + k * register_threads;
       if (k < words && e < total) {

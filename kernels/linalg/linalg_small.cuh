@@ -5,6 +5,7 @@
 #include "kernels/common/group_tile.cuh"
 #include "policy.hpp"
 #include "warp_io.cuh"
+#include "kernels/common/unroll.cuh"
 
 namespace boltzkit::kernels {
 
@@ -39,7 +40,7 @@ __device__ void linalg_group(const LinalgArgs<T>& args, const GroupTile<T>& t, c
   if (Op != LinalgOp::cholesky) lower_inverse_to_upper<T, R>(t, g);
   const bool failed = *t.info != 0;
   for (int i = 0; i < t.n; ++i) {
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int r = 0; r < R; ++r) {
       const int c = owned_row(g, r);
       if (c >= t.n || b >= args.batch) continue;

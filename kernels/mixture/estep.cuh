@@ -11,6 +11,7 @@
 #include "kernels/linalg/large_dim.cuh"
 #include "kernels/mixture/logsumexp.cuh"
 #include "policy.hpp"
+#include "kernels/common/unroll.cuh"
 
 namespace boltzkit::kernels {
 
@@ -75,7 +76,7 @@ __global__ void __launch_bounds__(mixture_fused_threads)
     const std::int64_t p = base + threadIdx.x;
     const bool live = p < count;
     T xv[MaxDim];
-#pragma unroll
+BOLTZKIT_UNROLL
     for (int i = 0; i < MaxDim; ++i) xv[i] = live && i < n ? x(first + p, i) : T(0);
     for (std::int64_t k = 0; k < kk; ++k) {
       __syncthreads();  // the previous component's tiles are no longer read
@@ -88,15 +89,15 @@ __global__ void __launch_bounds__(mixture_fused_threads)
       __syncthreads();
       if (!live) continue;
       T d[MaxDim];
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int i = 0; i < MaxDim; ++i) d[i] = i < n ? xv[i] - s_mean[i] : T(0);
       T norm2 = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
       for (int i = 0; i < MaxDim; ++i) {
         if (i >= n) break;
         const T* row = s_tri + i * (i + 1) / 2;
         T zi = T(0);
-#pragma unroll
+BOLTZKIT_UNROLL
         for (int j = 0; j <= i; ++j) zi += row[j] * d[j];
         norm2 += zi * zi;
       }
