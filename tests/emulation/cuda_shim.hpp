@@ -1,11 +1,11 @@
 #pragma once
 // Just enough of CUDA's device vocabulary to compile the warp-level kernels with g++ and run
-// them on CPU threads: one std::thread per lane, __syncwarp as a 32-thread barrier, shuffles
-// through a per-warp exchange buffer. This lets CI (which has no GPU) execute the fused kernels'
-// real code paths, including their barrier placement, against the float64 reference.
+// them on the CPU: every lane is a fiber (warp_emulator.cpp), __syncwarp and __syncthreads are
+// rendezvous of those fibers, shuffles go through a per-warp exchange buffer. This lets CI (which
+// has no GPU) execute the fused kernels' real code paths, including their barrier placement,
+// against the float64 reference.
 // Include this before any kernels/*.cuh header.
 #include <algorithm>
-#include <barrier>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -23,48 +23,57 @@
 struct dim3 {
   unsigned x = 1, y = 1, z = 1;
 };
+// Set by the scheduler before it resumes a lane; every lane runs on the launching OS thread.
 extern thread_local dim3 threadIdx;
 extern thread_local dim3 blockIdx;
 extern dim3 blockDim;
 extern dim3 gridDim;
 
 namespace emu {
+/// A rendezvous of `expected` lanes: the last to arrive releases the others.
+struct Barrier {
+  int expected = 32;
+  int arrived = 0;
+};
 struct Warp {
-  std::barrier<> barrier{32};
+  Barrier barrier;
   std::uint64_t exchange[32] = {};
 };
+/// Suspends the calling lane until every lane of `barrier` has arrived (warp_emulator.cpp).
+void arrive_and_wait(Barrier& barrier);
 extern thread_local Warp* current_warp;
-extern thread_local std::barrier<>* current_block;
+extern thread_local Barrier* current_block;
 }  // namespace emu
 
-inline void __syncwarp(unsigned = 0xffffffffu) { emu::current_warp->barrier.arrive_and_wait(); }
-inline void __syncthreads() { emu::current_block->arrive_and_wait(); }
+inline void __syncwarp(unsigned = 0xffffffffu) { emu::arrive_and_wait(emu::current_warp->barrier); }
+inline void __syncthreads() { emu::arrive_and_wait(*emu::current_block); }
+
+namespace emu {
+/// Every lane publishes `value`, then reads the value of the lane that `source_of` names.
+template <class T, class Source>
+T exchange(T value, Source source_of) {
+  Warp& w = *current_warp;
+  const int lane = static_cast<int>(threadIdx.x % 32);
+  std::memcpy(&w.exchange[lane], &value, sizeof(T));
+  arrive_and_wait(w.barrier);
+  T out;
+  std::memcpy(&out, &w.exchange[source_of(lane)], sizeof(T));
+  arrive_and_wait(w.barrier);  // nobody overwrites the buffer before every lane has read it
+  return out;
+}
+}  // namespace emu
 
 template <class T>
 T __shfl_xor_sync(unsigned, T value, int lane_mask, int width = 32) {
-  emu::Warp& w = *emu::current_warp;
-  const int lane = static_cast<int>(threadIdx.x % 32);
-  std::memcpy(&w.exchange[lane], &value, sizeof(T));
-  w.barrier.arrive_and_wait();
-  const int source = (lane & ~(width - 1)) | ((lane ^ lane_mask) & (width - 1));
-  T out;
-  std::memcpy(&out, &w.exchange[source], sizeof(T));
-  w.barrier.arrive_and_wait();
-  return out;
+  return emu::exchange(value, [&](int lane) {
+    return (lane & ~(width - 1)) | ((lane ^ lane_mask) & (width - 1));
+  });
 }
 
 /// Direct shuffle: every lane reads src_lane's value (within groups of `width` lanes).
 template <class T>
 T __shfl_sync(unsigned, T value, int src_lane, int width = 32) {
-  emu::Warp& w = *emu::current_warp;
-  const int lane = static_cast<int>(threadIdx.x % 32);
-  std::memcpy(&w.exchange[lane], &value, sizeof(T));
-  w.barrier.arrive_and_wait();
-  const int source = (lane & ~(width - 1)) | (src_lane & (width - 1));
-  T out;
-  std::memcpy(&out, &w.exchange[source], sizeof(T));
-  w.barrier.arrive_and_wait();
-  return out;
+  return emu::exchange(value, [&](int lane) { return (lane & ~(width - 1)) | (src_lane & (width - 1)); });
 }
 
 inline float __int_as_float(int v) {

@@ -1,13 +1,13 @@
 #pragma once
-// Runs a __global__ function of the warp-level kernels on CPU threads (see cuda_shim.hpp).
-// Blocks and warps run one at a time; the 32 lanes of a warp run concurrently so that every
-// __syncwarp and shuffle is a real rendezvous. Shared memory is poisoned with NaN bytes before
-// each block so reads of never-written tiles show up as NaN results.
+// Runs a __global__ function of the warp-level kernels on the CPU (see cuda_shim.hpp).
+// Blocks run one after another; the lanes of a block are fibers on the calling thread, so every
+// __syncwarp, shuffle and __syncthreads is a real rendezvous, and a lane that never reaches a
+// barrier the others wait at is reported as a deadlock instead of hanging the test. Shared
+// memory is poisoned with NaN bytes before each block so reads of never-written tiles show up as
+// NaN results.
+#include <cstddef>
 #include <cstring>
-#include <memory>
 #include <stdexcept>
-#include <thread>
-#include <vector>
 
 #include "cuda_shim.hpp"
 
@@ -15,8 +15,10 @@ namespace emu {
 
 constexpr std::size_t shared_capacity = 256 * 1024;
 
-/// kernel<<<blocks, threads, shared_bytes>>>(args...): blocks one after another, all threads of
-/// a block concurrently (warp barriers for __syncwarp, a block barrier for __syncthreads).
+/// Runs body(context) as every lane of block `block` (`threads` lanes) to completion.
+void run_block(unsigned block, unsigned threads, void (*body)(void*), void* context);
+
+/// kernel<<<blocks, threads, shared_bytes>>>(args...).
 template <class Kernel, class... Args>
 void launch(Kernel kernel, unsigned blocks, unsigned threads, std::size_t shared_bytes,
             const Args&... args) {
@@ -24,21 +26,11 @@ void launch(Kernel kernel, unsigned blocks, unsigned threads, std::size_t shared
   if (threads % 32 != 0) throw std::runtime_error("emulated blocks must be whole warps");
   gridDim = dim3{blocks, 1, 1};
   blockDim = dim3{threads, 1, 1};
+  auto lane_body = [&] { kernel(args...); };
+  using Body = decltype(lane_body);
   for (unsigned b = 0; b < blocks; ++b) {
     std::memset(boltzkit::kernels::shared_raw, 0xff, shared_capacity);
-    auto warps = std::make_unique<Warp[]>(threads / 32);
-    std::barrier<> block(static_cast<std::ptrdiff_t>(threads));
-    std::vector<std::thread> lanes;
-    for (unsigned t = 0; t < threads; ++t) {
-      lanes.emplace_back([&, t] {
-        threadIdx = dim3{t, 0, 0};
-        blockIdx = dim3{b, 0, 0};
-        current_warp = &warps[t / 32];
-        current_block = &block;
-        kernel(args...);
-      });
-    }
-    for (auto& t : lanes) t.join();
+    run_block(b, threads, [](void* body) { (*static_cast<Body*>(body))(); }, &lane_body);
   }
 }
 

@@ -12,11 +12,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <limits>
 
 #include "boltzkit/boltzkit.hpp"
 #include "tests/common/compare.hpp"
+#include "tests/gaussian/emulated_checks.hpp"
 
 namespace boltzkit::testing {
 namespace {
@@ -45,14 +45,6 @@ template <class T>
 HostOutputs<T> emulate(const Problem<T>& p, bool gradients, int warps = 4) {
   HostOutputs<T> host(p.batch, p.dim, gradients);
   run_block_kind(p.inputs(), host.outputs(p.batch, p.dim), warps);
-  return host;
-}
-
-template <class T>
-HostOutputs<T> reference(const Problem<T>& p, bool gradients) {
-  Context cpu(Backend::cpu);
-  HostOutputs<T> host(p.batch, p.dim, gradients);
-  gaussian::evaluate(cpu, p.inputs(), host.outputs(p.batch, p.dim));
   return host;
 }
 
@@ -106,7 +98,7 @@ TYPED_TEST(EmulatedBlockKernel, MatchesCpuReference) {
       const bool edge = n == dims.front() || n == dims.back();
       for (bool gradients : {true, false}) {
         if (!gradients && !edge) continue;
-        const auto want = reference(p, gradients);
+        const auto want = cpu_reference(p, gradients);
         EXPECT_EQ(want.info[1], n / 2 + 1) << "the CPU backend reports the NaN pivot";
         EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, gradients), want,
                                         tolerance_for<T>(n, 20.0)))
@@ -126,7 +118,7 @@ TYPED_TEST(EmulatedBlockKernel, MatchesCpuReferenceAcrossConditions) {
     for (double cond : {1.0, 1e3, 1e6}) {
       if (cond * std::numeric_limits<T>::epsilon() > 1e-3) continue;
       auto p = random_problem<T>(3, n, kind, cond, rng);
-      EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, true), reference(p, true),
+      EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, true), cpu_reference(p, true),
                                       tolerance_for<T>(n, cond)))
           << "kind " << static_cast<int>(kind) << " cond " << cond;
     }
@@ -140,13 +132,7 @@ TYPED_TEST(EmulatedBlockKernel, MatchesCpuReferenceWithEightWarps) {
   const int n = std::is_same_v<T, float> ? 256 : 192;
   auto p = random_problem<T>(3, n, Kind::covariance, 20.0, rng);
   EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, true, k::block_threads_max / 32),
-                                  reference(p, true), tolerance_for<T>(n, 20.0)));
-}
-
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+                                  cpu_reference(p, true), tolerance_for<T>(n, 20.0)));
 }
 
 // Only the lower triangle is read (docs/MATH.md): NaN, Inf and huge values above the diagonal
@@ -154,21 +140,11 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
 TYPED_TEST(EmulatedBlockKernel, ReadsOnlyTheLowerTriangle) {
   using T = TypeParam;
   Rng rng(4243);
-  const T poison[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
-                      T(-1e30), T(7)};
   for (Kind kind : {Kind::covariance, Kind::precision, Kind::cholesky}) {
-    const int n = 100;
-    auto clean = random_problem<T>(3, n, kind, 20.0, rng);
+    auto clean = random_problem<T>(3, 100, kind, 20.0, rng);
     auto poisoned = clean;
-    for (std::int64_t b = 0; b < clean.batch; ++b)
-      for (int i = 0; i < n; ++i)
-        for (int j = i + 1; j < n; ++j)
-          poisoned.matrix[static_cast<std::size_t>((b * n + i) * n + j)] = poison[(b + i + j) % 4];
-    const auto a = emulate(clean, true), b = emulate(poisoned, true);
-    EXPECT_EQ(a.info, b.info);
-    EXPECT_TRUE(same_bits(a.log_prob, b.log_prob) && same_bits(a.grad_mean, b.grad_mean) &&
-                same_bits(a.grad_x, b.grad_x) && same_bits(a.grad_matrix, b.grad_matrix))
-        << "kind " << static_cast<int>(kind);
+    poison_upper_triangle(poisoned);
+    EXPECT_TRUE(same_bits(emulate(poisoned, true), emulate(clean, true))) << "kind " << static_cast<int>(kind);
   }
 }
 
@@ -178,48 +154,13 @@ TYPED_TEST(EmulatedBlockKernel, StridedViews) {
   using T = TypeParam;
   Rng rng(515);
   const int n = 70;
-  const std::int64_t batch = 3;
   for (Kind kind : {Kind::covariance, Kind::cholesky}) {
-    auto p = random_problem<T>(batch, n, kind, 20.0, rng);
-    for (std::int64_t b = 1; b < batch; ++b)  // one mean for all
+    auto p = random_problem<T>(3, n, kind, 20.0, rng);
+    for (std::int64_t b = 1; b < p.batch; ++b)  // one mean for all
       for (int i = 0; i < n; ++i) p.mean[b * n + i] = p.mean[i];
-    const std::int64_t rs = n + 3, ms = rs * n + 5, vs = n + 7;
-    std::vector<T> matrix(batch * ms, T(-9)), x(batch * vs, T(-9));
-    for (std::int64_t b = 0; b < batch; ++b)
-      for (int i = 0; i < n; ++i) {
-        x[b * vs + i] = p.x[b * n + i];
-        for (int j = 0; j < n; ++j) matrix[b * ms + i * rs + j] = p.matrix[(b * n + i) * n + j];
-      }
-    gaussian::Inputs<T> in;
-    in.x = vector_batch<const T>(x.data(), batch, n, vs);
-    in.mean = vector_batch<const T>(p.mean.data(), batch, n, 0);
-    in.matrix = matrix_batch<const T>(matrix.data(), batch, n, ms, rs);
-    in.parameterization = kind;
-    const T sentinel = HostOutputs<T>::poison;
-    std::vector<T> log_prob(batch, sentinel), grad_mean(batch * vs, sentinel),
-        grad_x(batch * vs, sentinel), grad_matrix(batch * ms, sentinel);
-    std::vector<std::int32_t> info(batch, -1);
-    gaussian::Outputs<T> out;
-    out.log_prob = log_prob.data();
-    out.info = info.data();
-    out.grad_mean = vector_batch<T>(grad_mean.data(), batch, n, vs);
-    out.grad_x = vector_batch<T>(grad_x.data(), batch, n, vs);
-    out.grad_matrix = matrix_batch<T>(grad_matrix.data(), batch, n, ms, rs);
-    run_block_kind(in, out);
-
-    HostOutputs<T> got(batch, n, true);
-    got.log_prob = log_prob;
-    got.info = info;
-    for (std::int64_t b = 0; b < batch; ++b)
-      for (int i = 0; i < n; ++i) {
-        got.grad_mean[b * n + i] = grad_mean[b * vs + i];
-        got.grad_x[b * n + i] = grad_x[b * vs + i];
-        for (int j = 0; j < n; ++j)
-          got.grad_matrix[(b * n + i) * n + j] = grad_matrix[b * ms + i * rs + j];
-        for (std::int64_t j = n; j < rs && i + 1 < n; ++j)  // row padding left alone
-          EXPECT_EQ(grad_matrix[b * ms + i * rs + j], sentinel);
-      }
-    EXPECT_TRUE(matches_cpu_outputs(p, got, reference(p, true), tolerance_for<T>(n, 20.0)))
+    PaddedProblem<T> padded(p, MeanLayout::broadcast);
+    run_block_kind(padded.in, padded.out);
+    EXPECT_TRUE(matches_cpu_outputs(p, padded.unpacked(), cpu_reference(p, true), tolerance_for<T>(n, 20.0)))
         << "kind " << static_cast<int>(kind);
   }
 }

@@ -10,12 +10,12 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <limits>
 
 #include "boltzkit/boltzkit.hpp"
 #include "cases.hpp"
 #include "tests/common/compare.hpp"
+#include "tests/gaussian/emulated_checks.hpp"
 
 namespace boltzkit::testing {
 namespace {
@@ -72,14 +72,6 @@ HostOutputs<T> emulate(const Problem<T>& p, bool gradients) {
 }
 
 template <class T>
-HostOutputs<T> reference(const Problem<T>& p, bool gradients) {
-  Context cpu(Backend::cpu);
-  HostOutputs<T> host(p.batch, p.dim, gradients);
-  gaussian::evaluate(cpu, p.inputs(), host.outputs(p.batch, p.dim));
-  return host;
-}
-
-template <class T>
 void break_some(Problem<T>& p, Rng& rng) {
   std::uniform_int_distribution<int> pivot(1, p.dim);
   const T bad[] = {T(-3), std::numeric_limits<T>::quiet_NaN(), T(0),
@@ -113,7 +105,7 @@ TYPED_TEST(EmulatedFusedKernel, MatchesCpuReferenceAtEverySmallDimension) {
       auto p = random_problem<T>(batch, dim, kind, 20.0, rng);
       break_some(p, rng);
       for (bool gradients : {true, false}) {
-        EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, gradients), reference(p, gradients),
+        EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, gradients), cpu_reference(p, gradients),
                                       tolerance_for<T>(dim, 20.0)))
             << "kind " << static_cast<int>(kind) << " gradients " << gradients;
       }
@@ -123,22 +115,6 @@ TYPED_TEST(EmulatedFusedKernel, MatchesCpuReferenceAtEverySmallDimension) {
 
 // The contract (docs/MATH.md) is that only the lower triangle is read. Poisoning the strict upper
 // triangle with NaN, Inf and huge values must leave every output bit-identical.
-template <class T>
-void poison_upper(Problem<T>& p) {
-  const T poison[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
-                      T(-1e30), T(7)};
-  for (std::int64_t b = 0; b < p.batch; ++b)
-    for (int i = 0; i < p.dim; ++i)
-      for (int j = i + 1; j < p.dim; ++j)
-        p.matrix[static_cast<std::size_t>((b * p.dim + i) * p.dim + j)] = poison[(b + i + j) % 4];
-}
-
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
-}
-
 TYPED_TEST(EmulatedFusedKernel, ReadsOnlyTheLowerTriangle) {
   using T = TypeParam;
   Rng rng(4242);
@@ -148,15 +124,10 @@ TYPED_TEST(EmulatedFusedKernel, ReadsOnlyTheLowerTriangle) {
       auto clean = random_problem<T>(c.batch, c.dim, kind, 20.0, rng);
       break_some(clean, rng);
       auto poisoned = clean;
-      poison_upper(poisoned);
-      const auto same = [](const HostOutputs<T>& a, const HostOutputs<T>& b) {
-        return a.info == b.info && same_bits(a.log_prob, b.log_prob) &&
-               same_bits(a.grad_mean, b.grad_mean) && same_bits(a.grad_x, b.grad_x) &&
-               same_bits(a.grad_matrix, b.grad_matrix);
-      };
-      EXPECT_TRUE(same(emulate(poisoned, true), emulate(clean, true)))
+      poison_upper_triangle(poisoned);
+      EXPECT_TRUE(same_bits(emulate(poisoned, true), emulate(clean, true)))
           << "emulated kernel, kind " << static_cast<int>(kind) << " D=" << c.dim;
-      EXPECT_TRUE(same(reference(poisoned, true), reference(clean, true)))
+      EXPECT_TRUE(same_bits(cpu_reference(poisoned, true), cpu_reference(clean, true)))
           << "CPU backend, kind " << static_cast<int>(kind) << " D=" << c.dim;
     }
   }

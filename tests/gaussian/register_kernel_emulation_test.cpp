@@ -16,6 +16,7 @@
 
 #include "boltzkit/boltzkit.hpp"
 #include "tests/common/compare.hpp"
+#include "tests/gaussian/emulated_checks.hpp"
 
 namespace boltzkit::testing {
 namespace {
@@ -64,14 +65,6 @@ HostOutputs<T> emulate(const Problem<T>& p, bool gradients) {
   return host;
 }
 
-template <class T>
-HostOutputs<T> reference(const Problem<T>& p, bool gradients) {
-  Context cpu(Backend::cpu);
-  HostOutputs<T> host(p.batch, p.dim, gradients);
-  gaussian::evaluate(cpu, p.inputs(), host.outputs(p.batch, p.dim));
-  return host;
-}
-
 const char* name_of(Kind kind) {
   return kind == Kind::covariance ? "covariance" : kind == Kind::precision ? "precision" : "cholesky";
 }
@@ -89,7 +82,7 @@ TYPED_TEST(EmulatedRegisterKernel, MatchesCpuReferenceForEveryDimensionAndBatch)
       for (std::int64_t batch : {1, 37, 129}) {
         const auto p = random_problem<T>(batch, dim, kind, cond, rng);
         for (bool gradients : {true, false}) {
-          EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, gradients), reference(p, gradients),
+          EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, gradients), cpu_reference(p, gradients),
                                           tolerance_for<T>(dim, cond)))
               << name_of(kind) << " D=" << dim << " B=" << batch << " gradients " << gradients;
         }
@@ -130,7 +123,7 @@ TYPED_TEST(EmulatedRegisterKernel, FailedElementsGetTheFirstBadPivotAndNaN) {
         set_broken(p, 20, {{2, -inf}, {1, 0.5}});
       }
       for (bool gradients : {true, false}) {
-        const auto ref = reference(p, gradients);
+        const auto ref = cpu_reference(p, gradients);
         EXPECT_NE(ref.info[0], 0);
         EXPECT_NE(ref.info[5], 0);
         if (dim >= 2) {
@@ -150,14 +143,10 @@ TYPED_TEST(EmulatedRegisterKernel, ReadsOnlyTheLowerTriangle) {
     for (int dim = 2; dim <= k::register_dim_max; ++dim) {
       const auto clean = random_problem<T>(37, dim, kind, cond, rng);
       auto poisoned = clean;
-      for (std::int64_t b = 0; b < clean.batch; ++b)
-        for (int i = 0; i < dim; ++i)
-          for (int j = i + 1; j < dim; ++j)
-            poisoned.matrix[(b * dim + i) * dim + j] = (i + j + b) % 2
-                                                           ? std::numeric_limits<T>::quiet_NaN()
-                                                           : -std::numeric_limits<T>::infinity();
-      const auto ref = reference(clean, true);
-      EXPECT_TRUE(matches_cpu_outputs(clean, emulate(poisoned, true), ref, tolerance_for<T>(dim, cond)))
+      poison_upper_triangle(poisoned);
+      const auto ref = cpu_reference(clean, true);
+      EXPECT_TRUE(same_bits(emulate(poisoned, true), emulate(clean, true))) << name_of(kind) << " D=" << dim;
+      EXPECT_TRUE(matches_cpu_outputs(clean, emulate(clean, true), ref, tolerance_for<T>(dim, cond)))
           << name_of(kind) << " D=" << dim;
       for (std::int64_t b = 0; b < clean.batch; ++b) ASSERT_EQ(ref.info[b], 0);
     }
@@ -323,7 +312,7 @@ TYPED_TEST(EmulatedRegisterKernel, StridedAndBroadcastLayouts) {
           // tests above hold against the CPU backend.
           EXPECT_TRUE(identical(got, emulate(p, gradients)))
               << name_of(kind) << " D=" << dim << " " << l.name << " gradients " << gradients;
-          EXPECT_EQ(got.info, reference(p, false).info) << name_of(kind) << " D=" << dim << " " << l.name;
+          EXPECT_EQ(got.info, cpu_reference(p, false).info) << name_of(kind) << " D=" << dim << " " << l.name;
         }
       }
     }
@@ -342,7 +331,7 @@ TYPED_TEST(EmulatedRegisterKernel, WithoutMeanTheDifferenceIsX) {
     gaussian::Inputs<T> in = p.inputs();
     in.mean = {};
     run_kind(in, got.outputs(p.batch, dim), 2);
-    EXPECT_TRUE(matches_cpu_outputs(zero_mean, got, reference(zero_mean, true), tolerance_for<T>(dim, cond)))
+    EXPECT_TRUE(matches_cpu_outputs(zero_mean, got, cpu_reference(zero_mean, true), tolerance_for<T>(dim, cond)))
         << name_of(kind);
   }
 }

@@ -10,11 +10,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <limits>
 
 #include "boltzkit/boltzkit.hpp"
 #include "tests/common/compare.hpp"
+#include "tests/gaussian/emulated_checks.hpp"
 
 namespace boltzkit::testing {
 namespace {
@@ -23,8 +23,8 @@ using Kind = gaussian::Parameterization;
 namespace k = boltzkit::kernels;
 
 // Capacities padded (9 -> 12, 33 -> 48) and at their top (16, 24, 64); 13 -> 16, 32 and
-// 40 -> 48 are in the tests below. The emulator pays two thread barriers per shuffle, so the
-// list is short.
+// 40 -> 48 are in the tests below. The emulator pays two fiber switches per lane per shuffle,
+// so the list is short.
 const int dims[] = {9, 16, 24, 33, 64};
 
 template <class T, int N, k::MatrixKind K>
@@ -68,14 +68,6 @@ HostOutputs<T> emulate(const Problem<T>& p, bool gradients) {
   return host;
 }
 
-template <class T>
-HostOutputs<T> reference(const Problem<T>& p, bool gradients) {
-  Context cpu(Backend::cpu);
-  HostOutputs<T> host(p.batch, p.dim, gradients);
-  gaussian::evaluate(cpu, p.inputs(), host.outputs(p.batch, p.dim));
-  return host;
-}
-
 /// Element 1: negative pivot; 3: NaN pivot followed by an exactly-zero pivot; 5: Inf pivot.
 template <class T>
 void break_some(Problem<T>& p) {
@@ -107,7 +99,7 @@ TYPED_TEST(EmulatedRowsKernel, MatchesCpuReference) {
       auto p = random_problem<T>(9, dim, kind, 20.0, rng);
       break_some(p);
       for (bool gradients : {true, false}) {
-        EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, gradients), reference(p, gradients),
+        EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, gradients), cpu_reference(p, gradients),
                                         tolerance_for<T>(dim, 20.0)))
             << "kind " << static_cast<int>(kind) << " D=" << dim << " gradients " << gradients;
       }
@@ -121,35 +113,21 @@ TYPED_TEST(EmulatedRowsKernel, IllConditionedMatricesStayWithinTheConditionBound
   const double cond = std::is_same_v<T, float> ? 1e3 : 1e8;
   for (int dim : {12, 32, 64}) {
     auto p = random_problem<T>(4, dim, Kind::covariance, cond, rng);
-    EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, true), reference(p, true),
+    EXPECT_TRUE(matches_cpu_outputs(p, emulate(p, true), cpu_reference(p, true),
                                     tolerance_for<T>(dim, cond)))
         << "D=" << dim;
   }
 }
 
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
-}
-
 TYPED_TEST(EmulatedRowsKernel, ReadsOnlyTheLowerTriangle) {
   using T = TypeParam;
   Rng rng(4243);
-  const T poison[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
-                      T(-1e30), T(7)};
   for (Kind kind : {Kind::covariance, Kind::precision, Kind::cholesky}) {
     for (int dim : {9, 32, 48}) {
       auto clean = random_problem<T>(3, dim, kind, 20.0, rng);
       auto poisoned = clean;
-      for (std::int64_t b = 0; b < clean.batch; ++b)
-        for (int i = 0; i < dim; ++i)
-          for (int j = i + 1; j < dim; ++j)
-            poisoned.matrix[static_cast<std::size_t>((b * dim + i) * dim + j)] = poison[(i + j) % 4];
-      const auto want = emulate(clean, true), got = emulate(poisoned, true);
-      EXPECT_EQ(got.info, want.info);
-      EXPECT_TRUE(same_bits(got.log_prob, want.log_prob) && same_bits(got.grad_mean, want.grad_mean) &&
-                  same_bits(got.grad_x, want.grad_x) && same_bits(got.grad_matrix, want.grad_matrix))
+      poison_upper_triangle(poisoned);
+      EXPECT_TRUE(same_bits(emulate(poisoned, true), emulate(clean, true)))
           << "kind " << static_cast<int>(kind) << " D=" << dim;
     }
   }
@@ -161,48 +139,13 @@ TYPED_TEST(EmulatedRowsKernel, StridedViewsAndNoMean) {
   using T = TypeParam;
   Rng rng(77);
   for (int dim : {13, 32, 40}) {
-    const std::int64_t batch = 5;
-    auto p = random_problem<T>(batch, dim, Kind::covariance, 10.0, rng);
+    auto p = random_problem<T>(5, dim, Kind::covariance, 10.0, rng);
     std::fill(p.mean.begin(), p.mean.end(), T(0));
-    const HostOutputs<T> want = reference(p, true);
-
-    const std::int64_t rs = dim + 3, ms = dim * rs + 7, vs = dim + 5;
-    const T sentinel = T(-4242);
-    std::vector<T> matrix(static_cast<std::size_t>(batch * ms), sentinel), x(static_cast<std::size_t>(batch * vs), sentinel);
-    for (std::int64_t b = 0; b < batch; ++b)
-      for (int i = 0; i < dim; ++i) {
-        x[b * vs + i] = p.x[b * dim + i];
-        for (int j = 0; j < dim; ++j) matrix[b * ms + i * rs + j] = p.matrix[(b * dim + i) * dim + j];
-      }
-    gaussian::Inputs<T> in;
-    in.x = vector_batch<const T>(x.data(), batch, dim, vs);
-    in.matrix = matrix_batch<const T>(matrix.data(), batch, dim, ms, rs);
-    std::vector<T> log_prob(batch), gm(batch * vs, sentinel), gx(batch * vs, sentinel), gs(batch * ms, sentinel);
-    std::vector<std::int32_t> info(batch, -1);
-    gaussian::Outputs<T> out;
-    out.log_prob = log_prob.data();
-    out.info = info.data();
-    out.grad_mean = vector_batch<T>(gm.data(), batch, dim, vs);
-    out.grad_x = vector_batch<T>(gx.data(), batch, dim, vs);
-    out.grad_matrix = matrix_batch<T>(gs.data(), batch, dim, ms, rs);
-    emulate_into(in, out);
-
-    const double tol = tolerance_for<T>(dim, 10.0);
-    for (std::int64_t b = 0; b < batch; ++b) {
-      EXPECT_EQ(info[b], 0);
-      EXPECT_LE(relative_error(&log_prob[b], &want.log_prob[b], 1, 1e-30), tol);
-      for (int i = 0; i < dim; ++i) {
-        EXPECT_NEAR(static_cast<double>(gm[b * vs + i]), static_cast<double>(want.grad_mean[b * dim + i]),
-                    tol * (1 + std::abs(static_cast<double>(want.grad_mean[b * dim + i]))));
-        EXPECT_EQ(gx[b * vs + i], -gm[b * vs + i]);
-        for (int j = 0; j < dim; ++j)
-          EXPECT_NEAR(static_cast<double>(gs[b * ms + i * rs + j]),
-                      static_cast<double>(want.grad_matrix[(b * dim + i) * dim + j]),
-                      tol * (1 + std::abs(static_cast<double>(want.grad_matrix[(b * dim + i) * dim + j]))));
-        for (std::int64_t j = dim; j < rs && i * rs + j < ms; ++j) EXPECT_EQ(gs[b * ms + i * rs + j], sentinel);
-      }
-      for (std::int64_t i = dim; i < vs; ++i) EXPECT_EQ(gm[b * vs + i], sentinel);
-    }
+    PaddedProblem<T> padded(p, MeanLayout::absent);
+    emulate_into(padded.in, padded.out);
+    const HostOutputs<T> got = padded.unpacked();
+    EXPECT_TRUE(matches_cpu_outputs(p, got, cpu_reference(p, true), tolerance_for<T>(dim, 10.0))) << "D=" << dim;
+    for (std::size_t i = 0; i < got.grad_x.size(); ++i) ASSERT_EQ(got.grad_x[i], -got.grad_mean[i]);
   }
 }
 
