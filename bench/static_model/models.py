@@ -523,7 +523,7 @@ def packed_specs(calls_per_warp):
         LoopSpec("grid-stride loop (32 words per warp)", "packed_kernels.cuh",
                  "packed_half_sweep_kernel", r"e < total", [[1]], sig={"STG": 1}),
         LoopSpec("random bit-plane pairs after the first (Philox calls 2..16)",
-                 "packed_lattice.cuh", "updated_word", r"for \(std::uint32_t call = 1",
+                 "packed_lattice.cuh", "updated_word", r"for \(std::uint32_t counter = counter_hi",
                  [[max(calls_per_warp - 1.0, 0.0)]]),
     ]
 

@@ -12,7 +12,7 @@ namespace boltzkit::kernels {
 /// bits (see updated_word). The word's (r, z, y, w) is divided out once per thread (32-bit
 /// divisions) and then carried along the grid stride.
 template <int Dims, class Planes = PhiloxPlanes, PlaneMode Mode = PlaneMode::general>
-static __global__ void __launch_bounds__(packed_threads)
+static __global__ void __launch_bounds__(packed_threads, packed_sweep_min_blocks)
     packed_half_sweep_kernel(PackedUpdate u, std::uint64_t* words, std::int64_t replicas,
                              int colour) {
   const std::int64_t total = replicas * u.g.words_per_colour;

@@ -345,10 +345,14 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
     if constexpr (mirrored) d.accept |= half & ~plane_bits(first, 0);
     d.plane(plane_bits(first, 0), 0);
     d.plane(plane_bits(first, 1), 1);
-    for (std::uint32_t call = 1; call < 16 && d.undecided != 0; ++call) {
-      const PhiloxWords rw = Planes{}(u, index, (call << 24) | counter_hi, u.sweep, replica);
-      d.plane(plane_bits(rw, 0), static_cast<int>(2 * call));
-      d.plane(plane_bits(rw, 1), static_cast<int>(2 * call + 1));
+    // Calls 1..15, the counter word carried (call << 24 | counter_hi) rather than rebuilt.
+    const std::uint32_t last = counter_hi | (15u << 24);
+    for (std::uint32_t counter = counter_hi | (1u << 24); d.undecided != 0; counter += 1u << 24) {
+      const PhiloxWords rw = Planes{}(u, index, counter, u.sweep, replica);
+      const auto call = static_cast<int>(counter >> 24);
+      d.plane(plane_bits(rw, 0), 2 * call);
+      d.plane(plane_bits(rw, 1), 2 * call + 1);
+      if (counter == last) break;
     }
   }
   return s ^ d.accept;
