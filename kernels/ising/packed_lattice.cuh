@@ -29,13 +29,26 @@ struct PackedGeometry {
   std::int64_t words_per_colour;  // lz · ly · words_per_row
 };
 
-/// How the plane loop builds a plane's threshold bits (see updated_word). All three decide
+/// How the plane loop builds a plane's threshold bits (see updated_word). All of them decide
 /// exactly what the plain integer-threshold rule decides; they differ only in cost.
 enum class PlaneMode : int {
-  general = 0,      // every level's threshold bit, every plane
-  pair = 1,         // at most two fractional levels a, b (2D Metropolis: k = 0, 1)
-  mirror_pair = 2,  // mirror-exact table (heat bath) with at most two fractional levels below d
+  general = 0,        // every level's threshold bit, every plane
+  pair = 1,           // at most two fractional levels (2D Metropolis: k = 0, 1)
+  mirror_pair = 2,    // mirror-exact table (heat bath), at most two fractional levels below d
+  triple = 3,         // at most three fractional levels (3D Metropolis: k = 0, 1, 2)
+  mirror_triple = 4,  // mirror-exact table, at most three fractional levels below d (3D)
 };
+
+/// Fractional levels whose threshold bits a mode selects per plane (0: all levels).
+constexpr int selected_levels(PlaneMode m) {
+  return m == PlaneMode::pair || m == PlaneMode::mirror_pair
+             ? 2
+             : (m == PlaneMode::triple || m == PlaneMode::mirror_triple ? 3 : 0);
+}
+/// Whether a mode folds the levels above d onto those below (mirror-exact tables).
+constexpr bool mirrored_mode(PlaneMode m) {
+  return m == PlaneMode::mirror_pair || m == PlaneMode::mirror_triple;
+}
 
 /// Flip thresholds per replica: q[k] as a 32-bit fraction (value in [0, 2^32]) for k = 0..2d.
 /// Fill seed, keys, mode and the fractional levels with prepare_packed_update, never by hand.
@@ -48,10 +61,11 @@ struct PackedUpdate {
   // loop reads the round keys from the parameter bank instead of re-deriving them per call.
   PhiloxKeys keys;
   PlaneMode mode;
-  // pair: the levels k whose q is fractional (0 < q < 2^32) in some replica (2D Metropolis:
-  // k = 0, 1). mirror_pair: the same among the levels k < d, the table being mirror-exact in
-  // every replica (T(2d − k) = 2^32 − T(k), T(d) = 2^31: heat bath). Unused in general mode.
-  int fractional_a, fractional_b;
+  // pair / triple: the levels k whose q is fractional (0 < q < 2^32) in some replica, in
+  // increasing order, -1 for unused slots. mirror_pair / mirror_triple: the same among the levels
+  // k < d, the table being mirror-exact in every replica (T(2d − k) = 2^32 − T(k),
+  // T(d) = 2^31: heat bath). Unused in general mode.
+  int fractional[3];
 };
 
 /// Calls f(std::integral_constant<PlaneMode, u.mode>{}): the launch sites pick the update's
@@ -62,6 +76,10 @@ inline void with_plane_mode(const PackedUpdate& u, F&& f) {
     case PlaneMode::pair: f(std::integral_constant<PlaneMode, PlaneMode::pair>{}); break;
     case PlaneMode::mirror_pair:
       f(std::integral_constant<PlaneMode, PlaneMode::mirror_pair>{});
+      break;
+    case PlaneMode::triple: f(std::integral_constant<PlaneMode, PlaneMode::triple>{}); break;
+    case PlaneMode::mirror_triple:
+      f(std::integral_constant<PlaneMode, PlaneMode::mirror_triple>{});
       break;
     default: f(std::integral_constant<PlaneMode, PlaneMode::general>{}); break;
   }
@@ -94,7 +112,8 @@ BOLTZKIT_HD inline void prepare_packed_update(PackedUpdate& u, std::uint64_t see
   // Mirror-exact tables: only the levels below d can be fractional for the folded loop (the
   // levels above are their mirrors, d itself is q = 1/2, decided by the first plane).
   const int candidates = mirror ? u.g.dims : levels;
-  int found[2] = {-1, -1}, count = 0;
+  int count = 0;
+  u.fractional[0] = u.fractional[1] = u.fractional[2] = -1;
   for (int k = 0; k < candidates; ++k) {
     bool fractional = false;
     for (std::int64_t r = 0; r < replicas && !fractional; ++r) {
@@ -102,19 +121,17 @@ BOLTZKIT_HD inline void prepare_packed_update(PackedUpdate& u, std::uint64_t see
       fractional = q > 0 && q < (std::uint64_t{1} << 32);
     }
     if (fractional) {
-      if (count < 2) found[count] = k;
+      if (count < 3) u.fractional[count] = k;
       ++count;
     }
   }
-  if (count > 2) {
-    u.mode = PlaneMode::general;
-    u.fractional_a = u.fractional_b = -1;
-  } else {
+  if (count <= 2)
     u.mode = mirror ? PlaneMode::mirror_pair : PlaneMode::pair;
-    // Unused slots name a level too (any will do: no undecided lane is outside a and b).
-    u.fractional_a = found[0] < 0 ? 0 : found[0];
-    u.fractional_b = found[1] < 0 ? u.fractional_a : found[1];
-  }
+  else if (count == 3)
+    u.mode = mirror ? PlaneMode::mirror_triple : PlaneMode::triple;
+  else
+    u.mode = PlaneMode::general;
+  if (u.mode == PlaneMode::general) u.fractional[0] = u.fractional[1] = u.fractional[2] = -1;
 }
 
 BOLTZKIT_HD inline int popcount64(std::uint64_t v) {
@@ -222,34 +239,39 @@ BOLTZKIT_HD inline std::uint64_t plane_bits(const PhiloxWords& rw, int half) {
 template <int Dims, PlaneMode Mode>
 struct PlaneDecisions {
   static constexpr int levels = 2 * Dims + 1;
-  static constexpr bool general = Mode == PlaneMode::general;
+  static constexpr int selected = selected_levels(Mode);
   std::uint64_t accept = 0, undecided = 0;
-  // pair / mirror_pair: lanes at (folded) level a, the others undecided are at b; q's kept
-  // shifted so that the plane's bit is on top. mirror_pair: lanes at a level above d.
-  std::uint64_t lanes_a = 0, mirror = 0;
-  std::uint32_t qa = 0, qb = 0;
+  // Selected modes: lanes_sel[j] the lanes at (folded) fractional level j, disjoint, the last
+  // one the complement of the others; q_sel[j] its threshold, kept shifted so that the plane's
+  // bit is on top. mirror modes: `mirror` = the lanes at a level above d.
+  std::uint64_t lanes_sel[selected > 0 ? selected : 1];
+  std::uint32_t q_sel[selected > 0 ? selected : 1];
+  std::uint64_t mirror = 0;
   // general: every level's lanes and threshold.
-  std::uint64_t lanes_of[general ? levels : 1];
-  std::uint32_t q_bits[general ? levels : 1];
+  std::uint64_t lanes_of[selected > 0 ? 1 : levels];
+  std::uint32_t q_bits[selected > 0 ? 1 : levels];
 
   /// Plane p (0 = most significant) with its random bits.
   BOLTZKIT_HD void plane(std::uint64_t random, int p) {
     std::uint64_t t = 0;
-    if constexpr (general) {
+    if constexpr (selected == 0) {
       const int bit = 31 - p;
       for (int k = 0; k < levels; ++k)
         t |= lanes_of[k] & (std::uint64_t{0} - ((q_bits[k] >> bit) & 1u));
     } else {
-      // lanes_a·bit_a + lanes_b·bit_b (disjoint lanes, bits 0 or 1: the select as two
-      // multiply-adds per 32-bit half, on the FMA pipe).
-      const std::uint32_t bit_a = top_bit(qa), bit_b = top_bit(qb);
-      const auto a_lo = static_cast<std::uint32_t>(lanes_a), a_hi = static_cast<std::uint32_t>(lanes_a >> 32);
-      const std::uint32_t lo = a_lo * bit_a + ~a_lo * bit_b, hi = a_hi * bit_a + ~a_hi * bit_b;
+      // Σ_j lanes_j · bit_j over disjoint lane sets and bits 0 or 1 is the select of each
+      // lane's threshold bit: one multiply-add per level and 32-bit half, on the FMA pipe (the
+      // integer ALU is the busy pipe of this loop).
+      std::uint32_t lo = 0, hi = 0;
+      for (int j = 0; j < selected; ++j) {
+        const std::uint32_t bit = top_bit(q_sel[j]);
+        lo += static_cast<std::uint32_t>(lanes_sel[j]) * bit;
+        hi += static_cast<std::uint32_t>(lanes_sel[j] >> 32) * bit;
+        q_sel[j] <<= 1;
+      }
       t = (static_cast<std::uint64_t>(hi) << 32) | lo;
-      qa <<= 1;
-      qb <<= 1;
     }
-    if constexpr (Mode == PlaneMode::mirror_pair) {
+    if constexpr (mirrored_mode(Mode)) {
       // A lane at level 2d − k flips iff u < 2^32 − T(k), i.e. iff not (~u < T(k)): it runs
       // the comparison of level k on the complemented bits, and its result is inverted
       // (accept starts at 1 on these lanes and is toggled where ~u < T(k) is decided, which
@@ -269,17 +291,17 @@ struct PlaneDecisions {
 ///
 /// Every spin's decision is "u < q" for its 32-bit uniform u, whose bits come one plane at a
 /// time, most significant first, from the word's Philox counters; it is decided at the first bit
-/// where u and q differ. How the q bits of a plane are assembled (all levels, only the two
-/// fractional ones, or the two fractional ones below d with the levels above d folded onto
+/// where u and q differ. How the q bits of a plane are assembled (all levels, only the two or
+/// three fractional ones, or the fractional ones below d with the levels above d folded onto
 /// them) does not change which random bits are drawn or what is decided: the stream and the
-/// spins are those of the plain integer-threshold rule (docs/MATH.md, packed path).
+/// spins are those of the plain integer-threshold rule (docs/MATH.md §3.2).
 template <int Dims, class Planes = PhiloxPlanes, PlaneMode Mode = PlaneMode::general>
 BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::uint64_t* self,
                                               const std::uint64_t* other, std::int64_t z,
                                               std::int64_t y, std::int64_t w, int colour,
                                               std::int64_t r) {
   constexpr int levels = 2 * Dims + 1;
-  constexpr bool mirrored = Mode == PlaneMode::mirror_pair;
+  constexpr bool mirrored = mirrored_mode(Mode);
   const std::uint32_t index = packed_offset(u.g, z, y, w);
   const std::uint64_t s = self[index];
   const NeighbourWords<Dims> nb = neighbour_words<Dims>(u.g, other, z, y, w, colour);
@@ -295,9 +317,10 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
   }
   const std::uint64_t* q = u.thresholds + r * levels;
   PlaneDecisions<Dims, Mode> d;
+  constexpr int selected = PlaneDecisions<Dims, Mode>::selected;
   // q ≤ 2^32: q = 2^32 (certain) exactly when the high word is 1, and 0 < q < 2^32 exactly when
   // the low word is not 0; masks from the two 32-bit words, no 64-bit comparisons.
-  std::uint64_t half = 0;  // mirror_pair: the lanes at level d (q = 1/2)
+  std::uint64_t half = 0;  // mirror modes: the lanes at level d (q = 1/2)
   if constexpr (mirrored) {
     // Levels k and 2d − k together from T(k) alone (T(2d − k) = 2^32 − T(k)).
     for (int k = 0; k < Dims; ++k) {
@@ -312,26 +335,33 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
     }
     half = level_lanes(c0, c1, c2, Dims);
     d.mirror = Dims == 2 ? (c2 | (c1 & c0)) : c2;  // k > d: k ≥ 3 of 4, k ≥ 4 of 6
-    d.lanes_a = level_lanes(c0, c1, c2, u.fractional_a) |
-                level_lanes(c0, c1, c2, 2 * Dims - u.fractional_a);
-    d.qa = static_cast<std::uint32_t>(q[u.fractional_a]);
-    d.qb = static_cast<std::uint32_t>(q[u.fractional_b]);
     d.accept |= d.mirror & d.undecided;  // inverted comparisons start accepted (see plane)
   } else {
     for (int k = 0; k < levels; ++k) {
       const std::uint64_t m = level_lanes(c0, c1, c2, k);
       const std::uint64_t qk = q[k];
-      if constexpr (PlaneDecisions<Dims, Mode>::general) {
+      if constexpr (selected == 0) {
         d.lanes_of[k] = m;
         d.q_bits[k] = static_cast<std::uint32_t>(qk);
       }
       d.accept |= m & (std::uint64_t{0} - (qk >> 32));
       d.undecided |= m & (std::uint64_t{0} - static_cast<std::uint64_t>(static_cast<std::uint32_t>(qk) != 0));
     }
-    if constexpr (Mode == PlaneMode::pair) {
-      d.lanes_a = level_lanes(c0, c1, c2, u.fractional_a);
-      d.qa = static_cast<std::uint32_t>(q[u.fractional_a]);
-      d.qb = static_cast<std::uint32_t>(q[u.fractional_b]);
+  }
+  if constexpr (selected > 0) {
+    // The undecided lanes all lie on the selected levels (folded: k or 2d − k), so the last
+    // level may take every lane the others leave.
+    std::uint64_t others = 0;
+    for (int j = 0; j < selected; ++j) {
+      const int k = u.fractional[j];
+      std::uint64_t lanes = 0;
+      if (j + 1 < selected && k >= 0) {
+        lanes = level_lanes(c0, c1, c2, k);
+        if constexpr (mirrored) lanes |= level_lanes(c0, c1, c2, 2 * Dims - k);
+      }
+      d.lanes_sel[j] = j + 1 < selected ? lanes : ~others;
+      d.q_sel[j] = k >= 0 ? static_cast<std::uint32_t>(q[k]) : 0;
+      others |= lanes;
     }
   }
   // Counter word 1 is (call << 24) | (colour << 23) | (bits 32.. of the word index), and the

@@ -90,8 +90,10 @@ INSTANTIATE_TEST_SUITE_P(Lattices, PackedKernelsOnEmulator, ::testing::ValuesIn(
 
 // The plane loop of each mode on the emulator against the CPU backend, the mode checked first so
 // that a table change cannot silently move a case to another loop: 2D heat bath runs the folded
-// (mirror) loop at every temperature, 3D heat bath at low temperature (q(0) rounds to 0), 3D
-// heat bath near T_c the general loop, 2D Metropolis the two-level loop.
+// two-level loop at every temperature, 3D heat bath too at low temperature (q(0) rounds to 0),
+// 3D heat bath near T_c the folded three-level loop, 3D Metropolis the three-level one, 2D
+// Metropolis the two-level one. (The all-levels loop: no library table needs it; it is checked
+// against the plain rule in packed_word_test.cpp.)
 struct ModeCase {
   ising::Lattice lattice;
   Algorithm algorithm;
@@ -105,7 +107,8 @@ TEST(PackedKernelsOnEmulatorModes, EveryPlaneLoopGivesTheCpuWords) {
       {{128, 4, 1}, Algorithm::heat_bath, {0.0, 0.4406868, 1.5}, 1.0, k::PlaneMode::mirror_pair},
       {{128, 4, 1}, Algorithm::heat_bath, {0.6667}, -1.0, k::PlaneMode::mirror_pair},
       {{128, 2, 2}, Algorithm::heat_bath, {2.0, 2.5}, 1.0, k::PlaneMode::mirror_pair},
-      {{128, 2, 2}, Algorithm::heat_bath, {0.2216544}, 1.0, k::PlaneMode::general},
+      {{128, 2, 2}, Algorithm::heat_bath, {0.2216544, 0.3}, 1.0, k::PlaneMode::mirror_triple},
+      {{128, 2, 2}, Algorithm::metropolis, {0.2216544}, -1.0, k::PlaneMode::triple},
       {{128, 4, 1}, Algorithm::metropolis, {0.4406868}, 1.0, k::PlaneMode::pair},
   };
   const std::uint64_t seed = 31;

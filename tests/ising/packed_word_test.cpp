@@ -45,7 +45,7 @@ TEST(IsingPackedWord, FractionalLevelsOfTheTables) {
   };
   auto levels = [&](int dims, ising::Algorithm a, double J, std::vector<double> b) {
     const k::PackedUpdate u = prepared(dims, a, J, b);
-    return std::pair<int, int>(u.fractional_a, u.fractional_b);
+    return std::pair<int, int>(u.fractional[0], u.fractional[1]);
   };
   using ising::Algorithm;
   EXPECT_EQ(prepared(2, Algorithm::metropolis, 1.0, betas).mode, k::PlaneMode::pair);
@@ -56,11 +56,30 @@ TEST(IsingPackedWord, FractionalLevelsOfTheTables) {
     EXPECT_EQ(prepared(2, Algorithm::heat_bath, J, betas).mode, k::PlaneMode::mirror_pair);
     EXPECT_EQ(levels(2, Algorithm::heat_bath, J, betas), std::make_pair(0, 1));
   }
-  EXPECT_EQ(prepared(3, Algorithm::heat_bath, 1.0, betas).mode, k::PlaneMode::general);  // 0, 1, 2
+  for (double J : {1.0, -1.0}) {
+    const k::PackedUpdate u = prepared(3, Algorithm::heat_bath, J, betas);  // folded 0, 1, 2
+    EXPECT_EQ(u.mode, k::PlaneMode::mirror_triple);
+    EXPECT_EQ(u.fractional[2], 2);
+  }
   // 3D heat bath at low T: q(0) rounds to 0, two fractional levels below d are left.
   EXPECT_EQ(prepared(3, Algorithm::heat_bath, 1.0, {2.0, 2.5}).mode, k::PlaneMode::mirror_pair);
   EXPECT_EQ(levels(3, Algorithm::heat_bath, 1.0, {2.0, 2.5}), std::make_pair(1, 2));
-  EXPECT_EQ(prepared(3, Algorithm::metropolis, 1.0, betas).mode, k::PlaneMode::general);
+  EXPECT_EQ(prepared(3, Algorithm::metropolis, 1.0, betas).mode, k::PlaneMode::triple);  // 0, 1, 2
+  EXPECT_EQ(prepared(3, Algorithm::metropolis, -1.0, betas).fractional[0], 4);  // 4, 5, 6
+  // More than three fractional levels: the all-levels loop (no table of the library does this).
+  std::vector<std::uint64_t> odd(7, std::uint64_t{1} << 30);
+  k::PackedUpdate g{};
+  g.g = geometry(128, 2, 2);
+  k::prepare_packed_update(g, 1, odd.data(), 1);
+  EXPECT_EQ(g.mode, k::PlaneMode::general);
+  // One fractional level: the pair loop with an empty slot.
+  std::vector<std::uint64_t> one = {0, std::uint64_t{1} << 31, std::uint64_t{1} << 32, std::uint64_t{1} << 32,
+                                    std::uint64_t{1} << 32};
+  g.g = geometry(128, 4, 1);
+  k::prepare_packed_update(g, 1, one.data(), 1);
+  EXPECT_EQ(g.mode, k::PlaneMode::pair);
+  EXPECT_EQ(g.fractional[0], 1);
+  EXPECT_EQ(g.fractional[1], -1);
   EXPECT_EQ(prepared(2, Algorithm::metropolis, 1.0, {0.0}).mode, k::PlaneMode::pair);  // q = 1 everywhere
   EXPECT_EQ(prepared(2, Algorithm::heat_bath, 1.0, {0.0}).mode, k::PlaneMode::mirror_pair);  // q = 1/2
 }
@@ -119,8 +138,9 @@ std::uint64_t plain_rule_word(const k::PackedUpdate& u, const std::uint64_t* sel
   return out;
 }
 
-// Every plane loop decides what the plain rule decides, word for word: the two-level loop on
-// Metropolis tables, the folded (mirror) loop on heat bath tables, the general loop on both.
+// Every plane loop decides what the plain rule decides, word for word: the two- and three-level
+// loops on Metropolis tables, the folded (mirror) loops on heat bath tables, the general loop on
+// both.
 template <int Dims>
 void check_plane_loops(ising::Algorithm algorithm, std::vector<double> betas, std::vector<double> couplings,
                        k::PlaneMode expected_mode) {
@@ -148,13 +168,10 @@ void check_plane_loops(ising::Algorithm algorithm, std::vector<double> betas, st
                 const auto plain = plain_rule_word<Dims>(u, self, other, z, y, w, colour, r);
                 const auto general = k::updated_word<Dims, k::PhiloxPlanes, k::PlaneMode::general>(u, self, other, z, y, w, colour, r);
                 ASSERT_EQ(general, plain) << "J " << J << " replica " << r;
-                if (expected_mode == k::PlaneMode::pair) {
-                  const auto pair = k::updated_word<Dims, k::PhiloxPlanes, k::PlaneMode::pair>(u, self, other, z, y, w, colour, r);
-                  ASSERT_EQ(pair, plain) << "J " << J << " replica " << r;
-                } else if (expected_mode == k::PlaneMode::mirror_pair) {
-                  const auto folded = k::updated_word<Dims, k::PhiloxPlanes, k::PlaneMode::mirror_pair>(u, self, other, z, y, w, colour, r);
-                  ASSERT_EQ(folded, plain) << "J " << J << " replica " << r;
-                }
+                k::with_plane_mode(u, [&](auto mode) {
+                  const auto chosen = k::updated_word<Dims, k::PhiloxPlanes, decltype(mode)::value>(u, self, other, z, y, w, colour, r);
+                  ASSERT_EQ(chosen, plain) << "J " << J << " replica " << r;
+                });
               }
     }
   }
@@ -172,7 +189,11 @@ TEST(IsingPackedWord, FoldedHeatBathLoopDecidesLikeThePlainRule2D) {
 TEST(IsingPackedWord, FoldedHeatBathLoopDecidesLikeThePlainRule3D) {
   // Low T: q(0) rounds to 0, two fractional levels below d (1, 2) are left: the folded loop.
   check_plane_loops<3>(ising::Algorithm::heat_bath, {2.0, 2.5, 8.0}, {1.0, -1.0}, k::PlaneMode::mirror_pair);
-  check_plane_loops<3>(ising::Algorithm::heat_bath, {0.1, 0.2216544}, {1.0, -0.7}, k::PlaneMode::general);
+  check_plane_loops<3>(ising::Algorithm::heat_bath, {0.1, 0.2216544}, {1.0, -0.7}, k::PlaneMode::mirror_triple);
+}
+
+TEST(IsingPackedWord, ThreeLevelPlaneLoopDecidesLikeThePlainRule) {
+  check_plane_loops<3>(ising::Algorithm::metropolis, {0.1, 0.2216544, 0.5}, {1.0, -1.0, 0.4}, k::PlaneMode::triple);
 }
 
 // Planes whose every spin draws the same u (U below): each plane is all zeros or all ones.
