@@ -210,20 +210,21 @@ struct ConstantPlanes {
   }
 };
 
-TEST(IsingPackedWord, FoldedLoopEdgeCasesOfTheComparison) {
-  const k::PackedGeometry g = geometry(128, 4, 1);
-  const std::vector<double> betas = {0.3, 0.4406868};
+template <int Dims>
+void check_edge_cases(std::vector<double> betas, k::PlaneMode expected_mode) {
+  constexpr int levels = 2 * Dims + 1;
+  const k::PackedGeometry g = Dims == 2 ? geometry(128, 4, 1) : geometry(128, 2, 2);
   const auto replicas = static_cast<std::int64_t>(betas.size());
-  const auto tables = ising::detail::packed_flip_tables(2, ising::Algorithm::heat_bath, 1.0, betas.data(), replicas);
+  const auto tables = ising::detail::packed_flip_tables(Dims, ising::Algorithm::heat_bath, 1.0, betas.data(), replicas);
   k::PackedUpdate u{};
   u.g = g;
   u.thresholds = tables.data();
   k::prepare_packed_update(u, 5, tables.data(), replicas);
-  ASSERT_EQ(u.mode, k::PlaneMode::mirror_pair);
+  ASSERT_EQ(u.mode, expected_mode);
   std::vector<std::uint32_t> us = {0u, ~0u, 1u << 31, (1u << 31) - 1};
   for (std::int64_t r = 0; r < replicas; ++r)
-    for (int level = 0; level < 5; ++level) {
-      const auto t = static_cast<std::uint32_t>(tables[r * 5 + level]);
+    for (int level = 0; level < levels; ++level) {
+      const auto t = static_cast<std::uint32_t>(tables[r * levels + level]);
       us.insert(us.end(), {t, t - 1, t + 1, ~t, ~t + 1, ~t - 1});
     }
   std::mt19937_64 gen(3);
@@ -233,23 +234,32 @@ TEST(IsingPackedWord, FoldedLoopEdgeCasesOfTheComparison) {
     constant_u = value;
     for (std::int64_t r = 0; r < replicas; ++r)
       for (int colour = 0; colour < 2; ++colour)
-        for (std::int64_t y = 0; y < g.ly; ++y) {
-          const std::uint64_t* self = words.data() + (r * 2 + colour) * g.words_per_colour;
-          const std::uint64_t* other = words.data() + (r * 2 + 1 - colour) * g.words_per_colour;
-          const auto nb = k::neighbour_words<2>(g, other, 0, y, 0, colour);
-          const std::uint64_t s = self[k::packed_offset(g, 0, y, 0)];
-          std::uint64_t want = s;
-          for (int b = 0; b < 64; ++b) {
-            int anti = 0;
-            for (int a = 0; a < 4; ++a) anti += static_cast<int>(((s ^ nb.n[a]) >> b) & 1);
-            if (value < tables[r * 5 + anti]) want ^= std::uint64_t{1} << b;
+        for (std::int64_t z = 0; z < g.lz; ++z)
+          for (std::int64_t y = 0; y < g.ly; ++y) {
+            const std::uint64_t* self = words.data() + (r * 2 + colour) * g.words_per_colour;
+            const std::uint64_t* other = words.data() + (r * 2 + 1 - colour) * g.words_per_colour;
+            const auto nb = k::neighbour_words<Dims>(g, other, z, y, 0, colour);
+            const std::uint64_t s = self[k::packed_offset(g, z, y, 0)];
+            std::uint64_t want = s;
+            for (int b = 0; b < 64; ++b) {
+              int anti = 0;
+              for (int a = 0; a < 2 * Dims; ++a) anti += static_cast<int>(((s ^ nb.n[a]) >> b) & 1);
+              if (value < tables[r * levels + anti]) want ^= std::uint64_t{1} << b;
+            }
+            k::with_plane_mode(u, [&](auto mode) {
+              const auto chosen = k::updated_word<Dims, ConstantPlanes, decltype(mode)::value>(u, self, other, z, y, 0, colour, r);
+              ASSERT_EQ(chosen, want) << "u " << value << " replica " << r;
+            });
+            const auto general = k::updated_word<Dims, ConstantPlanes, k::PlaneMode::general>(u, self, other, z, y, 0, colour, r);
+            ASSERT_EQ(general, want) << "u " << value << " replica " << r;
           }
-          const auto folded = k::updated_word<2, ConstantPlanes, k::PlaneMode::mirror_pair>(u, self, other, 0, y, 0, colour, r);
-          const auto general = k::updated_word<2, ConstantPlanes, k::PlaneMode::general>(u, self, other, 0, y, 0, colour, r);
-          ASSERT_EQ(folded, want) << "u " << value << " replica " << r;
-          ASSERT_EQ(general, want) << "u " << value << " replica " << r;
-        }
   }
+}
+
+TEST(IsingPackedWord, FoldedLoopEdgeCasesOfTheComparison) {
+  check_edge_cases<2>({0.3, 0.4406868}, k::PlaneMode::mirror_pair);
+  check_edge_cases<3>({0.2, 0.2216544}, k::PlaneMode::mirror_triple);
+  check_edge_cases<3>({2.0, 2.5}, k::PlaneMode::mirror_pair);
 }
 
 TEST(IsingPackedWord, CarriedIndexEqualsDividedIndex) {
