@@ -210,14 +210,6 @@ BOLTZKIT_HD inline std::uint64_t level_lanes(std::uint64_t c0, std::uint64_t c1,
   return (c0 ^ f0) & (c1 ^ f1) & (c2 ^ f2);
 }
 
-/// All-ones if the top bit of v is set: the current plane's bit of a threshold kept shifted so
-/// that this bit is on top. One 32-bit arithmetic shift, copied to both halves (a 64-bit sign
-/// extension costs the GPU a second shift per plane).
-BOLTZKIT_HD inline std::uint64_t top_bit_mask(std::uint32_t v) {
-  const auto m = static_cast<std::uint32_t>(static_cast<std::int32_t>(v) >> 31);
-  return (static_cast<std::uint64_t>(m) << 32) | m;
-}
-
 /// The top bit of v (0 or 1). On the GPU a multiply-high by 2, which issues on the FMA pipe
 /// like the multiply-adds that use it (PlaneDecisions::plane): the integer ALU is the busy pipe
 /// of the plane loop, and a shift would go there.
@@ -321,6 +313,12 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
   // q ≤ 2^32: q = 2^32 (certain) exactly when the high word is 1, and 0 < q < 2^32 exactly when
   // the low word is not 0; masks from the two 32-bit words, no 64-bit comparisons.
   std::uint64_t half = 0;  // mirror modes: the lanes at level d (q = 1/2)
+  // Mirror modes: the folded levels k < d (with their mirrors 2d − k), lanes and thresholds,
+  // kept so that the selected ones are picked by (warp-uniform) comparisons rather than by
+  // runtime level masks and reloads; with 2d + 1 unfolded candidates that costs more than it
+  // saves, so the other modes build the selected levels' masks directly.
+  std::uint64_t lanes_of_candidate[Dims];
+  std::uint32_t q_of_candidate[Dims];
   if constexpr (mirrored) {
     // Levels k and 2d − k together from T(k) alone (T(2d − k) = 2^32 − T(k)).
     for (int k = 0; k < Dims; ++k) {
@@ -332,6 +330,8 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
           std::uint64_t{0} - static_cast<std::uint64_t>(static_cast<std::uint32_t>(qk) != 0);
       d.accept |= (below & certain) | (above & ~(certain | fractional));
       d.undecided |= (below | above) & fractional;
+      lanes_of_candidate[k] = below | above;
+      q_of_candidate[k] = static_cast<std::uint32_t>(qk);
     }
     half = level_lanes(c0, c1, c2, Dims);
     d.mirror = Dims == 2 ? (c2 | (c1 & c0)) : c2;  // k > d: k ≥ 3 of 4, k ≥ 4 of 6
@@ -353,14 +353,21 @@ BOLTZKIT_HD inline std::uint64_t updated_word(const PackedUpdate& u, const std::
     // level may take every lane the others leave.
     std::uint64_t others = 0;
     for (int j = 0; j < selected; ++j) {
-      const int k = u.fractional[j];
+      const int f = u.fractional[j];
       std::uint64_t lanes = 0;
-      if (j + 1 < selected && k >= 0) {
-        lanes = level_lanes(c0, c1, c2, k);
-        if constexpr (mirrored) lanes |= level_lanes(c0, c1, c2, 2 * Dims - k);
+      std::uint32_t qf = 0;
+      if constexpr (mirrored) {
+        for (int k = 0; k < Dims; ++k) {
+          const bool hit = f == k;  // warp-uniform
+          lanes = hit ? lanes_of_candidate[k] : lanes;
+          qf = hit ? q_of_candidate[k] : qf;
+        }
+      } else if (f >= 0) {
+        lanes = level_lanes(c0, c1, c2, f);
+        qf = static_cast<std::uint32_t>(q[f]);
       }
       d.lanes_sel[j] = j + 1 < selected ? lanes : ~others;
-      d.q_sel[j] = k >= 0 ? static_cast<std::uint32_t>(q[k]) : 0;
+      d.q_sel[j] = qf;
       others |= lanes;
     }
   }
