@@ -18,9 +18,9 @@ void launch_sweeps(Context& ctx, const kernels::PackedUpdate& u, std::uint64_t* 
       gpu::grid_for(replicas * u.g.words_per_colour, kernels::packed_threads, ctx.device());
   ising::detail::run_sweeps(u, first_sweep, n,
                             [&](const kernels::PackedUpdate& v, int colour, auto dims) {
-                              kernels::with_plane_mode(v, [&](auto pair) {
+                              kernels::with_plane_mode(v, [&](auto mode) {
                                 kernels::packed_half_sweep_kernel<decltype(dims)::value, Planes,
-                                                                  decltype(pair)::value>
+                                                                  decltype(mode)::value>
                                     <<<blocks, kernels::packed_threads, 0, ctx.stream()>>>(
                                         v, words, replicas, colour);
                               });

@@ -278,11 +278,13 @@ def undecided_fraction(beta, algorithm, dims=2):
     """Fraction of spins with 0 < q < 1 under an independent-bond approximation: each of the 2d
     bonds is anti-aligned with probability p = (1 - <s s'>)/2. Metropolis: q = min(1, e^-beta dE),
     dE = 2(2d - 2k) for k anti-aligned neighbours, so q < 1 exactly for k < d. Heat bath:
-    q = 1/(1 + e^(beta dE)) is strictly inside (0, 1) for every k."""
-    if algorithm == "heat_bath":
-        return 1.0
+    q = 1/(1 + e^(beta dE)) is strictly inside (0, 1) for every k, but k = d (q = 1/2 exactly,
+    T = 2^31) is decided by the first plane alone (mirror_pair loop), so it does not count."""
     p = (1 - onsager_bond_correlation(beta)) / 2
     n = 2 * dims
+    if algorithm == "heat_bath":
+        # q(d) = 1/2 exactly (T = 2^31): decided by the first plane, never in the plane loop.
+        return 1.0 - math.comb(n, dims) * p ** dims * (1 - p) ** dims
     return sum(math.comb(n, k) * p ** k * (1 - p) ** (n - k) for k in range(dims))
 
 
@@ -515,11 +517,14 @@ def elementwise_specs(kernel_key, items_per_thread, n=None):
 
 
 def packed_specs(calls_per_warp):
+    # The first Philox call is peeled off the plane loop (straight-line code in the grid-stride
+    # body); the loop runs the warp's remaining calls.
     return [
         LoopSpec("grid-stride loop (32 words per warp)", "packed_kernels.cuh",
                  "packed_half_sweep_kernel", r"e < total", [[1]], sig={"STG": 1}),
-        LoopSpec("random bit-plane pairs (Philox calls)", "packed_lattice.cuh", "updated_word",
-                 r"for \(int plane = 0", [[calls_per_warp]]),
+        LoopSpec("random bit-plane pairs after the first (Philox calls 2..16)",
+                 "packed_lattice.cuh", "updated_word", r"for \(std::uint32_t counter = counter_hi",
+                 [[max(calls_per_warp - 1.0, 0.0)]]),
     ]
 
 

@@ -62,10 +62,14 @@ BLOCK_MAX_DIM = 256
 CROSSOVER_CASES = [(128, 4096), (256, 1024)]
 REGISTER_NAME = r"gaussian_register_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
 REGISTER_MAX_DIM = 8  # host/gaussian/tuning.hpp gaussian_register_max_dim
-# The plane loop is chosen by the fractional levels of the thresholds: two for 2D Metropolis
-# (Pair = true), all five for heat bath (Pair = false); see updated_word.
-PACKED_NAMES = {"metropolis": r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes, true>",
-                "heat_bath": r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes, false>"}
+# The plane loop is chosen by the thresholds (prepare_packed_update): two fractional levels for
+# 2D Metropolis (PlaneMode::pair = 1), a mirror-exact table with two fractional levels below d
+# for 2D heat bath (PlaneMode::mirror_pair = 2); see updated_word.
+PACKED_NAMES = {"metropolis": r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes, "
+                              r"\(boltzkit::kernels::PlaneMode\)1>",
+                "heat_bath": r"packed_half_sweep_kernel<2, boltzkit::kernels::PhiloxPlanes, "
+                             r"\(boltzkit::kernels::PlaneMode\)2>"}
+PACKED_MODES = {"metropolis": "pair", "heat_bath": "mirror_pair"}
 LARGE_NAMES = {
     "pack_lower": r"pack_lower_kernel<float>",
     "set_pointers": r"set_pointers_kernel<float>",
@@ -460,7 +464,7 @@ def ising_case(ctx, lx, ly, replicas, beta, algorithm, target):
     name = "ising/gpu/packed/%s/L:%dx%d/R:%d/beta:%s" % (algorithm, lx, ly, replicas,
                                                         "%.7g" % beta)
     row = {"case": name, "kernel": "packed_half_sweep_kernel<2, PhiloxPlanes, %s> x 2 per sweep"
-           % ("true" if algorithm == "metropolis" else "false"),
+           % PACKED_MODES[algorithm],
            "family": "ising", "algorithm": algorithm, "beta": beta,
            "T": round(1 / beta, 4), "target_flips_per_ns": target, "plane_model": stats,
            "kernels": [k]}

@@ -41,8 +41,8 @@ void sweep_packed(Context& ctx, k::PackedUpdate u, const std::uint64_t* host_tab
   const unsigned blocks =
       grid_for(spins.replicas * u.g.words_per_colour, k::packed_threads, ctx.device());
   detail::run_sweeps(u, first_sweep, n, [&](const k::PackedUpdate& v, int colour, auto dims) {
-    k::with_plane_mode(v, [&](auto pair) {
-      k::packed_half_sweep_kernel<decltype(dims)::value, k::PhiloxPlanes, decltype(pair)::value>
+    k::with_plane_mode(v, [&](auto mode) {
+      k::packed_half_sweep_kernel<decltype(dims)::value, k::PhiloxPlanes, decltype(mode)::value>
           <<<blocks, k::packed_threads, 0, ctx.stream()>>>(v, spins.data, spins.replicas, colour);
     });
     BOLTZKIT_CHECK_LAUNCH();

@@ -11,7 +11,8 @@ namespace boltzkit::ising::backend::cpu {
 
 constexpr std::int64_t packed_parallel_threshold = tuning::ising_parallel_words;
 
-template <int Dims, class Planes = kernels::PhiloxPlanes, bool Pair = false>
+template <int Dims, class Planes = kernels::PhiloxPlanes,
+          kernels::PlaneMode Mode = kernels::PlaneMode::general>
 void packed_half_sweep_mode(const kernels::PackedUpdate& u, PackedSpins spins, int colour) {
   const std::int64_t total = spins.replicas * u.g.words_per_colour;
 #pragma omp parallel for schedule(static) if (total >= packed_parallel_threshold)
@@ -21,15 +22,15 @@ void packed_half_sweep_mode(const kernels::PackedUpdate& u, PackedSpins spins, i
     std::uint64_t* self = replica + colour * u.g.words_per_colour;
     const std::uint64_t* other = replica + (1 - colour) * u.g.words_per_colour;
     self[(p.z * u.g.ly + p.y) * u.g.words_per_row + p.w] =
-        kernels::updated_word<Dims, Planes, Pair>(u, self, other, p.z, p.y, p.w, colour, p.r);
+        kernels::updated_word<Dims, Planes, Mode>(u, self, other, p.z, p.y, p.w, colour, p.r);
   }
 }
 
-/// The half-sweep with the plane loop that u's fractional levels call for (see updated_word).
+/// The half-sweep with the plane loop that u.mode calls for (see updated_word).
 template <int Dims, class Planes = kernels::PhiloxPlanes>
 void packed_half_sweep(const kernels::PackedUpdate& u, PackedSpins spins, int colour) {
-  kernels::with_plane_mode(u, [&](auto pair) {
-    packed_half_sweep_mode<Dims, Planes, decltype(pair)::value>(u, spins, colour);
+  kernels::with_plane_mode(u, [&](auto mode) {
+    packed_half_sweep_mode<Dims, Planes, decltype(mode)::value>(u, spins, colour);
   });
 }
 

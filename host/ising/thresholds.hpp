@@ -17,7 +17,8 @@ std::vector<std::uint64_t> acceptance_tables(int dims, Algorithm algorithm, doub
 
 /// Packed path: flip probability of a spin with k anti-aligned neighbours (k = 0..2d), h = 0,
 /// per replica (replicas × (2d+1)). Metropolis min(1, e^{−4βJ(d−k)}), heat bath
-/// 1/(1 + e^{4βJ(d−k)}).
+/// 1/(1 + e^{4βJ(d−k)}); heat bath tables are mirror-exact: T(2d−k) = 2^32 − T(k) for k < d
+/// (T(k) = ⌊q(k)·2^32⌋ as everywhere) and T(d) = 2^31.
 std::vector<std::uint64_t> packed_flip_tables(int dims, Algorithm algorithm, double J,
                                               const double* betas, std::int64_t replicas);
 

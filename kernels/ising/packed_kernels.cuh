@@ -8,11 +8,11 @@
 namespace boltzkit::kernels {
 
 /// Dims = u.g.dims (2 or 3), a template parameter so the word update keeps its arrays in
-/// registers. Planes: see PhiloxPlanes. Pair = (u.fractional_a >= 0): the plane loop with the
-/// two fractional levels only (see updated_word). The word's (r, z, y, w) is divided out once
-/// per thread (32-bit divisions) and then carried along the grid stride.
-template <int Dims, class Planes = PhiloxPlanes, bool Pair = false>
-static __global__ void __launch_bounds__(packed_threads)
+/// registers. Planes: see PhiloxPlanes. Mode = u.mode: how the plane loop builds the threshold
+/// bits (see updated_word). The word's (r, z, y, w) is divided out once per thread (32-bit
+/// divisions) and then carried along the grid stride.
+template <int Dims, class Planes = PhiloxPlanes, PlaneMode Mode = PlaneMode::general>
+static __global__ void __launch_bounds__(packed_threads, packed_sweep_min_blocks)
     packed_half_sweep_kernel(PackedUpdate u, std::uint64_t* words, std::int64_t replicas,
                              int colour) {
   const std::int64_t total = replicas * u.g.words_per_colour;
@@ -30,7 +30,7 @@ static __global__ void __launch_bounds__(packed_threads)
     std::uint64_t* self = replica + colour * u.g.words_per_colour;
     const std::uint64_t* other = replica + (1 - colour) * u.g.words_per_colour;
     self[packed_offset(u.g, p.z, p.y, p.w)] =
-        updated_word<Dims, Planes, Pair>(u, self, other, p.z, p.y, p.w, colour, p.r);
+        updated_word<Dims, Planes, Mode>(u, self, other, p.z, p.y, p.w, colour, p.r);
     advance_cursor(u.g, p, step);
   }
 }

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <utility>
+#include <vector>
 
 #include "boltzkit/boltzkit.hpp"
 #include "boltzkit/ising_packed.hpp"
@@ -61,8 +62,8 @@ TEST_P(PackedKernelsOnEmulator, SameWordsAsCpuBackend) {
     for (int t = 0; t < 4; ++t) {
       u.sweep = static_cast<std::uint32_t>(5 + t);
       for (int colour = 0; colour < 2; ++colour)
-        k::with_plane_mode(u, [&](auto pair) {
-          constexpr bool p = decltype(pair)::value;
+        k::with_plane_mode(u, [&](auto mode) {
+          constexpr k::PlaneMode p = decltype(mode)::value;
           emu::launch(l.dimensions() == 3 ? k::packed_half_sweep_kernel<3, k::PhiloxPlanes, p>
                                           : k::packed_half_sweep_kernel<2, k::PhiloxPlanes, p>,
                       blocks, threads, 0, u, words.data(), replicas, colour);
@@ -86,6 +87,60 @@ TEST_P(PackedKernelsOnEmulator, SameWordsAsCpuBackend) {
 
 INSTANTIATE_TEST_SUITE_P(Lattices, PackedKernelsOnEmulator, ::testing::ValuesIn(packed_path_cases()),
                          lattice_case_name);
+
+// The plane loop of each mode on the emulator against the CPU backend, the mode checked first so
+// that a table change cannot silently move a case to another loop: 2D heat bath runs the folded
+// two-level loop at every temperature, 3D heat bath too at low temperature (q(0) rounds to 0),
+// 3D heat bath near T_c the folded three-level loop, 3D Metropolis the three-level one, 2D
+// Metropolis the two-level one. (The all-levels loop: no library table needs it; it is checked
+// against the plain rule in packed_word_test.cpp.)
+struct ModeCase {
+  ising::Lattice lattice;
+  Algorithm algorithm;
+  std::vector<double> betas;
+  double J;
+  k::PlaneMode mode;
+};
+
+TEST(PackedKernelsOnEmulatorModes, EveryPlaneLoopGivesTheCpuWords) {
+  const std::vector<ModeCase> cases = {
+      {{128, 4, 1}, Algorithm::heat_bath, {0.0, 0.4406868, 1.5}, 1.0, k::PlaneMode::mirror_pair},
+      {{128, 4, 1}, Algorithm::heat_bath, {0.6667}, -1.0, k::PlaneMode::mirror_pair},
+      {{128, 2, 2}, Algorithm::heat_bath, {2.0, 2.5}, 1.0, k::PlaneMode::mirror_pair},
+      {{128, 2, 2}, Algorithm::heat_bath, {0.2216544, 0.3}, 1.0, k::PlaneMode::mirror_triple},
+      {{128, 2, 2}, Algorithm::metropolis, {0.2216544}, -1.0, k::PlaneMode::triple},
+      {{128, 4, 1}, Algorithm::metropolis, {0.4406868}, 1.0, k::PlaneMode::pair},
+  };
+  const std::uint64_t seed = 31;
+  for (const auto& c : cases) {
+    const ising::Lattice& l = c.lattice;
+    const auto replicas = static_cast<std::int64_t>(c.betas.size());
+    const auto tables = ising::detail::packed_flip_tables(l.dimensions(), c.algorithm, c.J, c.betas.data(), replicas);
+    k::PackedUpdate u{};
+    u.g = geometry(l);
+    u.thresholds = tables.data();
+    k::prepare_packed_update(u, seed, tables.data(), replicas);
+    ASSERT_EQ(u.mode, c.mode) << l.lx << "x" << l.ly << "x" << l.lz;
+    Context cpu(Backend::cpu);
+    std::vector<std::int8_t> bytes(replicas * l.sites());
+    ising::initialize(cpu, l, {bytes.data(), replicas}, seed, true);
+    std::vector<std::uint64_t> expected(replicas * ising::packed_words(l));
+    ising::pack(cpu, l, {bytes.data(), replicas}, {expected.data(), replicas});
+    std::vector<std::uint64_t> words = expected;
+    ising::sweep_packed(cpu, l, c.J, c.algorithm, {expected.data(), replicas}, c.betas.data(), seed, 3, 3);
+    for (int t = 0; t < 3; ++t) {
+      u.sweep = static_cast<std::uint32_t>(3 + t);
+      for (int colour = 0; colour < 2; ++colour)
+        k::with_plane_mode(u, [&](auto mode) {
+          constexpr k::PlaneMode m = decltype(mode)::value;
+          emu::launch(l.dimensions() == 3 ? k::packed_half_sweep_kernel<3, k::PhiloxPlanes, m>
+                                          : k::packed_half_sweep_kernel<2, k::PhiloxPlanes, m>,
+                      2, 32, 0, u, words.data(), replicas, colour);
+        });
+    }
+    EXPECT_EQ(words, expected) << l.lx << "x" << l.ly << "x" << l.lz << " mode " << static_cast<int>(c.mode);
+  }
+}
 
 }  // namespace
 }  // namespace boltzkit::testing
