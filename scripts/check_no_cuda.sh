@@ -7,6 +7,12 @@
 #       configures a fresh build (default build/nocuda), which must come out CPU-only, builds the
 #       command, the CPU tests, the command's tests and the README example, and runs them, and
 #       `boltzkit demo`, which must run on the CPU and link nothing of CUDA;
+#   scripts/check_no_cuda.sh reliability
+#       runs the reliability suite (scripts/reliability.sh: the clang ASan + UBSan preset, which is
+#       CPU-only, with every CPU-only test and the fuzzers) with CUDA hidden, then checks its
+#       command like cpu-only does: one build proves both that nothing of CUDA is needed and that
+#       the CPU code is clean, where two (a plain CPU-only build and the sanitizer build) cost
+#       CI twice the compilation for the same sources;
 #   scripts/check_no_cuda.sh cuda-build <boltzkit command> [<boltzkit_cpu_tests>]
 #       runs a CUDA build's command with the CUDA libraries hidden: it must start, run `demo` on
 #       the CPU and refuse `--backend gpu` with exit 2; the test program's cuBLAS loader test
@@ -74,6 +80,17 @@ case "$mode" in
     "$build/tests/boltzkit_cpu_tests" --gtest_brief=1
     "$build/tests/cli/boltzkit_cli_tests" --gtest_brief=1
     ;;
+  reliability)
+    scripts/reliability.sh
+    cli=build/sanitize/host/cli/boltzkit
+    no_cuda_libraries "$cli"
+    out=$("$cli" demo)
+    echo "$out"
+    grep -q 'built without CUDA' <<<"$out" || fail "demo did not report the CPU-only build"
+    rc=0
+    "$cli" demo --backend gpu >/dev/null 2>&1 || rc=$?
+    [ "$rc" -eq 2 ] || fail "demo --backend gpu exited $rc, expected 2"
+    ;;
   cuda-build)
     cli=${2:?usage: check_no_cuda.sh cuda-build <boltzkit command> [<boltzkit_cpu_tests>]}
     no_cuda_libraries "$cli"
@@ -106,7 +123,7 @@ case "$mode" in
     scripts/test.sh
     ;;
   *)
-    echo "usage: scripts/check_no_cuda.sh cpu-only [build dir] | cuda-build <boltzkit> [<cpu tests>] | readme" >&2
+    echo "usage: scripts/check_no_cuda.sh cpu-only [build dir] | reliability | cuda-build <boltzkit> [<cpu tests>] | readme" >&2
     exit 2
     ;;
 esac
