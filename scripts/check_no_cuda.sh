@@ -59,6 +59,18 @@ no_cuda_libraries() {
   fi
 }
 
+# A CPU-only build's command: links nothing of CUDA, runs `demo` on the CPU and says so, and
+# refuses `--backend gpu` with exit 2.
+check_cpu_only_command() {
+  local cli=$1 out rc=0
+  no_cuda_libraries "$cli"
+  out=$("$cli" demo --batch 4096)
+  echo "$out"
+  grep -q 'built without CUDA' <<<"$out" || fail "demo did not report the CPU-only build"
+  "$cli" demo --backend gpu >/dev/null 2>&1 || rc=$?
+  [ "$rc" -eq 2 ] || fail "demo --backend gpu exited $rc, expected 2"
+}
+
 mode=${1:-}
 case "$mode" in
   cpu-only)
@@ -68,28 +80,14 @@ case "$mode" in
     grep -q 'boltzkit: CPU-only build' "$build.configure.log" || fail "configure did not go CPU-only"
     cmake --build "$build" -j "$(nproc)" --target boltzkit_cli boltzkit_cpu_tests \
       boltzkit_cli_tests boltzkit_readme_example
-    cli=$build/host/cli/boltzkit
-    no_cuda_libraries "$cli"
-    out=$("$cli" demo)
-    echo "$out"
-    grep -q 'built without CUDA' <<<"$out" || fail "demo did not report the CPU-only build"
-    rc=0
-    "$cli" demo --backend gpu >/dev/null 2>&1 || rc=$?
-    [ "$rc" -eq 2 ] || fail "demo --backend gpu exited $rc, expected 2"
+    check_cpu_only_command "$build/host/cli/boltzkit"
     "$build/tests/boltzkit_readme_example"
     "$build/tests/boltzkit_cpu_tests" --gtest_brief=1
     "$build/tests/cli/boltzkit_cli_tests" --gtest_brief=1
     ;;
   reliability)
     scripts/reliability.sh
-    cli=build/sanitize/host/cli/boltzkit
-    no_cuda_libraries "$cli"
-    out=$("$cli" demo)
-    echo "$out"
-    grep -q 'built without CUDA' <<<"$out" || fail "demo did not report the CPU-only build"
-    rc=0
-    "$cli" demo --backend gpu >/dev/null 2>&1 || rc=$?
-    [ "$rc" -eq 2 ] || fail "demo --backend gpu exited $rc, expected 2"
+    check_cpu_only_command build/sanitize/host/cli/boltzkit
     ;;
   cuda-build)
     cli=${2:?usage: check_no_cuda.sh cuda-build <boltzkit command> [<boltzkit_cpu_tests>]}
