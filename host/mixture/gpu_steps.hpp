@@ -14,6 +14,7 @@
 #include "boltzkit/mixture.hpp"
 #include "host/core/workspace_layout.hpp"
 #include "kernels/mixture/estep.cuh"
+#include "kernels/mixture/single_fused.cuh"
 
 namespace boltzkit::mixture::gpu_steps {
 
@@ -68,16 +69,22 @@ template <class T>
 struct Tile {
   T *a, *y, *v, *ones;  // (tile, K), (tile, D) twice, (tile,)
   T *scatter, *wd, *wsum, *tmp1, *tmp2;  // (K, D, D), (K, D), (K,), (D, D) twice
+  T* partials = nullptr;  // single pass: (single_blocks, D² + D) per-block sums
 };
 
 struct EvaluatePlan {
   std::int64_t tile = 0;
   bool fused = false;
   int fused_blocks = 1;
+  /// One Gaussian without weights, D ≤ mixture_single_max_dim_for<T>: the whole call is one
+  /// single_fused_kernel launch (single_blocks blocks) plus single_reduce_kernel, no tiles.
+  bool single = false;
+  int single_blocks = 1;
 };
 
-/// mixture::evaluate for points [0, N) in tiles (MATH.md §1.7): log N per component (fused
-/// kernel or GEMM whitening), online log-sum-exp, then scores and summed gradients by GEMMs.
+/// mixture::evaluate for points [0, N) (MATH.md §1.7): one Gaussian in one fused pass
+/// (plan.single), else in tiles: log N per component (fused kernel or GEMM whitening), online
+/// log-sum-exp, then scores and summed gradients by GEMMs. Both end in the same finish.
 template <class T, class E>
 void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const Outputs<T>& out,
                   const Factored<T>& f, const Tile<T>& w, const EvaluatePlan& plan) {
@@ -87,7 +94,18 @@ void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const 
   const k::VectorRef<const T> xr{x.data, x.batch_stride}, mean{c.mean.data, c.mean.batch_stride};
   const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
   const bool want_score = out.score.data != nullptr;
-  for (std::int64_t first = 0; first < npts; first += plan.tile) {
+  if (plan.single && npts > 0) {
+    ex.launch_shared(k::single_fused_for<T>(n), plan.single_blocks, k::mixture_single_threads,
+                     k::single_fused_shared_for<T>(n), xr, npts, n, c.mean.data,
+                     static_cast<const T*>(f.linv), static_cast<const T*>(f.logc),
+                     static_cast<const std::int32_t*>(f.info), out.log_prob,
+                     k::VectorRef<T>{out.score.data, out.score.batch_stride},
+                     want_sums ? w.partials : static_cast<T*>(nullptr));
+    if (want_sums)
+      ex.launch(k::single_reduce_kernel<T>, nn + n + 1, static_cast<const T*>(w.partials),
+                plan.single_blocks, n, npts, w.scatter, w.wd, w.wsum);
+  }
+  for (std::int64_t first = 0; !plan.single && first < npts; first += plan.tile) {
     const std::int64_t count = std::min(plan.tile, npts - first);
     const int cnt = static_cast<int>(count);
     if (plan.fused) {
