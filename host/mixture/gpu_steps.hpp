@@ -102,7 +102,7 @@ void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const 
                      k::VectorRef<T>{out.score.data, out.score.batch_stride},
                      want_sums ? w.partials : static_cast<T*>(nullptr));
     if (want_sums)
-      ex.launch(k::single_reduce_kernel<T>, nn + n + 1, static_cast<const T*>(w.partials),
+      ex.launch(k::single_reduce_kernel<T>, nn + n, static_cast<const T*>(w.partials),
                 plan.single_blocks, n, npts, w.scatter, w.wd, w.wsum);
   }
   for (std::int64_t first = 0; !plan.single && first < npts; first += plan.tile) {

@@ -87,10 +87,13 @@ __global__ void __launch_bounds__(mixture_single_threads)
     s_lt[e] = i < n && k <= i ? linv[static_cast<std::int64_t>(k) * n + i] : T(0);
     s_l[e] = k < n && i <= k ? linv[static_cast<std::int64_t>(i) * n + k] : T(0);
   }
-  // Staging: element e = t + P·j of a tile is point e / MaxDim, column e % MaxDim = t % MaxDim,
-  // the same column for every j, so μ_i and the S1 partial stay in registers.
-  const int col = t % MaxDim;
+  // Staging: element e = t + P·j of a tile is point e / MaxDim = row0 + j·step, column
+  // e % MaxDim = t % MaxDim, the same column for every j, so μ_i and the S1 partial stay in
+  // registers; consecutive threads read consecutive columns (coalesced when D = MaxDim).
+  constexpr int step = P / MaxDim;
+  const int col = t % MaxDim, row0 = t / MaxDim;
   const T mu = col < n ? mean[col] : T(0);
+  const std::int64_t x_step = step * x.batch_stride, score_step = step * score.batch_stride;
   T s1 = T(0);
   // Whitening / score tile of this thread: rows rb + a·row_blocks, columns c0 … c0 + C − 1.
   const int cb = t / S::row_blocks, rb = t - cb * S::row_blocks, c0 = cb * C;
@@ -111,11 +114,13 @@ BOLTZKIT_UNROLL
   for (std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * P; base < count;
        base += per_grid) {
     __syncthreads();  // the previous tile's score store has read s_d (and L⁻¹ is in place)
-    for (int j = 0; j < MaxDim; ++j) {
-      const int p = (t + P * j) / MaxDim;
-      const std::int64_t q = base + p;
-      const T v = q < count && col < n ? x(q, col) - mu : T(0);
-      s_d[p * LD + col] = v;
+    // This thread's rows of the tile are row0 + j·step, present while j·step < left; offsets
+    // advance by one add per element (no 64-bit multiply in the loop).
+    const std::int64_t left = count - base - row0;
+    std::int64_t off = (base + row0) * x.batch_stride + col;
+    for (int j = 0; j < MaxDim; ++j, off += x_step) {
+      const T v = j * step < left && col < n ? x.data[off] - mu : T(0);
+      s_d[(row0 + j * step) * LD + col] = v;
       s1 += v;
     }
     __syncthreads();
@@ -201,11 +206,9 @@ BOLTZKIT_UNROLL
         for (int j = 0; j < C; ++j)
           s_d[(rb + i * S::row_blocks) * LD + c0 + j] = failed ? quiet_nan<T>() : -acc[i][j];
       __syncthreads();
-      for (int j = 0; j < MaxDim; ++j) {  // coalesced: the staging's element order
-        const int p = (t + P * j) / MaxDim;
-        const std::int64_t q = base + p;
-        if (q < count && col < n) score(q, col) = s_d[p * LD + col];
-      }
+      std::int64_t out = (base + row0) * score.batch_stride + col;
+      for (int j = 0; j < MaxDim; ++j, out += score_step)  // coalesced: the staging's order
+        if (j * step < left && col < n) score.data[out] = s_d[(row0 + j * step) * LD + col];
     }
   }
   if (!want_sums) return;  // uniform: no barrier follows for anyone
@@ -269,17 +272,11 @@ template <class T>
 __global__ void single_reduce_kernel(const T* partials, int blocks, int n, std::int64_t points,
                                      T* scatter, T* wd, T* wsum) {
   const std::int64_t nn = static_cast<std::int64_t>(n) * n, width = nn + n;
-  BOLTZKIT_GRID_STRIDE(e, width + 1) {
-    if (e == width) {
-      wsum[0] = static_cast<T>(points);
-    } else {
-      double s = 0.0;
-      for (int b = 0; b < blocks; ++b) s += static_cast<double>(partials[b * width + e]);
-      if (e < nn)
-        scatter[e] = static_cast<T>(s);
-      else
-        wd[e - nn] = static_cast<T>(s);
-    }
+  BOLTZKIT_GRID_STRIDE(e, width) {
+    double s = 0.0;
+    for (int b = 0; b < blocks; ++b) s += static_cast<double>(partials[b * width + e]);
+    *(e < nn ? scatter + e : wd + (e - nn)) = static_cast<T>(s);
+    if (e == 0) wsum[0] = static_cast<T>(points);
   }
 }
 
