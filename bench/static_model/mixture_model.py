@@ -218,7 +218,15 @@ def single_specs(n, shape, iters, want_score=True):
                 h_trips.append(max(len(range(h, P, shape.maxdim)) for h in s1))
     f = "single_fused.cuh"
     k = "single_fused_kernel"
+    # The last, partial tile's staging and store loops (not unrolled): the benchmark's N are
+    # multiples of 128, so every tile is full and they never run.
+    partial = [0] * len(warps)
     return [
+        LoopSpec("staging, last partial tile", f, k, r"the last, partial tile: a loop",
+                 [partial], sig={"LDG": 1, "STS": 1}),
+        LoopSpec("score store, last partial tile", f, k,
+                 r"for \(int j = 0; j < MaxDim; \+\+j\)  // the last, partial tile$",
+                 [partial], sig={"STG": 1}),
         LoopSpec("L^-1 both ways to shared", f, k, r"e < MaxDim \* MaxDim; e \+= P", [l_trips],
                  sig={"LDG": 2, "STS": 2}),
         LoopSpec("grid-stride (block tile of 128 points)", f, k, r"base < count",

@@ -87,7 +87,12 @@ void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
   const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
   const bool want_prec = want_sums || out.score.data;
   gpu_steps::EvaluatePlan plan;
-  plan.single = kk == 1 && c.weights == nullptr && n <= kernels::mixture_single_max_dim_for<T>;
+  // The single pass steps through a tile's rows with 32-bit offsets (single_fused.cuh).
+  const auto fits = [](std::int64_t stride) {
+    return stride * kernels::mixture_single_points < (std::int64_t{1} << 31);
+  };
+  plan.single = kk == 1 && c.weights == nullptr && n <= kernels::mixture_single_max_dim_for<T> &&
+                fits(x.batch_stride) && (!out.score.data || fits(out.score.batch_stride));
   if (plan.single) plan.single_blocks = single_blocks<T>(ctx, npts, static_cast<int>(n));
   // The single pass needs no tile buffers; the tiled path sizes them for its tile.
   const std::int64_t tile =

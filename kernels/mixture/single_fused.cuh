@@ -92,8 +92,15 @@ __global__ void __launch_bounds__(mixture_single_threads)
   // registers; consecutive threads read consecutive columns (coalesced when D = MaxDim).
   constexpr int step = P / MaxDim;
   const int col = t % MaxDim, row0 = t / MaxDim;
-  const T mu = col < n ? mean[col] : T(0);
-  const std::int64_t x_step = step * x.batch_stride, score_step = step * score.batch_stride;
+  const bool in_dim = col < n;
+  const T mu = in_dim ? mean[col] : T(0);
+  // Row steps within a tile in 32 bits (the host takes this path only when P · stride < 2^31);
+  // the element offsets are widened unsigned products, one IMAD.WIDE.U32 per address.
+  const unsigned x_step = static_cast<unsigned>(step * x.batch_stride);
+  const unsigned score_step = static_cast<unsigned>(step * score.batch_stride);
+  const auto row_off = [](unsigned row_step, int j) {
+    return static_cast<std::uint64_t>(row_step) * static_cast<unsigned>(j);
+  };
   T s1 = T(0);
   // Whitening / score tile of this thread: rows rb + a·row_blocks, columns c0 … c0 + C − 1.
   const int cb = t / S::row_blocks, rb = t - cb * S::row_blocks, c0 = cb * C;
@@ -114,14 +121,27 @@ BOLTZKIT_UNROLL
   for (std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * P; base < count;
        base += per_grid) {
     __syncthreads();  // the previous tile's score store has read s_d (and L⁻¹ is in place)
-    // This thread's rows of the tile are row0 + j·step, present while j·step < left; offsets
-    // advance by one add per element (no 64-bit multiply in the loop).
-    const std::int64_t left = count - base - row0;
-    std::int64_t off = (base + row0) * x.batch_stride + col;
-    for (int j = 0; j < MaxDim; ++j, off += x_step) {
-      const T v = j * step < left && col < n ? x.data[off] - mu : T(0);
-      s_d[(row0 + j * step) * LD + col] = v;
-      s1 += v;
+    // This thread's rows of the tile are row0 + j·step, present while j·step < left; 32-bit
+    // offsets from its first row. A full tile (all but the last) loads without a test per
+    // element: a column past n reads column 0 of the same row and is replaced by 0.
+    const int rows = count - base < P ? static_cast<int>(count - base) : P;  // uniform
+    const int left = rows - row0;
+    const T* xt = x.data + (base + row0) * x.batch_stride + (in_dim ? col : 0);
+    if (rows == P) {
+BOLTZKIT_UNROLL
+      for (int j = 0; j < MaxDim; ++j) {
+        const T xv = xt[row_off(x_step, j)];
+        const T v = in_dim ? xv - mu : T(0);
+        s_d[(row0 + j * step) * LD + col] = v;
+        s1 += v;
+      }
+    } else {
+#pragma unroll 1
+      for (int j = 0; j < MaxDim; ++j) {  // the last, partial tile: a loop for every MaxDim
+        const T v = j * step < left && in_dim ? xt[row_off(x_step, j)] - mu : T(0);
+        s_d[(row0 + j * step) * LD + col] = v;
+        s1 += v;
+      }
     }
     __syncthreads();
     if (scatters) {  // S2 tile += Σ_p d_p[bi-block] d_p[bj-block]ᵀ (zero rows past count)
@@ -206,9 +226,17 @@ BOLTZKIT_UNROLL
         for (int j = 0; j < C; ++j)
           s_d[(rb + i * S::row_blocks) * LD + c0 + j] = failed ? quiet_nan<T>() : -acc[i][j];
       __syncthreads();
-      std::int64_t out = (base + row0) * score.batch_stride + col;
-      for (int j = 0; j < MaxDim; ++j, out += score_step)  // coalesced: the staging's order
-        if (j * step < left && col < n) score.data[out] = s_d[(row0 + j * step) * LD + col];
+      T* srow = score.data + (base + row0) * score.batch_stride + col;
+      if (rows == P) {  // coalesced: the staging's order
+BOLTZKIT_UNROLL
+        for (int j = 0; j < MaxDim; ++j)
+          if (in_dim) srow[row_off(score_step, j)] = s_d[(row0 + j * step) * LD + col];
+      } else {
+#pragma unroll 1
+        for (int j = 0; j < MaxDim; ++j)  // the last, partial tile
+          if (j * step < left && in_dim)
+            srow[row_off(score_step, j)] = s_d[(row0 + j * step) * LD + col];
+      }
     }
   }
   if (!want_sums) return;  // uniform: no barrier follows for anyone
