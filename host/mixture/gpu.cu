@@ -85,7 +85,8 @@ void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
   const std::int64_t npts = x.batch, kk = c.mean.batch, n = x.dim;
   const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
-  const bool want_prec = want_sums || out.score.data;
+  // One Gaussian without weights takes log p from the score past the single pass: Σ⁻¹ always.
+  const bool want_prec = want_sums || out.score.data || (kk == 1 && c.weights == nullptr);
   gpu_steps::EvaluatePlan plan;
   // The single pass steps through a tile's rows with 32-bit offsets (single_fused.cuh).
   const auto fits = [](std::int64_t stride) {

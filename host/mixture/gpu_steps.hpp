@@ -82,8 +82,48 @@ struct EvaluatePlan {
   int single_blocks = 1;
 };
 
+/// One Gaussian without weights past the single pass (D > mixture_single_max_dim_for<T>), per
+/// tile (MATH.md §1.7): Y = X − μ, the score −Σ⁻¹Yᵀ by one GEMM (into the output rows, or v),
+/// log p = logc + ½ d·score per point (NaN scores for a failed factorization), S1 += Yᵀ1 and
+/// S2 += YᵀY by GEMMs; W = N at the end.
+/// Two (tile × D × D) GEMMs instead of the general path's three, and 5 launches per tile.
+template <class T, class E>
+void run_single_tiles(E& ex, vector_batch<const T> x, const Components<T>& c,
+                      const Outputs<T>& out, const Factored<T>& f, const Tile<T>& w,
+                      std::int64_t tile) {
+  const std::int64_t npts = x.batch;
+  const int n = static_cast<int>(x.dim);
+  const k::VectorRef<const T> xr{x.data, x.batch_stride}, mean{c.mean.data, c.mean.batch_stride};
+  const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
+  const bool want_s = out.score.data || out.log_prob;
+  if (want_sums && npts > 0) ex.launch(k::fill_kernel<T>, tile, w.ones, tile, T(1));
+  for (std::int64_t first = 0; first < npts; first += tile) {
+    const std::int64_t count = std::min(tile, npts - first);
+    const int cnt = static_cast<int>(count);
+    ex.launch(k::center_kernel<T>, count * n, xr, first, count, n, mean, std::int64_t{0}, w.y);
+    T* s = w.v;
+    std::int64_t ld = n;
+    if (out.score.data) {  // straight into the strided output rows
+      s = out.score.data + first * out.score.batch_stride;
+      ld = std::max<std::int64_t>(out.score.batch_stride, n);
+    }
+    if (want_s)
+      ex.gemm(false, false, n, cnt, n, T(-1), f.prec, n, w.y, n, T(0), s, static_cast<int>(ld));
+    if (want_s)
+      ex.launch_warps(k::logp_from_score_kernel<T>, count, static_cast<const T*>(w.y), s, ld,
+                      count, n, static_cast<const T*>(f.logc),
+                      static_cast<const std::int32_t*>(f.info), first, out.log_prob);
+    if (want_sums) {
+      const T beta = first == 0 ? T(0) : T(1);
+      ex.gemm(false, false, n, 1, cnt, T(1), w.y, n, w.ones, cnt, beta, w.wd, n);
+      ex.gemm(false, true, n, n, cnt, T(1), w.y, n, w.y, n, beta, w.scatter, n);
+    }
+  }
+  if (want_sums && npts > 0) ex.launch(k::fill_kernel<T>, 1, w.wsum, 1, static_cast<T>(npts));
+}
+
 /// mixture::evaluate for points [0, N) (MATH.md §1.7): one Gaussian in one fused pass
-/// (plan.single), else in tiles: log N per component (fused kernel or GEMM whitening), online
+/// (plan.single) or run_single_tiles, else in tiles: log N per component (fused kernel or GEMM whitening), online
 /// log-sum-exp, then scores and summed gradients by GEMMs. Both end in the same finish.
 template <class T, class E>
 void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const Outputs<T>& out,
@@ -105,7 +145,11 @@ void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const 
       ex.launch(k::single_reduce_kernel<T>, nn + n, static_cast<const T*>(w.partials),
                 plan.single_blocks, n, npts, w.scatter, w.wd, w.wsum);
   }
-  for (std::int64_t first = 0; !plan.single && first < npts; first += plan.tile) {
+  // One Gaussian without weights past the single pass: its own tiles (no (tile, K) weights).
+  const bool single_tiles = !plan.single && kk == 1 && c.weights == nullptr;
+  if (single_tiles) run_single_tiles(ex, x, c, out, f, w, plan.tile);
+  for (std::int64_t first = 0; !plan.single && !single_tiles && first < npts;
+       first += plan.tile) {
     const std::int64_t count = std::min(plan.tile, npts - first);
     const int cnt = static_cast<int>(count);
     if (plan.fused) {

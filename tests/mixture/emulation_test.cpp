@@ -51,7 +51,7 @@ struct Results {
 };
 
 /// single: the one-Gaussian pass (plan.single, K = 1 without weights) on 2 blocks; score rows
-/// `score_stride` apart (0: D), the gaps poisoned with NaN and left so.
+/// `score_stride` apart (0: D; negative: no score asked for), the gaps poisoned with NaN.
 template <class T>
 Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated, bool fused,
                          std::int64_t tile, bool single = false, std::int64_t score_stride = 0) {
@@ -69,7 +69,8 @@ Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated
   }
   const std::int64_t ss = score_stride > 0 ? score_stride : n;
   if (ss != n) r.score.assign(np * ss, poison);
-  if (weights || kk == 1) out.score = vector_batch<T>(r.score.data(), np, n, ss);
+  if ((weights || kk == 1) && score_stride >= 0)
+    out.score = vector_batch<T>(r.score.data(), np, n, ss);
   out.sum_grad_mean = vector_batch<T>(r.sgm.data(), kk, n, n);
   out.sum_grad_cov = matrix_batch<T>(r.sgc.data(), kk, n, n * n, n);
   out.info = r.info.data();
@@ -185,28 +186,47 @@ TEST(MixtureEmulation, SinglePassMatchesCpuFloat) {
                                Case{130, 1, 64, 34}});
 }
 
+// Without a score: the single pass skips it, the K = 1 tiles (run_single_tiles) put −Σ⁻¹d in
+// their own buffer for log p; log p and the sums as with it.
+TEST(MixtureEmulation, OneGaussianWithoutScoreMatchesCpu) {
+  for (const bool single : {false, true}) {
+    const auto p = make_problem<double>({70, 1, 6, 38});
+    const auto want = evaluate_with(p, false, false, false, 0, false, -1);
+    const auto got = evaluate_with(p, false, true, false, 32, single, -1);
+    expect_match(got.log_prob, want.log_prob, 1e-9, "log_prob");
+    expect_match(got.sgm, want.sgm, 1e-9, "sum_grad_mean");
+    expect_match(got.sgc, want.sgc, 1e-9, "sum_grad_cov");
+    for (const double v : got.score) EXPECT_TRUE(std::isnan(v));  // untouched poison
+  }
+}
+
 // A covariance that is not positive definite: info from the factorization, NaN log p, scores
 // and sums, as the CPU backend; strided score rows keep their gaps (nothing written past D).
-TEST(MixtureEmulation, SinglePassFailedCovarianceGivesInfoAndNaN) {
+// Both one-Gaussian paths: the single pass and the K = 1 tiles (D past the single pass).
+TEST(MixtureEmulation, OneGaussianFailedCovarianceGivesInfoAndNaN) {
   auto p = make_problem<double>({150, 1, 5, 35});
   p.cov[2 * 5 + 2] = -1.0;  // Σ_22 < 0: the third pivot fails
   const auto want = evaluate_with(p, false, false, false, 0);
-  const auto got = evaluate_with(p, false, true, false, 32, true, 7);
-  EXPECT_EQ(got.info, want.info);
-  EXPECT_EQ(got.info[0], 3);
-  for (const double v : got.log_prob) EXPECT_TRUE(std::isnan(v));
-  for (const double v : got.sgm) EXPECT_TRUE(std::isnan(v));
-  for (const double v : got.sgc) EXPECT_TRUE(std::isnan(v));
-  for (std::int64_t q = 0; q < p.n_points; ++q)
-    for (int i = 0; i < 7; ++i) EXPECT_TRUE(std::isnan(got.score[q * 7 + i]));
+  for (const bool single : {true, false}) {  // the single pass, and the K = 1 tiles
+    const auto got = evaluate_with(p, false, true, false, 32, single, 7);
+    EXPECT_EQ(got.info, want.info);
+    EXPECT_EQ(got.info[0], 3);
+    for (const double v : got.log_prob) EXPECT_TRUE(std::isnan(v));
+    for (const double v : got.sgm) EXPECT_TRUE(std::isnan(v));
+    for (const double v : got.sgc) EXPECT_TRUE(std::isnan(v));
+    for (std::int64_t q = 0; q < p.n_points; ++q)
+      for (int i = 0; i < 7; ++i) EXPECT_TRUE(std::isnan(got.score[q * 7 + i])) << single;
+  }
   // The same strided layout on a healthy covariance: rows match, gaps stay poisoned.
   const auto good = make_problem<double>({150, 1, 5, 36});
   const auto ref = evaluate_with(good, false, false, false, 0);
-  const auto strided = evaluate_with(good, false, true, false, 32, true, 7);
-  for (std::int64_t q = 0; q < good.n_points; ++q) {
-    for (int i = 0; i < 5; ++i)
-      EXPECT_NEAR(strided.score[q * 7 + i], ref.score[q * 5 + i], 1e-9) << q << "," << i;
-    EXPECT_TRUE(std::isnan(strided.score[q * 7 + 5]) && std::isnan(strided.score[q * 7 + 6]));
+  for (const bool single : {true, false}) {
+    const auto strided = evaluate_with(good, false, true, false, 32, single, 7);
+    for (std::int64_t q = 0; q < good.n_points; ++q) {
+      for (int i = 0; i < 5; ++i)
+        EXPECT_NEAR(strided.score[q * 7 + i], ref.score[q * 5 + i], 1e-9) << q << "," << i;
+      EXPECT_TRUE(std::isnan(strided.score[q * 7 + 5]) && std::isnan(strided.score[q * 7 + 6]));
+    }
   }
 }
 
