@@ -11,6 +11,8 @@ Per call (host/mixture/gpu.cu evaluate, gpu_steps.hpp factor_components / run_ev
               build_rhs, trsmBatched (L^-1), [copy, trsmBatched (Sigma^-1) when score or sums]
   one Gaussian, no weights, D <= 64 (plan.single): single_fused_kernel over all points (one
               launch: log p, score, per-block S1/S2) + single_reduce_kernel, then the finish
+  one Gaussian, no weights, D > 64 (run_single_tiles), per tile: center, GEMM (score -Sigma^-1
+              Y^T), logp_from_score_kernel, GEMM (sum d), GEMM (scatter Y^T Y); fill W = N
   per tile    D <= 32: fused_logp_kernel; D > 32: per component center + GEMM (whitening) +
               quadratic_kernel; then lse_kernel; with score or sums: fill (ones), per component
               center + scale_rows + GEMM (score) + GEMM (sum w d) + GEMM (scatter); GEMM (sum w)
@@ -58,6 +60,7 @@ NAMES = {
     "quadratic": r"quadratic_kernel<float>",
     "single": r"single_fused_kernel<float, %d>",  # % single_bound(n)
     "reduce": r"single_reduce_kernel<float>",
+    "logp_from_score": r"logp_from_score_kernel<float>",
 }
 
 
@@ -130,6 +133,19 @@ def quadratic_specs(points_per_warp, n):
                  r"p < count; p \+= warps", [[points_per_warp]]),
         LoopSpec("i = lane..n step 32", "estep.cuh", "quadratic_kernel",
                  r"for \(int i = lane; i < n", [[-(-n // 32)]], sig={"LDG": 1, "FFMA": 1},
+                 repeat=points_per_warp),
+    ]
+
+
+def logp_from_score_specs(points_per_warp, n):
+    """logp_from_score_kernel<float>: nvcc versioned the point loop on the failed flag (NaN
+    score rows, no loads: not run); the running version's own code holds the peeled loads of
+    its x16 unrolled dot-product loop (its SHFL: the warp sum)."""
+    return [
+        LoopSpec("grid-stride (point per warp)", "estep.cuh", "logp_from_score_kernel",
+                 r"p < count; p \+= warps", [[points_per_warp]], sig={"SHFL": 5}),
+        LoopSpec("i = lane..n step 32: y . score", "estep.cuh", "logp_from_score_kernel",
+                 r"v \+= y\[p \* n \+ i\]", [[-(-n // 32)]], sig={"LDG": 2, "FFMA": 1},
                  repeat=points_per_warp),
     ]
 
@@ -284,6 +300,14 @@ class Case(object):
             self.ctx, "quadratic", self.ctx.find(NAMES["quadratic"]), specs, warps, "warp",
             blocks, LARGE_THREADS, 0, dram, launches=launches))
 
+    def logp_from_score(self, count, n, dram, launches):
+        blocks = models.grid_for(self.hw, count * 32, LARGE_THREADS)
+        warps = blocks * LARGE_THREADS // 32
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "logp_from_score", self.ctx.find(NAMES["logp_from_score"]),
+            logp_from_score_specs(count / float(warps), n), warps, "warp", blocks,
+            LARGE_THREADS, 0, dram, launches=launches))
+
     def fused(self, count, n, kk, dram, launches):
         wpb = FUSED_THREADS // 32
         iterations = -(-count // FUSED_THREADS)
@@ -392,6 +416,8 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
     # --- one Gaussian in one pass: no tile buffers, the same finish
     if single_pass:
         c.single(npts, n)
+    elif single:
+        pass  # gpu_steps::run_single_tiles, below
     # --- per tile: log N per component
     elif fused:
         c.fused(tile, n, kk, xb + tmp(ab), tiles)
@@ -400,17 +426,19 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
         c.gemm("whitening L^-1 Y^T", n, tile, n, tmp(2 * yb) + s * nn, tiles * kk)
         c.quadratic(tile, n, tmp(yb + ab), tiles * kk)
     out = s * tile * kk if single else s * tile * (1 + kk)  # log_prob | mix_log_prob + resp
-    if not single_pass:
+    if not single:
         c.elementwise("lse", lambda t: lse_specs(t, kk, single, not single), tile,
                       tmp(2 * ab) + out, tiles)
-    if single and not single_pass:  # score and summed gradients (K = 1 here)
-        c.elementwise("fill", fill_specs, tile, tmp(s * tile), tiles)
-        c.elementwise("center", center_specs, tile * n, xb + tmp(yb), tiles * kk)
-        c.elementwise("scale_rows", scale_rows_specs, tile * n, tmp(2 * yb + ab), tiles * kk)
-        c.gemm("score -Sigma^-1 V^T", n, tile, n, tmp(yb) + s * tile * n + s * nn, tiles * kk)
-        c.gemm("sum w d", n, 1, tile, tmp(yb + s * tile), tiles * kk)
-        c.gemm("scatter Y^T V", n, n, tile, tmp(2 * yb) + s * nn, tiles * kk)
-        c.gemm("sum w", kk, 1, tile, tmp(ab + s * tile), tiles)
+    if single and not single_pass:  # gpu_steps::run_single_tiles (K = 1, no weights)
+        c.elementwise("fill", fill_specs, tile, s * tile, 1)  # ones, once per call
+        c.elementwise("center", center_specs, tile * n, xb + tmp(yb), tiles)
+        c.gemm("score -Sigma^-1 Y^T", n, tile, n, tmp(yb) + s * tile * n + s * nn, tiles)
+        # y . score per point: Y and the score rows just written re-read (from DRAM when the
+        # tile's buffers do not fit in half the L2), log p written
+        c.logp_from_score(tile, n, tmp(yb) + tmp(s * tile * n) + s * tile, tiles)
+        c.gemm("sum d (Y^T 1)", n, 1, tile, tmp(yb + s * tile), tiles)
+        c.gemm("scatter Y^T Y", n, n, tile, tmp(2 * yb) + s * nn, tiles)
+        c.fixed("fill W = N", 1)
     if single:
         # finish: grad mean, scatter - W Sigma, two n^3 GEMMs, stores
         c.fixed("finish kernels (store x2, scatter_minus_cov)", 3 * kk)
@@ -433,6 +461,8 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
            "kernel": ("single_fused_kernel<float, %d> (one pass, %d tiles of 128 points) + "
                       "single_reduce_kernel" % (single_bound(n), -(-npts // 128))
                       if single_pass else
+                      "K = 1 tiles: center + score GEMM + logp_from_score_kernel + S1/S2 GEMMs"
+                      ", %d tile(s) of %d points" % (tiles, tile) if single else
                       ("fused_logp_kernel" if fused else "GEMM whitening (cuBLAS)") +
                       (" + lse + score/sum GEMMs" if single else " + lse_kernel") +
                       ", %d tile(s) of %d points" % (tiles, tile)),
