@@ -12,7 +12,7 @@ Per call (host/mixture/gpu.cu evaluate, gpu_steps.hpp factor_components / run_ev
   one Gaussian, no weights, D <= 64 (plan.single): single_fused_kernel over all points (one
               launch: log p, score, per-block S1/S2) + single_reduce_kernel, then the finish
   one Gaussian, no weights, D > 64 (run_single_tiles), per tile: center, GEMM (score -Sigma^-1
-              Y^T), logp_from_score_kernel, GEMM (sum d), GEMM (scatter Y^T Y); fill W = N
+              Y^T), logp_from_score_kernel, GEMM (sum d), SYRK (scatter Y^T Y); fill W = N
   per tile    D <= 32: fused_logp_kernel; D > 32: per component center + GEMM (whitening) +
               quadratic_kernel; then lse_kernel; with score or sums: fill (ones), per component
               center + scale_rows + GEMM (score) + GEMM (sum w d) + GEMM (scatter); GEMM (sum w)
@@ -378,6 +378,12 @@ class Case(object):
             "bound": "flops" if t_flop >= t_mem else "dram",
             "time_ms": launches * (max(t_flop, t_mem) + hw.launch_overhead_us * 1e-3)})
 
+    def syrk(self, name, n, k, dram, launches):
+        """cublasSsyrk (FP32 only: with the TF32 option the host takes a GEMM instead): the
+        lower triangle of an n x n product over k, n(n+1)k flops."""
+        self.library("cublasSsyrk %s (%d x %d x %d)" % (name, n, n, k),
+                     float(n) * (n + 1) * k, dram, launches)
+
     def gemm(self, name, m, n, k, dram, launches):
         self.library("cublasSgemm %s (%d x %d x %d)%s" % (name, m, n, k,
                                                           " TF32" if self.tf32 else ""),
@@ -437,7 +443,10 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
         # tile's buffers do not fit in half the L2), log p written
         c.logp_from_score(tile, n, tmp(yb) + tmp(s * tile * n) + s * tile, tiles)
         c.gemm("sum d (Y^T 1)", n, 1, tile, tmp(yb + s * tile), tiles)
-        c.gemm("scatter Y^T Y", n, n, tile, tmp(2 * yb) + s * nn, tiles)
+        if tf32:  # plan.tf32: the scatter as a tensor-core GEMM
+            c.gemm("scatter Y^T Y", n, n, tile, tmp(2 * yb) + s * nn, tiles)
+        else:
+            c.syrk("scatter Y^T Y (lower)", n, tile, tmp(yb) + s * nn, tiles)
         c.fixed("fill W = N", 1)
     if single:
         # finish: grad mean, scatter - W Sigma, two n^3 GEMMs, stores
@@ -461,7 +470,7 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
            "kernel": ("single_fused_kernel<float, %d> (one pass, %d tiles of 128 points) + "
                       "single_reduce_kernel" % (single_bound(n), -(-npts // 128))
                       if single_pass else
-                      "K = 1 tiles: center + score GEMM + logp_from_score_kernel + S1/S2 GEMMs"
+                      "K = 1 tiles: center + score GEMM + logp_from_score_kernel + S1 GEMM + S2 SYRK"
                       ", %d tile(s) of %d points" % (tiles, tile) if single else
                       ("fused_logp_kernel" if fused else "GEMM whitening (cuBLAS)") +
                       (" + lse + score/sum GEMMs" if single else " + lse_kernel") +

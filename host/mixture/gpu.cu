@@ -35,6 +35,10 @@ class MixtureCudaExecutor : public boltzkit::gpu::CudaExecutor {
     BOLTZKIT_CHECK_LAUNCH();
   }
   template <class T>
+  void syrk(int n, int k, T alpha, const T* a, int lda, T beta, T* c, int ldc) {
+    blas::syrk(ctx_, n, k, alpha, a, lda, beta, c, ldc);
+  }
+  template <class T>
   void potrf(int n, T** ptrs, std::int32_t* info, std::int64_t count) {
     blas::potrf(ctx_, n, ptrs, info, static_cast<int>(count));
   }
@@ -128,7 +132,8 @@ void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
           tuning::gpu_fused_blocks_per_sm));
   // TF32 for the GEMMs over the points and their finishing products only: the factorizations
   // above (trsm may use GEMMs inside) stay float.
-  const blas::Tf32Math math(ctx, options.allow_tf32 && std::is_same_v<T, float>);
+  plan.tf32 = options.allow_tf32 && std::is_same_v<T, float>;
+  const blas::Tf32Math math(ctx, plan.tf32);
   gpu_steps::run_evaluate(ex, x, c, out, f, w, plan);
 }
 

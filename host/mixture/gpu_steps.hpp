@@ -8,6 +8,7 @@
 //   launch_shared(kernel, blocks, threads, shared_bytes, args...)
 //   potrf(n, ptrs, info, count); solve(transpose, n, cols, l_ptrs, b_ptrs, count)
 //   gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)   column-major, as cuBLAS
+//   syrk(n, k, alpha, A, lda, beta, C, ldc)   lower triangle of C = alpha A Aᵀ + beta C
 #include <algorithm>
 #include <cstdint>
 
@@ -80,17 +81,20 @@ struct EvaluatePlan {
   /// single_fused_kernel launch (single_blocks blocks) plus single_reduce_kernel, no tiles.
   bool single = false;
   int single_blocks = 1;
+  /// The GEMMs run in TF32 (EvaluateOptions::allow_tf32, float): the K = 1 tiles then take the
+  /// scatter as a GEMM rather than an FP32 SYRK.
+  bool tf32 = false;
 };
 
 /// One Gaussian without weights past the single pass (D > mixture_single_max_dim_for<T>), per
 /// tile (MATH.md §1.7): Y = X − μ, the score −Σ⁻¹Yᵀ by one GEMM (into the output rows, or v),
-/// log p = logc + ½ d·score per point (NaN scores for a failed factorization), S1 += Yᵀ1 and
-/// S2 += YᵀY by GEMMs; W = N at the end.
-/// Two (tile × D × D) GEMMs instead of the general path's three, and 5 launches per tile.
+/// log p = logc + ½ d·score per point (NaN scores for a failed factorization), S1 += Yᵀ1 by a
+/// GEMM and the lower triangle of S2 += YᵀY by SYRK (by a GEMM in TF32); W = N at the end. One tile × D × D GEMM
+/// and one SYRK (half of one) instead of the general path's three GEMMs; 5 launches per tile.
 template <class T, class E>
 void run_single_tiles(E& ex, vector_batch<const T> x, const Components<T>& c,
                       const Outputs<T>& out, const Factored<T>& f, const Tile<T>& w,
-                      std::int64_t tile) {
+                      std::int64_t tile, bool tf32) {
   const std::int64_t npts = x.batch;
   const int n = static_cast<int>(x.dim);
   const k::VectorRef<const T> xr{x.data, x.batch_stride}, mean{c.mean.data, c.mean.batch_stride};
@@ -116,7 +120,10 @@ void run_single_tiles(E& ex, vector_batch<const T> x, const Components<T>& c,
     if (want_sums) {
       const T beta = first == 0 ? T(0) : T(1);
       ex.gemm(false, false, n, 1, cnt, T(1), w.y, n, w.ones, cnt, beta, w.wd, n);
-      ex.gemm(false, true, n, n, cnt, T(1), w.y, n, w.y, n, beta, w.scatter, n);
+      if (tf32)  // a tensor-core GEMM (CUBLAS_TF32_TENSOR_OP_MATH) beats an FP32 SYRK
+        ex.gemm(false, true, n, n, cnt, T(1), w.y, n, w.y, n, beta, w.scatter, n);
+      else  // the lower triangle, which is what the finish reads
+        ex.syrk(n, cnt, T(1), w.y, n, beta, w.scatter, n);
     }
   }
   if (want_sums && npts > 0) ex.launch(k::fill_kernel<T>, 1, w.wsum, 1, static_cast<T>(npts));
@@ -147,7 +154,7 @@ void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const 
   }
   // One Gaussian without weights past the single pass: its own tiles (no (tile, K) weights).
   const bool single_tiles = !plan.single && kk == 1 && c.weights == nullptr;
-  if (single_tiles) run_single_tiles(ex, x, c, out, f, w, plan.tile);
+  if (single_tiles) run_single_tiles(ex, x, c, out, f, w, plan.tile, plan.tf32);
   for (std::int64_t first = 0; !plan.single && !single_tiles && first < npts;
        first += plan.tile) {
     const std::int64_t count = std::min(plan.tile, npts - first);

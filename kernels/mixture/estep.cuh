@@ -183,13 +183,15 @@ __global__ void fill_kernel(T* p, std::int64_t count, T value) {
   BOLTZKIT_GRID_STRIDE(e, count) { p[e] = value; }
 }
 
-/// m = S − W_k Σ_k (column-major n × n; Σ from the lower triangle of the input).
+/// m = S − W_k Σ_k (column-major n × n), both from their lower triangles: S may come from SYRK
+/// (upper triangle not written), Σ from the input.
 template <class T>
 __global__ void scatter_minus_cov_kernel(const T* s, const T* wsum, std::int64_t k,
                                          MatrixRef<const T> cov, int n, T* m) {
   BOLTZKIT_GRID_STRIDE(e, static_cast<std::int64_t>(n) * n) {
     const int c = static_cast<int>(e / n), r = static_cast<int>(e - static_cast<std::int64_t>(c) * n);
-    m[e] = s[e] - wsum[k] * cov(k, r > c ? r : c, r > c ? c : r);
+    const int hi = r > c ? r : c, lo = r > c ? c : r;
+    m[e] = s[static_cast<std::int64_t>(lo) * n + hi] - wsum[k] * cov(k, hi, lo);
   }
 }
 

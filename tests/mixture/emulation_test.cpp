@@ -42,6 +42,16 @@ struct MixtureEmulatedExecutor : emu::EmulatedExecutor {
         c[j * ldc + i] = alpha * s + (beta == T(0) ? T(0) : beta * c[j * ldc + i]);
       }
   }
+  /// As cuBLAS syrk (lower, no transpose): the strict upper triangle of C stays as it was.
+  template <class T>
+  void syrk(int n, int k, T alpha, const T* a, int lda, T beta, T* c, int ldc) {
+    for (int j = 0; j < n; ++j)
+      for (int i = j; i < n; ++i) {
+        T s = T(0);
+        for (int p = 0; p < k; ++p) s += a[p * lda + i] * a[p * lda + j];
+        c[j * ldc + i] = alpha * s + (beta == T(0) ? T(0) : beta * c[j * ldc + i]);
+      }
+  }
 };
 
 template <class T>
@@ -85,7 +95,8 @@ Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated
   std::vector<std::int32_t> info(kk);
   const steps::Factored<T> f{factor.data(), linv.data(), prec.data(), logc.data(), ptrs.data(),
                              info.data()};
-  std::vector<T> a(tile * kk), y(tile * n), v(tile * n), ones(tile), scatter(kk * n * n),
+  // The scatter poisoned: the finish must read only what the steps wrote (SYRK: lower half).
+  std::vector<T> a(tile * kk), y(tile * n), v(tile * n), ones(tile), scatter(kk * n * n, poison),
       wd(kk * n), wsum(kk), t1(n * n), t2(n * n);
   const int single_blocks = 2;
   std::vector<T> partials(single_blocks * (n * n + n), poison);
