@@ -94,8 +94,9 @@ __global__ void __launch_bounds__(mixture_single_threads)
   const int col = t % MaxDim, row0 = t / MaxDim;
   const bool in_dim = col < n;
   const T mu = in_dim ? mean[col] : T(0);
-  // Row steps within a tile in 32 bits (the host takes this path only when P · stride < 2^31);
-  // the element offsets are widened unsigned products, one IMAD.WIDE.U32 per address.
+  // Row steps within a tile in 32 bits (the host takes this path only when P · stride < 2^31):
+  // element offsets are unsigned 32-bit products widened once, so an address costs a 64-bit add
+  // and no 64-bit multiply.
   const unsigned x_step = static_cast<unsigned>(step * x.batch_stride);
   const unsigned score_step = static_cast<unsigned>(step * score.batch_stride);
   const auto row_off = [](unsigned row_step, int j) {
