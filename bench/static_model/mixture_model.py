@@ -9,6 +9,10 @@ models.py.
 Per call (host/mixture/gpu.cu evaluate, gpu_steps.hpp factor_components / run_evaluate):
   set-up      pack_lower, 3 set_pointers, potrfBatched, check_diagonal, component_constants,
               build_rhs, trsmBatched (L^-1), [copy, trsmBatched (Sigma^-1) when score or sums]
+  one Gaussian, no weights, D <= 64 (plan.single): single_fused_kernel over all points (one
+              launch: log p, score, per-block S1/S2) + single_reduce_kernel, then the finish
+  one Gaussian, no weights, D > 64 (run_single_tiles), per tile: center, GEMM (score -Sigma^-1
+              Y^T), logp_from_score_kernel, GEMM (sum d), SYRK (scatter Y^T Y); fill W = N
   per tile    D <= 32: fused_logp_kernel; D > 32: per component center + GEMM (whitening) +
               quadratic_kernel; then lse_kernel; with score or sums: fill (ones), per component
               center + scale_rows + GEMM (score) + GEMM (sum w d) + GEMM (scatter); GEMM (sum w)
@@ -39,6 +43,9 @@ FUSED_MAX_DIM = 32             # gpu_fused_max_dim
 FUSED_THREADS = 128            # mixture_fused_threads
 FUSED_BLOCKS_PER_SM = 8        # tuning::gpu_fused_blocks_per_sm
 LARGE_THREADS = 256            # kernels::large_threads (CudaExecutor::launch)
+SINGLE_MAX_DIM = 64            # kernels::mixture_single_max_dim_for<float>
+SINGLE_THREADS = 128           # kernels::mixture_single_threads (= mixture_single_points)
+SINGLE_BLOCKS_PER_SM = 8       # tuning::gpu_single_blocks_per_sm (cap on the occupancy)
 
 # bench/common/floors.hpp: the floors of boltzkit_bench_mixture (mixture_bytes, mixture_flops,
 # fp32_peak_flops_per_s = 67 TFLOP/s, NVIDIA's data sheet) at the bench's 3.0e12 B/s.
@@ -51,6 +58,9 @@ NAMES = {
     "scale_rows": r"scale_rows_kernel<float>",
     "fill": r"fill_kernel<float>",
     "quadratic": r"quadratic_kernel<float>",
+    "single": r"single_fused_kernel<float, %d>",  # % single_bound(n)
+    "reduce": r"single_reduce_kernel<float>",
+    "logp_from_score": r"logp_from_score_kernel<float>",
 }
 
 
@@ -127,6 +137,19 @@ def quadratic_specs(points_per_warp, n):
     ]
 
 
+def logp_from_score_specs(points_per_warp, n):
+    """logp_from_score_kernel<float>: nvcc versioned the point loop on the failed flag (NaN
+    score rows, no loads: not run); the running version's own code holds the peeled loads of
+    its x16 unrolled dot-product loop (its SHFL: the warp sum)."""
+    return [
+        LoopSpec("grid-stride (point per warp)", "estep.cuh", "logp_from_score_kernel",
+                 r"p < count; p \+= warps", [[points_per_warp]], sig={"SHFL": 5}),
+        LoopSpec("i = lane..n step 32: y . score", "estep.cuh", "logp_from_score_kernel",
+                 r"v \+= y\[p \* n \+ i\]", [[-(-n // 32)]], sig={"LDG": 2, "FFMA": 1},
+                 repeat=points_per_warp),
+    ]
+
+
 def fused_bound(n):
     """fused_logp_for (kernels/mixture/estep.cuh): the MaxDim instantiation for n."""
     return 8 if n <= 8 else (16 if n <= 16 else 32)
@@ -150,6 +173,104 @@ def fused_specs(n, kk, warps_per_block):
                  sig={"LDG": 1, "STS": 1}, repeat=kk),
         LoopSpec("mean to shared", "estep.cuh", "fused_logp_kernel", r"s_mean\[e\] = mean",
                  [[mean_trips]], sig={"LDG": 1, "STS": 1}, repeat=kk),
+    ]
+
+
+def single_bound(n):
+    """single_fused_for<float> (kernels/mixture/single_fused.cuh): the MaxDim instantiation."""
+    return 8 if n <= 8 else (16 if n <= 16 else (32 if n <= 32 else 64))
+
+
+class SingleShape(object):
+    """kernels/mixture/single_fused.cuh SingleShape<float, MaxDim> (copy; update with it)."""
+
+    def __init__(self, maxdim):
+        self.maxdim = maxdim
+        self.points = SINGLE_THREADS
+        self.ld = maxdim + 1
+        self.c = 8 if maxdim >= 32 else 4
+        self.r = maxdim // self.c
+        self.col_blocks = maxdim // self.c
+        self.row_blocks = self.points // self.r
+        self.st = 8 if maxdim >= 32 else 4
+        m = maxdim // self.st
+        self.tiles = m * (m + 1) // 2
+        self.groups = min(self.points // self.tiles,
+                          2 * self.points * self.ld // (maxdim * maxdim))
+        self.shared_bytes = 4 * (2 * maxdim * maxdim + 2 * self.points * self.ld +
+                                 self.col_blocks * self.points + self.points)
+
+
+def single_specs(n, shape, iters, want_score=True):
+    """single_fused_kernel<float, MaxDim> per work unit = one block (4 warps) over the whole
+    kernel: `iters` tiles of 128 points. Every entry below is one warp's trip count (A2: the
+    maximum over its lanes), one per warp of the block, so a loop's list sums the warp
+    executions of its body per block. The thread mapping is the kernel's: whitening / score tile
+    cb = t / row_blocks (columns c0 = cb·C ...), rows rb = t % row_blocks; scatter tile
+    t % tiles of group g = t / tiles (busy while g < groups). The staging and score-store loops
+    over MaxDim elements are unrolled (no SASS loop); the k loops step by 4 columns and stop at
+    the triangle: y = L^-1 d needs k < min(n, c0 + C), -score = L^-T y needs c0 <= k < n."""
+    P, C = shape.points, shape.c
+    nn = n * n
+    warps = [range(32 * w, 32 * w + 32) for w in range(P // 32)]
+
+    def c0(t):
+        return (t // shape.row_blocks) * C
+
+    def ceil4(v):
+        return -(-max(0, v) // 4)
+
+    l_trips = [max(len(range(t, shape.maxdim ** 2, P)) for t in lanes) for lanes in warps]
+    w_trips = [max(ceil4(min(n, c0(t) + C)) for t in lanes) for lanes in warps]
+    s_trips = [max(ceil4(n - c0(t)) for t in lanes) if want_score else 0 for lanes in warps]
+    sc_trips = [max([len(range(t // shape.tiles, P, shape.groups)) for t in lanes
+                     if t // shape.tiles < shape.groups] or [0]) for lanes in warps]
+    e_trips = [max(len(range(t, nn + n, P)) for t in lanes) for lanes in warps]
+    h_trips = []  # one entry per (warp, e iteration) holding S1 lanes (e >= nn)
+    for lanes in warps:
+        for i in range(max(e_trips)):
+            s1 = [t + P * i - nn for t in lanes if nn <= t + P * i < nn + n]
+            if s1:
+                h_trips.append(max(len(range(h, P, shape.maxdim)) for h in s1))
+    f = "single_fused.cuh"
+    k = "single_fused_kernel"
+    # The last, partial tile's staging and store loops (not unrolled): the benchmark's N are
+    # multiples of 128, so every tile is full and they never run.
+    partial = [0] * len(warps)
+    return [
+        LoopSpec("staging, last partial tile", f, k, r"the last, partial tile: a loop",
+                 [partial], sig={"LDG": 1, "STS": 1}),
+        LoopSpec("score store, last partial tile", f, k,
+                 r"for \(int j = 0; j < MaxDim; \+\+j\)  // the last, partial tile$",
+                 [partial], sig={"STG": 1}),
+        LoopSpec("L^-1 both ways to shared", f, k, r"e < MaxDim \* MaxDim; e \+= P", [l_trips],
+                 sig={"LDG": 2, "STS": 2}),
+        LoopSpec("grid-stride (block tile of 128 points)", f, k, r"base < count",
+                 [[iters] * len(warps)]),
+        LoopSpec("scatter points p = g, g + groups ...", f, k, r"p < P; p \+= S::groups",
+                 [sc_trips], sig={"FFMA": shape.st ** 2}, repeat=iters),
+        LoopSpec("whitening k (4 per trip)", f, k, r"k0 < kend; k0 \+= 4", [w_trips],
+                 sig={"FFMA": 4 * shape.r * C}, repeat=iters),
+        LoopSpec("score k (4 per trip)", f, k, r"k0 = c0; k0 < n; k0 \+= 4", [s_trips],
+                 sig={"FFMA": 4 * shape.r * C}, repeat=iters),
+        LoopSpec("block partials e", f, k, r"e < nn \+ n; e \+= P", [e_trips],
+                 sig={"STG": 1}),
+        LoopSpec("S1 partials h", f, k, r"h < P; h \+= MaxDim", [h_trips or [0]],
+                 sig={"LDS": 1, "FADD": 1}),
+    ]
+
+
+def reduce_specs(t, blocks):
+    """single_reduce_kernel<float> per thread: t grid-stride elements (average), each summing
+    `blocks` partial rows; the b loop is an x16 loop then an x4 loop (split16, peeled singles
+    charged at the x4 cost, A3). nvcc versioned the grid-stride loop on blocks <= 0 (no loads,
+    not run); the running version's own code holds the b loop's 11 peeled loads (its LDG)."""
+    return [
+        LoopSpec("grid-stride (element)", "single_fused.cuh", "single_reduce_kernel",
+                 r"BOLTZKIT_GRID_STRIDE\(e, width\)", [[t]], sig={"LDG": 11}),
+        LoopSpec("blocks b", "single_fused.cuh", "single_reduce_kernel",
+                 r"for \(int b = 0; b < blocks", split16([blocks]), sig={"LDG": 1, "DADD": 1},
+                 repeat=t),
     ]
 
 
@@ -179,6 +300,14 @@ class Case(object):
             self.ctx, "quadratic", self.ctx.find(NAMES["quadratic"]), specs, warps, "warp",
             blocks, LARGE_THREADS, 0, dram, launches=launches))
 
+    def logp_from_score(self, count, n, dram, launches):
+        blocks = models.grid_for(self.hw, count * 32, LARGE_THREADS)
+        warps = blocks * LARGE_THREADS // 32
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "logp_from_score", self.ctx.find(NAMES["logp_from_score"]),
+            logp_from_score_specs(count / float(warps), n), warps, "warp", blocks,
+            LARGE_THREADS, 0, dram, launches=launches))
+
     def fused(self, count, n, kk, dram, launches):
         wpb = FUSED_THREADS // 32
         iterations = -(-count // FUSED_THREADS)
@@ -189,6 +318,41 @@ class Case(object):
             iterations * wpb,
             "32 points x K components", blocks, FUSED_THREADS, 4 * (n * n + n), dram,
             launches=launches))
+
+    def single(self, npts, n, want_score=True):
+        """single_fused_kernel over all points, then single_reduce_kernel. Blocks: the host's
+        single_blocks (host/mixture/gpu.cu): min(tiles, SMs x min(occupancy, 8))."""
+        hw = self.hw
+        maxdim = single_bound(n)
+        shape = SingleShape(maxdim)
+        kernel = self.ctx.find(NAMES["single"] % maxdim)
+        tiles = -(-npts // shape.points)
+        per_sm = 1
+        if kernel is not None:
+            import hardware
+            occ = hardware.occupancy(hw, kernel.resources["reg"], SINGLE_THREADS,
+                                     kernel.resources["shared"] + shape.shared_bytes)
+            per_sm = max(1, min(occ["blocks_per_sm"], SINGLE_BLOCKS_PER_SM))
+        blocks = max(1, min(tiles, hw.sms * per_sm))
+        iters = -(-tiles // blocks)  # the busiest blocks' tiles (A7: no tail model beyond it)
+        s = 4
+        nn = n * n
+        # DRAM: x read, score and log p written once; the per-block partial rows written; L^-1
+        # (read by every block) hits in L2 after the first.
+        dram = s * npts * n + (s * npts * n if want_score else 0) + s * npts + \
+            s * blocks * (nn + n) + s * nn
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "single", kernel, single_specs(n, shape, iters, want_score), blocks,
+            "block of 4 warps, whole kernel (%d tiles of 128 points)" % iters, blocks,
+            SINGLE_THREADS, shape.shared_bytes, dram, launches=1))
+        items = nn + n
+        rblocks = models.grid_for(hw, items, LARGE_THREADS)
+        t = items / float(rblocks * LARGE_THREADS)
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "reduce", self.ctx.find(NAMES["reduce"]), reduce_specs(t, blocks),
+            rblocks * LARGE_THREADS // 32, "warp", rblocks, LARGE_THREADS, 0,
+            s * blocks * (nn + n) + s * items, launches=1))
+        return blocks
 
     def fixed(self, name, launches):
         """K-sized set-up kernels (<= K·D^2 = 65,536 elements here): the launch gap only; their
@@ -214,6 +378,12 @@ class Case(object):
             "bound": "flops" if t_flop >= t_mem else "dram",
             "time_ms": launches * (max(t_flop, t_mem) + hw.launch_overhead_us * 1e-3)})
 
+    def syrk(self, name, n, k, dram, launches):
+        """cublasSsyrk (FP32 only: with the TF32 option the host takes a GEMM instead): the
+        lower triangle of an n x n product over k, n(n+1)k flops."""
+        self.library("cublasSsyrk %s (%d x %d x %d)" % (name, n, n, k),
+                     float(n) * (n + 1) * k, dram, launches)
+
     def gemm(self, name, m, n, k, dram, launches):
         self.library("cublasSgemm %s (%d x %d x %d)%s" % (name, m, n, k,
                                                           " TF32" if self.tf32 else ""),
@@ -227,7 +397,8 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
     s = 4
     single = kind == "single"
     c = Case(sm, ctx, tf32)
-    tile = tile_points(npts, kk, n)
+    single_pass = single and kk == 1 and n <= SINGLE_MAX_DIM  # plan.single (gpu.cu)
+    tile = SINGLE_THREADS if single_pass else tile_points(npts, kk, n)
     tiles = -(-npts // tile)
     if npts % tile:
         raise ValueError("the mixture cases use N a multiple of the tile")
@@ -248,24 +419,36 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
     l2 = work <= hw.l2_bytes / 2
     tmp = (lambda b: 0.0) if l2 else (lambda b: float(b))
     xb, ab, yb = s * tile * n, s * tile * kk, s * tile * n
+    # --- one Gaussian in one pass: no tile buffers, the same finish
+    if single_pass:
+        c.single(npts, n)
+    elif single:
+        pass  # gpu_steps::run_single_tiles, below
     # --- per tile: log N per component
-    if fused:
+    elif fused:
         c.fused(tile, n, kk, xb + tmp(ab), tiles)
     else:
         c.elementwise("center", center_specs, tile * n, xb + tmp(yb), tiles * kk)
         c.gemm("whitening L^-1 Y^T", n, tile, n, tmp(2 * yb) + s * nn, tiles * kk)
         c.quadratic(tile, n, tmp(yb + ab), tiles * kk)
     out = s * tile * kk if single else s * tile * (1 + kk)  # log_prob | mix_log_prob + resp
-    c.elementwise("lse", lambda t: lse_specs(t, kk, single, not single), tile, tmp(2 * ab) + out,
-                  tiles)
-    if single:  # score and summed gradients (K = 1 here)
-        c.elementwise("fill", fill_specs, tile, tmp(s * tile), tiles)
-        c.elementwise("center", center_specs, tile * n, xb + tmp(yb), tiles * kk)
-        c.elementwise("scale_rows", scale_rows_specs, tile * n, tmp(2 * yb + ab), tiles * kk)
-        c.gemm("score -Sigma^-1 V^T", n, tile, n, tmp(yb) + s * tile * n + s * nn, tiles * kk)
-        c.gemm("sum w d", n, 1, tile, tmp(yb + s * tile), tiles * kk)
-        c.gemm("scatter Y^T V", n, n, tile, tmp(2 * yb) + s * nn, tiles * kk)
-        c.gemm("sum w", kk, 1, tile, tmp(ab + s * tile), tiles)
+    if not single:
+        c.elementwise("lse", lambda t: lse_specs(t, kk, single, not single), tile,
+                      tmp(2 * ab) + out, tiles)
+    if single and not single_pass:  # gpu_steps::run_single_tiles (K = 1, no weights)
+        c.elementwise("fill", fill_specs, tile, s * tile, 1)  # ones, once per call
+        c.elementwise("center", center_specs, tile * n, xb + tmp(yb), tiles)
+        c.gemm("score -Sigma^-1 Y^T", n, tile, n, tmp(yb) + s * tile * n + s * nn, tiles)
+        # y . score per point: Y and the score rows just written re-read (from DRAM when the
+        # tile's buffers do not fit in half the L2), log p written
+        c.logp_from_score(tile, n, tmp(yb) + tmp(s * tile * n) + s * tile, tiles)
+        c.gemm("sum d (Y^T 1)", n, 1, tile, tmp(yb + s * tile), tiles)
+        if tf32:  # plan.tf32: the scatter as a tensor-core GEMM
+            c.gemm("scatter Y^T Y", n, n, tile, tmp(2 * yb) + s * nn, tiles)
+        else:
+            c.syrk("scatter Y^T Y (lower)", n, tile, tmp(yb) + s * nn, tiles)
+        c.fixed("fill W = N", 1)
+    if single:
         # finish: grad mean, scatter - W Sigma, two n^3 GEMMs, stores
         c.fixed("finish kernels (store x2, scatter_minus_cov)", 3 * kk)
         c.gemm("Sigma^-1 sum w d", n, 1, n, s * (nn + 2 * n), kk)
@@ -283,10 +466,15 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
            "floor_memory_ms": floor_mem, "floor_fp32_ms": floor_arith,
            "floor_tf32_ms": max(floor_mem, ff / (hw.sms * hw.tf32_tensor_flops_per_clk_per_sm *
                                                  hw.clock_ghz * 1e9) * 1e3),
-           "tile": tile, "tiles": tiles, "tile_buffers_in_l2": l2,
-           "kernel": ("fused_logp_kernel" if fused else "GEMM whitening (cuBLAS)") +
-                     (" + lse + score/sum GEMMs" if single else " + lse_kernel") +
-                     ", %d tile(s) of %d points" % (tiles, tile),
+           "tile": tile, "tiles": tiles, "tile_buffers_in_l2": l2 and not single_pass,
+           "kernel": ("single_fused_kernel<float, %d> (one pass, %d tiles of 128 points) + "
+                      "single_reduce_kernel" % (single_bound(n), -(-npts // 128))
+                      if single_pass else
+                      "K = 1 tiles: center + score GEMM + logp_from_score_kernel + S1 GEMM + S2 SYRK"
+                      ", %d tile(s) of %d points" % (tiles, tile) if single else
+                      ("fused_logp_kernel" if fused else "GEMM whitening (cuBLAS)") +
+                      (" + lse + score/sum GEMMs" if single else " + lse_kernel") +
+                      ", %d tile(s) of %d points" % (tiles, tile)),
            "kernels": c.kernels}
     errors = [k["error"] for k in c.kernels if "error" in k]
     if errors:
@@ -312,7 +500,8 @@ def mixture_rows(sm, ctx):
     rows = []
     for kind, n, npts, kk, target in MIXTURE_CASES:
         row = mixture_case(sm, ctx, kind, n, npts, kk, target)
-        if n > FUSED_MAX_DIM:  # the GEMM path: the same case with the TF32 option
+        single_pass = kind == "single" and kk == 1 and n <= SINGLE_MAX_DIM
+        if n > FUSED_MAX_DIM and not single_pass:  # GEMMs over the points: the TF32 option
             t = mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=True)
             row["predicted_ms_tf32"] = t.get("predicted_ms")
         rows.append(row)

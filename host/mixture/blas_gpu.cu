@@ -1,5 +1,5 @@
 // The mixture family's only cuBLAS / cuSOLVER calls (see blas_gpu.hpp): GEMM for the whitening,
-// scores and scatters, and the linalg family's batched potrf / trsm wrappers for the factors.
+// scores and scatters, SYRK for the one-Gaussian scatter, and the linalg family's batched potrf / trsm wrappers for the factors.
 #include <cublas_v2.h>
 
 #include "blas_gpu.hpp"
@@ -42,6 +42,19 @@ void gemm(Context& ctx, bool ta, bool tb, int m, int n, int k, double alpha, con
           int lda, const double* b, int ldb, double beta, double* c, int ldc) {
   BOLTZKIT_CUDA(cuda_libraries::cublas().cublasDgemm(cublas(ctx), op(ta), op(tb), m, n, k, &alpha, a, lda, b, ldb, &beta,
                             c, ldc));
+}
+
+void syrk(Context& ctx, int n, int k, float alpha, const float* a, int lda, float beta, float* c,
+          int ldc) {
+  BOLTZKIT_CUDA(cuda_libraries::cublas().cublasSsyrk(cublas(ctx), CUBLAS_FILL_MODE_LOWER,
+                                                     CUBLAS_OP_N, n, k, &alpha, a, lda, &beta, c,
+                                                     ldc));
+}
+void syrk(Context& ctx, int n, int k, double alpha, const double* a, int lda, double beta,
+          double* c, int ldc) {
+  BOLTZKIT_CUDA(cuda_libraries::cublas().cublasDsyrk(cublas(ctx), CUBLAS_FILL_MODE_LOWER,
+                                                     CUBLAS_OP_N, n, k, &alpha, a, lda, &beta, c,
+                                                     ldc));
 }
 
 void potrf(Context& ctx, int n, float** a, int* info, int count) {

@@ -28,6 +28,13 @@ void gemm(Context& ctx, bool ta, bool tb, int m, int n, int k, float alpha, cons
 void gemm(Context& ctx, bool ta, bool tb, int m, int n, int k, double alpha, const double* a,
           int lda, const double* b, int ldb, double beta, double* c, int ldc);
 
+/// Lower triangle (column-major) of C = alpha · A · Aᵀ + beta · C, A n × k (syrk); the strict
+/// upper triangle of C is not touched.
+void syrk(Context& ctx, int n, int k, float alpha, const float* a, int lda, float beta, float* c,
+          int ldc);
+void syrk(Context& ctx, int n, int k, double alpha, const double* a, int lda, double beta,
+          double* c, int ldc);
+
 /// Lower Cholesky of `count` n × n matrices in place (potrfBatched), LAPACK info per matrix.
 void potrf(Context& ctx, int n, float** a, int* info, int count);
 void potrf(Context& ctx, int n, double** a, int* info, int count);

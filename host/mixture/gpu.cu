@@ -35,6 +35,10 @@ class MixtureCudaExecutor : public boltzkit::gpu::CudaExecutor {
     BOLTZKIT_CHECK_LAUNCH();
   }
   template <class T>
+  void syrk(int n, int k, T alpha, const T* a, int lda, T beta, T* c, int ldc) {
+    blas::syrk(ctx_, n, k, alpha, a, lda, beta, c, ldc);
+  }
+  template <class T>
   void potrf(int n, T** ptrs, std::int32_t* info, std::int64_t count) {
     blas::potrf(ctx_, n, ptrs, info, static_cast<int>(count));
   }
@@ -58,6 +62,25 @@ std::int64_t tile_points(std::int64_t npts, std::int64_t per_point_bytes) {
   return std::max<std::int64_t>(1, std::min({tuning::gpu_tile_points, cap, npts}));
 }
 
+/// Blocks of the one-Gaussian pass: as many as fit on the device at once (occupancy of the
+/// kernel at its shared memory), at most tuning::gpu_single_blocks_per_sm per SM, and no more
+/// than the point tiles. Each block adds one partial row, so fewer blocks is a shorter reduction.
+template <class T>
+int single_blocks(Context& ctx, std::int64_t npts, int n) {
+  const auto kernel = kernels::single_fused_for<T>(n);
+  const std::size_t shared = kernels::single_fused_shared_for<T>(n);
+  boltzkit::gpu::allow_shared(kernel, shared);
+  int per_sm = 0;
+  BOLTZKIT_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+      &per_sm, kernel, kernels::mixture_single_threads, shared));
+  per_sm = std::clamp(per_sm, 1, tuning::gpu_single_blocks_per_sm);
+  const std::int64_t tiles =
+      (npts + kernels::mixture_single_points - 1) / kernels::mixture_single_points;
+  return static_cast<int>(std::max<std::int64_t>(
+      1, std::min<std::int64_t>(tiles, static_cast<std::int64_t>(per_sm) *
+                                           boltzkit::gpu::sm_count(ctx.device()))));
+}
+
 }  // namespace
 
 template <class T>
@@ -66,26 +89,41 @@ void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
   const std::int64_t npts = x.batch, kk = c.mean.batch, n = x.dim;
   const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
-  const bool want_prec = want_sums || out.score.data;
-  const std::int64_t tile = tile_points(npts, static_cast<std::int64_t>(sizeof(T)) * (kk + 2 * n + 1));
+  // One Gaussian without weights takes log p from the score past the single pass: Σ⁻¹ always.
+  const bool want_prec = want_sums || out.score.data || (kk == 1 && c.weights == nullptr);
+  gpu_steps::EvaluatePlan plan;
+  // The single pass steps through a tile's rows with 32-bit offsets (single_fused.cuh).
+  const auto fits = [](std::int64_t stride) {
+    return stride * kernels::mixture_single_points < (std::int64_t{1} << 31);
+  };
+  plan.single = kk == 1 && c.weights == nullptr && n <= kernels::mixture_single_max_dim_for<T> &&
+                fits(x.batch_stride) && (!out.score.data || fits(out.score.batch_stride));
+  if (plan.single) plan.single_blocks = single_blocks<T>(ctx, npts, static_cast<int>(n));
+  // The single pass needs no tile buffers; the tiled path sizes them for its tile.
+  const std::int64_t tile =
+      plan.single ? 1
+                  : tile_points(npts, static_cast<std::int64_t>(sizeof(T)) * (kk + 2 * n + 1));
   WorkspaceLayout ws;
   const auto fslots = gpu_steps::Factored<T>::reserve(ws, kk, n);
   const int s_a = ws.reserve<T>(tile * kk), s_y = ws.reserve<T>(tile * n),
             s_v = ws.reserve<T>(tile * n), s_ones = ws.reserve<T>(tile),
             s_scatter = ws.reserve<T>(want_sums ? kk * n * n : 1),
             s_wd = ws.reserve<T>(kk * n), s_wsum = ws.reserve<T>(kk),
-            s_t1 = ws.reserve<T>(n * n), s_t2 = ws.reserve<T>(n * n);
+            s_t1 = ws.reserve<T>(n * n), s_t2 = ws.reserve<T>(n * n),
+            s_partials = ws.reserve<T>(plan.single && want_sums
+                                           ? plan.single_blocks * (n * n + n)
+                                           : 1);
   ws.bind(ctx.workspace(ws.bytes()));
   const auto f = gpu_steps::Factored<T>::bind(ws, fslots);
   const gpu_steps::Tile<T> w{ws.get<T>(s_a),  ws.get<T>(s_y),    ws.get<T>(s_v),
                              ws.get<T>(s_ones), ws.get<T>(s_scatter), ws.get<T>(s_wd),
-                             ws.get<T>(s_wsum), ws.get<T>(s_t1),   ws.get<T>(s_t2)};
+                             ws.get<T>(s_wsum), ws.get<T>(s_t1),   ws.get<T>(s_t2),
+                             ws.get<T>(s_partials)};
   MixtureCudaExecutor ex(ctx);
   gpu_steps::factor_components(ex, c.cov, kk, static_cast<int>(n), want_prec, f);
   if (out.info)
     BOLTZKIT_CUDA(cudaMemcpyAsync(out.info, f.info, sizeof(std::int32_t) * kk,
                                   cudaMemcpyDeviceToDevice, ctx.stream()));
-  gpu_steps::EvaluatePlan plan;
   plan.tile = tile;
   plan.fused = n <= gpu_fused_max_dim;
   plan.fused_blocks = static_cast<int>(std::min<std::int64_t>(
@@ -94,7 +132,8 @@ void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
           tuning::gpu_fused_blocks_per_sm));
   // TF32 for the GEMMs over the points and their finishing products only: the factorizations
   // above (trsm may use GEMMs inside) stay float.
-  const blas::Tf32Math math(ctx, options.allow_tf32 && std::is_same_v<T, float>);
+  plan.tf32 = options.allow_tf32 && std::is_same_v<T, float>;
+  const blas::Tf32Math math(ctx, plan.tf32);
   gpu_steps::run_evaluate(ex, x, c, out, f, w, plan);
 }
 

@@ -8,12 +8,14 @@
 //   launch_shared(kernel, blocks, threads, shared_bytes, args...)
 //   potrf(n, ptrs, info, count); solve(transpose, n, cols, l_ptrs, b_ptrs, count)
 //   gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)   column-major, as cuBLAS
+//   syrk(n, k, alpha, A, lda, beta, C, ldc)   lower triangle of C = alpha A Aᵀ + beta C
 #include <algorithm>
 #include <cstdint>
 
 #include "boltzkit/mixture.hpp"
 #include "host/core/workspace_layout.hpp"
 #include "kernels/mixture/estep.cuh"
+#include "kernels/mixture/single_fused.cuh"
 
 namespace boltzkit::mixture::gpu_steps {
 
@@ -68,16 +70,68 @@ template <class T>
 struct Tile {
   T *a, *y, *v, *ones;  // (tile, K), (tile, D) twice, (tile,)
   T *scatter, *wd, *wsum, *tmp1, *tmp2;  // (K, D, D), (K, D), (K,), (D, D) twice
+  T* partials = nullptr;  // single pass: (single_blocks, D² + D) per-block sums
 };
 
 struct EvaluatePlan {
   std::int64_t tile = 0;
   bool fused = false;
   int fused_blocks = 1;
+  /// One Gaussian without weights, D ≤ mixture_single_max_dim_for<T>: the whole call is one
+  /// single_fused_kernel launch (single_blocks blocks) plus single_reduce_kernel, no tiles.
+  bool single = false;
+  int single_blocks = 1;
+  /// The GEMMs run in TF32 (EvaluateOptions::allow_tf32, float): the K = 1 tiles then take the
+  /// scatter as a GEMM rather than an FP32 SYRK.
+  bool tf32 = false;
 };
 
-/// mixture::evaluate for points [0, N) in tiles (MATH.md §1.7): log N per component (fused
-/// kernel or GEMM whitening), online log-sum-exp, then scores and summed gradients by GEMMs.
+/// One Gaussian without weights past the single pass (D > mixture_single_max_dim_for<T>), per
+/// tile (MATH.md §1.7): Y = X − μ, the score −Σ⁻¹Yᵀ by one GEMM (into the output rows, or v),
+/// log p = logc + ½ d·score per point (NaN scores for a failed factorization), S1 += Yᵀ1 by a
+/// GEMM and the lower triangle of S2 += YᵀY by SYRK (by a GEMM in TF32); W = N at the end. One tile × D × D GEMM
+/// and one SYRK (half of one) instead of the general path's three GEMMs; 5 launches per tile.
+template <class T, class E>
+void run_single_tiles(E& ex, vector_batch<const T> x, const Components<T>& c,
+                      const Outputs<T>& out, const Factored<T>& f, const Tile<T>& w,
+                      std::int64_t tile, bool tf32) {
+  const std::int64_t npts = x.batch;
+  const int n = static_cast<int>(x.dim);
+  const k::VectorRef<const T> xr{x.data, x.batch_stride}, mean{c.mean.data, c.mean.batch_stride};
+  const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
+  const bool want_s = out.score.data || out.log_prob;
+  if (want_sums && npts > 0) ex.launch(k::fill_kernel<T>, tile, w.ones, tile, T(1));
+  for (std::int64_t first = 0; first < npts; first += tile) {
+    const std::int64_t count = std::min(tile, npts - first);
+    const int cnt = static_cast<int>(count);
+    ex.launch(k::center_kernel<T>, count * n, xr, first, count, n, mean, std::int64_t{0}, w.y);
+    T* s = w.v;
+    std::int64_t ld = n;
+    if (out.score.data) {  // straight into the strided output rows
+      s = out.score.data + first * out.score.batch_stride;
+      ld = std::max<std::int64_t>(out.score.batch_stride, n);
+    }
+    if (want_s)
+      ex.gemm(false, false, n, cnt, n, T(-1), f.prec, n, w.y, n, T(0), s, static_cast<int>(ld));
+    if (want_s)
+      ex.launch_warps(k::logp_from_score_kernel<T>, count, static_cast<const T*>(w.y), s, ld,
+                      count, n, static_cast<const T*>(f.logc),
+                      static_cast<const std::int32_t*>(f.info), first, out.log_prob);
+    if (want_sums) {
+      const T beta = first == 0 ? T(0) : T(1);
+      ex.gemm(false, false, n, 1, cnt, T(1), w.y, n, w.ones, cnt, beta, w.wd, n);
+      if (tf32)  // a tensor-core GEMM (CUBLAS_TF32_TENSOR_OP_MATH) beats an FP32 SYRK
+        ex.gemm(false, true, n, n, cnt, T(1), w.y, n, w.y, n, beta, w.scatter, n);
+      else  // the lower triangle, which is what the finish reads
+        ex.syrk(n, cnt, T(1), w.y, n, beta, w.scatter, n);
+    }
+  }
+  if (want_sums && npts > 0) ex.launch(k::fill_kernel<T>, 1, w.wsum, 1, static_cast<T>(npts));
+}
+
+/// mixture::evaluate for points [0, N) (MATH.md §1.7): one Gaussian in one fused pass
+/// (plan.single) or run_single_tiles, else in tiles: log N per component (fused kernel or GEMM whitening), online
+/// log-sum-exp, then scores and summed gradients by GEMMs. Both end in the same finish.
 template <class T, class E>
 void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const Outputs<T>& out,
                   const Factored<T>& f, const Tile<T>& w, const EvaluatePlan& plan) {
@@ -87,7 +141,22 @@ void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const 
   const k::VectorRef<const T> xr{x.data, x.batch_stride}, mean{c.mean.data, c.mean.batch_stride};
   const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
   const bool want_score = out.score.data != nullptr;
-  for (std::int64_t first = 0; first < npts; first += plan.tile) {
+  if (plan.single && npts > 0) {
+    ex.launch_shared(k::single_fused_for<T>(n), plan.single_blocks, k::mixture_single_threads,
+                     k::single_fused_shared_for<T>(n), xr, npts, n, c.mean.data,
+                     static_cast<const T*>(f.linv), static_cast<const T*>(f.logc),
+                     static_cast<const std::int32_t*>(f.info), out.log_prob,
+                     k::VectorRef<T>{out.score.data, out.score.batch_stride},
+                     want_sums ? w.partials : static_cast<T*>(nullptr));
+    if (want_sums)
+      ex.launch(k::single_reduce_kernel<T>, nn + n, static_cast<const T*>(w.partials),
+                plan.single_blocks, n, npts, w.scatter, w.wd, w.wsum);
+  }
+  // One Gaussian without weights past the single pass: its own tiles (no (tile, K) weights).
+  const bool single_tiles = !plan.single && kk == 1 && c.weights == nullptr;
+  if (single_tiles) run_single_tiles(ex, x, c, out, f, w, plan.tile, plan.tf32);
+  for (std::int64_t first = 0; !plan.single && !single_tiles && first < npts;
+       first += plan.tile) {
     const std::int64_t count = std::min(plan.tile, npts - first);
     const int cnt = static_cast<int>(count);
     if (plan.fused) {

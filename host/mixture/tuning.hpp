@@ -33,4 +33,10 @@ inline constexpr std::int64_t gpu_tile_points = std::int64_t{1} << 16;
 /// 512 blocks, below the cap of 8 × 132 either way: bench/results/static_model.md.)
 inline constexpr int gpu_fused_blocks_per_sm = 8;
 
+/// At most this many blocks per SM of the one-Gaussian pass (single_fused_kernel); the occupancy
+/// query decides below it. predicted: its shared memory (23 KB at D = 16, 104 KB at D = 64,
+/// float) and registers allow 2–8 blocks; more than 8 would only lengthen the reduction of the
+/// per-block partial sums (D² + D values per block).
+inline constexpr int gpu_single_blocks_per_sm = 8;
+
 }  // namespace boltzkit::mixture::tuning

@@ -57,6 +57,33 @@ __global__ void quadratic_kernel(const T* z, std::int64_t count, int n, const T*
   }
 }
 
+/// One Gaussian from its score rows s = −Σ⁻¹ d (one warp per point; rows ld_s apart):
+/// log_prob[first + p] = logc − ½ dᵀΣ⁻¹d = logc + ½ d·s when log_prob is not null, with d the
+/// centred rows y (count × n). A failed factorization (info[0] ≠ 0) makes the score rows NaN,
+/// as the CPU backend (logc is NaN then, so log p is too).
+template <class T>
+__global__ void logp_from_score_kernel(const T* y, T* s, std::int64_t ld_s, std::int64_t count,
+                                       int n, const T* logc, const std::int32_t* info,
+                                       std::int64_t first, T* log_prob) {
+  const std::int64_t warps = static_cast<std::int64_t>(gridDim.x) * blockDim.x / warp_size;
+  const int lane = static_cast<int>(threadIdx.x) % warp_size;
+  const bool failed = info[0] != 0;
+  for (std::int64_t p = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) /
+                        warp_size;
+       p < count; p += warps) {
+    if (failed) {
+      for (int i = lane; i < n; i += warp_size) s[p * ld_s + i] = quiet_nan<T>();
+      if (lane == 0 && log_prob) log_prob[first + p] = quiet_nan<T>();
+      continue;
+    }
+    if (!log_prob) continue;
+    T v = T(0);
+    for (int i = lane; i < n; i += warp_size) v += y[p * n + i] * s[p * ld_s + i];
+    v = group_sum(v, warp_size);
+    if (lane == 0) log_prob[first + p] = logc[0] + T(0.5) * v;
+  }
+}
+
 /// Fused small-D E-step: one thread per point, every component's L⁻¹ and μ staged through
 /// shared memory in turn; a(p, k) = logc_k − ½ |L_k⁻¹(x_p − μ_k)|². MaxDim ≥ n is a compile-time
 /// bound (8, 16 or 32, fused_logp_for): the row and column loops are unrolled to it, so d stays
@@ -156,13 +183,15 @@ __global__ void fill_kernel(T* p, std::int64_t count, T value) {
   BOLTZKIT_GRID_STRIDE(e, count) { p[e] = value; }
 }
 
-/// m = S − W_k Σ_k (column-major n × n; Σ from the lower triangle of the input).
+/// m = S − W_k Σ_k (column-major n × n), both from their lower triangles: S may come from SYRK
+/// (upper triangle not written), Σ from the input.
 template <class T>
 __global__ void scatter_minus_cov_kernel(const T* s, const T* wsum, std::int64_t k,
                                          MatrixRef<const T> cov, int n, T* m) {
   BOLTZKIT_GRID_STRIDE(e, static_cast<std::int64_t>(n) * n) {
     const int c = static_cast<int>(e / n), r = static_cast<int>(e - static_cast<std::int64_t>(c) * n);
-    m[e] = s[e] - wsum[k] * cov(k, r > c ? r : c, r > c ? c : r);
+    const int hi = r > c ? r : c, lo = r > c ? c : r;
+    m[e] = s[static_cast<std::int64_t>(lo) * n + hi] - wsum[k] * cov(k, hi, lo);
   }
 }
 

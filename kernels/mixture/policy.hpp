@@ -8,4 +8,18 @@ constexpr int mixture_fused_threads = 128;
 /// Largest D of the fused kernel: d and z of one point live in registers (2·32 values).
 constexpr int mixture_fused_max_dim = 32;
 
+/// Threads per block of the one-Gaussian pass (single_fused_kernel), one per point of a tile;
+/// __launch_bounds__ of it. 128: four warps share the staged tile and L⁻¹ while the register
+/// tiles (up to 8 × 8 per thread at D = 64) still leave two blocks per SM.
+constexpr int mixture_single_threads = 128;
+
+/// Points per block tile of single_fused_kernel (= its threads: one staged row each).
+constexpr int mixture_single_points = 128;
+
+/// Largest D of single_fused_kernel (MaxDim instantiations 8, 16, 32, 64); float64 stops at 32,
+/// where its 8 × 4 register tiles (64 registers of accumulators) still fit.
+constexpr int mixture_single_max_dim = 64;
+template <class T>
+constexpr int mixture_single_max_dim_for = sizeof(T) == 4 ? mixture_single_max_dim : 32;
+
 }  // namespace boltzkit::kernels

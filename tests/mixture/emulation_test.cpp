@@ -42,6 +42,16 @@ struct MixtureEmulatedExecutor : emu::EmulatedExecutor {
         c[j * ldc + i] = alpha * s + (beta == T(0) ? T(0) : beta * c[j * ldc + i]);
       }
   }
+  /// As cuBLAS syrk (lower, no transpose): the strict upper triangle of C stays as it was.
+  template <class T>
+  void syrk(int n, int k, T alpha, const T* a, int lda, T beta, T* c, int ldc) {
+    for (int j = 0; j < n; ++j)
+      for (int i = j; i < n; ++i) {
+        T s = T(0);
+        for (int p = 0; p < k; ++p) s += a[p * lda + i] * a[p * lda + j];
+        c[j * ldc + i] = alpha * s + (beta == T(0) ? T(0) : beta * c[j * ldc + i]);
+      }
+  }
 };
 
 template <class T>
@@ -50,9 +60,11 @@ struct Results {
   std::vector<std::int32_t> info;
 };
 
+/// single: the one-Gaussian pass (plan.single, K = 1 without weights) on 2 blocks; score rows
+/// `score_stride` apart (0: D; negative: no score asked for), the gaps poisoned with NaN.
 template <class T>
 Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated, bool fused,
-                         std::int64_t tile) {
+                         std::int64_t tile, bool single = false, std::int64_t score_stride = 0) {
   const std::int64_t np = p.n_points, kk = p.k, n = p.dim;
   const T poison = std::numeric_limits<T>::quiet_NaN();
   Results<T> r{std::vector<T>(np * kk, poison),     std::vector<T>(np, poison),
@@ -65,7 +77,10 @@ Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated
     out.mix_log_prob = r.mix.data();
     out.resp = r.resp.data();
   }
-  if (weights || kk == 1) out.score = vector_batch<T>(r.score.data(), np, n, n);
+  const std::int64_t ss = score_stride > 0 ? score_stride : n;
+  if (ss != n) r.score.assign(np * ss, poison);
+  if ((weights || kk == 1) && score_stride >= 0)
+    out.score = vector_batch<T>(r.score.data(), np, n, ss);
   out.sum_grad_mean = vector_batch<T>(r.sgm.data(), kk, n, n);
   out.sum_grad_cov = matrix_batch<T>(r.sgc.data(), kk, n, n * n, n);
   out.info = r.info.data();
@@ -80,10 +95,14 @@ Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated
   std::vector<std::int32_t> info(kk);
   const steps::Factored<T> f{factor.data(), linv.data(), prec.data(), logc.data(), ptrs.data(),
                              info.data()};
-  std::vector<T> a(tile * kk), y(tile * n), v(tile * n), ones(tile), scatter(kk * n * n),
+  // The scatter poisoned: the finish must read only what the steps wrote (SYRK: lower half).
+  std::vector<T> a(tile * kk), y(tile * n), v(tile * n), ones(tile), scatter(kk * n * n, poison),
       wd(kk * n), wsum(kk), t1(n * n), t2(n * n);
-  const steps::Tile<T> w{a.data(), y.data(), v.data(), ones.data(), scatter.data(),
-                         wd.data(), wsum.data(), t1.data(), t2.data()};
+  const int single_blocks = 2;
+  std::vector<T> partials(single_blocks * (n * n + n), poison);
+  const steps::Tile<T> w{a.data(),   y.data(),    v.data(),  ones.data(),
+                         scatter.data(), wd.data(), wsum.data(), t1.data(),
+                         t2.data(),  partials.data()};
   MixtureEmulatedExecutor ex;
   steps::factor_components(ex, c.cov, kk, static_cast<int>(n), true, f);
   std::copy(info.begin(), info.end(), r.info.begin());
@@ -91,6 +110,8 @@ Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated
   plan.tile = tile;
   plan.fused = fused;
   plan.fused_blocks = 2;
+  plan.single = single;
+  plan.single_blocks = single_blocks;
   steps::run_evaluate(ex, p.xs(), c, out, f, w, plan);
   return r;
 }
@@ -146,6 +167,78 @@ TEST(MixtureEmulation, EStepMatchesCpuDouble) {
 TEST(MixtureEmulation, EStepMatchesCpuFloat) {
   compare_paths<float>(2e-3, {cases[1], cases[2], Case{40, 2, 35, 7}, Case{33, 3, 12, 13},
                               Case{35, 2, 32, 14}});
+}
+
+/// The one-Gaussian pass (single_fused_kernel + single_reduce_kernel) against the float64 CPU
+/// backend: N not a multiple of the 128-point tile (1, 129, 300, ...), D = 1, odd D, and both
+/// ends of each MaxDim class (8, 16, 32, and 64 for float).
+template <class T>
+void compare_single(double tol, const std::vector<Case>& table) {
+  for (const Case& c : table) {
+    SCOPED_TRACE("single N=" + std::to_string(c.n_points) + " D=" + std::to_string(c.dim));
+    const auto p = make_problem<T>(c);
+    const auto want = evaluate_with(p, false, false, false, 0);
+    const auto got = evaluate_with(p, false, true, false, 32, true);
+    EXPECT_EQ(got.info, want.info);
+    expect_match(got.log_prob, want.log_prob, tol, "log_prob");
+    expect_match(got.score, want.score, tol, "score");
+    expect_match(got.sgm, want.sgm, tol, "sum_grad_mean");
+    expect_match(got.sgc, want.sgc, tol, "sum_grad_cov");
+  }
+}
+
+TEST(MixtureEmulation, SinglePassMatchesCpuDouble) {
+  compare_single<double>(1e-9, {Case{1, 1, 1, 21}, Case{300, 1, 1, 22}, Case{129, 1, 5, 23},
+                                Case{200, 1, 8, 24}, Case{131, 1, 9, 25}, Case{257, 1, 16, 26},
+                                Case{140, 1, 17, 27}, Case{130, 1, 32, 28}});
+}
+TEST(MixtureEmulation, SinglePassMatchesCpuFloat) {
+  compare_single<float>(2e-3, {Case{300, 1, 3, 31}, Case{129, 1, 16, 32}, Case{200, 1, 33, 33},
+                               Case{130, 1, 64, 34}});
+}
+
+// Without a score: the single pass skips it, the K = 1 tiles (run_single_tiles) put −Σ⁻¹d in
+// their own buffer for log p; log p and the sums as with it.
+TEST(MixtureEmulation, OneGaussianWithoutScoreMatchesCpu) {
+  for (const bool single : {false, true}) {
+    const auto p = make_problem<double>({70, 1, 6, 38});
+    const auto want = evaluate_with(p, false, false, false, 0, false, -1);
+    const auto got = evaluate_with(p, false, true, false, 32, single, -1);
+    expect_match(got.log_prob, want.log_prob, 1e-9, "log_prob");
+    expect_match(got.sgm, want.sgm, 1e-9, "sum_grad_mean");
+    expect_match(got.sgc, want.sgc, 1e-9, "sum_grad_cov");
+    for (const double v : got.score) EXPECT_TRUE(std::isnan(v));  // untouched poison
+  }
+}
+
+// A covariance that is not positive definite: info from the factorization, NaN log p, scores
+// and sums, as the CPU backend; strided score rows keep their gaps (nothing written past D).
+// Both one-Gaussian paths: the single pass and the K = 1 tiles (D past the single pass).
+TEST(MixtureEmulation, OneGaussianFailedCovarianceGivesInfoAndNaN) {
+  auto p = make_problem<double>({150, 1, 5, 35});
+  p.cov[2 * 5 + 2] = -1.0;  // Σ_22 < 0: the third pivot fails
+  const auto want = evaluate_with(p, false, false, false, 0);
+  for (const bool single : {true, false}) {  // the single pass, and the K = 1 tiles
+    const auto got = evaluate_with(p, false, true, false, 32, single, 7);
+    EXPECT_EQ(got.info, want.info);
+    EXPECT_EQ(got.info[0], 3);
+    for (const double v : got.log_prob) EXPECT_TRUE(std::isnan(v));
+    for (const double v : got.sgm) EXPECT_TRUE(std::isnan(v));
+    for (const double v : got.sgc) EXPECT_TRUE(std::isnan(v));
+    for (std::int64_t q = 0; q < p.n_points; ++q)
+      for (int i = 0; i < 7; ++i) EXPECT_TRUE(std::isnan(got.score[q * 7 + i])) << single;
+  }
+  // The same strided layout on a healthy covariance: rows match, gaps stay poisoned.
+  const auto good = make_problem<double>({150, 1, 5, 36});
+  const auto ref = evaluate_with(good, false, false, false, 0);
+  for (const bool single : {true, false}) {
+    const auto strided = evaluate_with(good, false, true, false, 32, single, 7);
+    for (std::int64_t q = 0; q < good.n_points; ++q) {
+      for (int i = 0; i < 5; ++i)
+        EXPECT_NEAR(strided.score[q * 7 + i], ref.score[q * 5 + i], 1e-9) << q << "," << i;
+      EXPECT_TRUE(std::isnan(strided.score[q * 7 + 5]) && std::isnan(strided.score[q * 7 + 6]));
+    }
+  }
 }
 
 TEST(MixtureEmulation, FailedComponentGivesInfoAndNaN) {

@@ -53,7 +53,9 @@ struct EvaluateOptions {
   /// whitening (x − μ_k)·L_k⁻ᵀ of the D > gpu_fused_max_dim path, the scores and the summed
   /// gradients, and their K-sized finishing products — in TF32 tensor-core math
   /// (CUBLAS_TF32_TENSOR_OP_MATH: operands rounded to a 10-bit mantissa, float accumulation);
-  /// the Cholesky factors, the fused D ≤ gpu_fused_max_dim log p and the log-sum-exp stay float.
+  /// the Cholesky factors, the fused D ≤ gpu_fused_max_dim log p and the log-sum-exp stay float,
+  /// and so do the per-point products of the one-Gaussian pass (K = 1, no weights, D ≤ 64;
+  /// MATH.md §1.9).
   /// The CPU backend then rounds the same operands the same way (round to nearest even, float64
   /// accumulation), so both backends mean the same thing. Off by default; the measured accuracy
   /// is in docs/MATH.md §1.9 (CPU emulation; GPU measurement pending).
@@ -63,7 +65,9 @@ struct EvaluateOptions {
 /// Evaluates the requested outputs. The mixture never needs an (N, K) buffer unless log_prob
 /// or resp is asked for: points are processed in tiles with an online log-sum-exp over K.
 /// CPU: float64 accumulation. GPU: fused kernel for D ≤ gpu_fused_max_dim, whitening as a GEMM
-/// (X − μ_k)·L_k⁻ᵀ through cuBLAS beyond; asynchronous, memory O(tile·K + K·D²).
+/// (X − μ_k)·L_k⁻ᵀ through cuBLAS beyond; one Gaussian without weights (K = 1) in one fused pass
+/// over the points for D ≤ 64 (float; 32 double), else tiles with one score GEMM (MATH.md §1.7);
+/// asynchronous, memory O(tile·K + K·D²).
 /// Throws invalid_argument before any launch for D < 1, N < 0, K < 1, shape mismatches,
 /// mix_log_prob/resp without weights, score with K > 1 and no weights, overlapping outputs.
 /// Work: O(N·K·D²) (+ O(K·D³) per call for the factorizations).
