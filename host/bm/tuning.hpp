@@ -31,6 +31,29 @@ inline constexpr int block_spins = 64;
 /// SMs); each warp loads its own copy of the 32 KB J block.
 inline constexpr int block_threads = 32;
 
+/// Threads of the tile kernel (bm_tile_kernel: one thread block owns a tile of chains and keeps
+/// their fields in shared memory for a whole call, MATH.md §2.8). predicted (static model): the
+/// field update's 8 x 8 register tiles of a 32-chain tile at N = 256 are 128, one per thread; the
+/// first 32 threads also make the decisions.
+inline constexpr int tile_threads = 128;
+
+/// Sites per block of the tile kernel. predicted (static model, SK N = 256 / 1024, 4096 chains):
+/// the per-sweep field update costs N²·T multiply-adds whatever the block size, while the
+/// in-block correction grows with it (B/2 terms per decision), so the tile kernel takes a
+/// smaller block than the GEMM path, whose launches and field traffic fall with B.
+inline constexpr int tile_block_spins = 16;
+
+/// Chains per thread block of the tile kernel: the largest of these (multiples of 8, the register
+/// tile's width) whose fields, N·T doubles, fit shared_bytes_max with ΔS and the J block.
+/// predicted: 32 fills one warp with decisions; 16 and 8 reach larger N.
+inline constexpr int tile_chains_max = 32;
+inline constexpr int tile_chains_min = 8;
+
+/// The blocked path on the GPU takes the tile kernel up to this N and the decision kernel +
+/// DGEMM per block above. predicted (static model, bench/results/static_model.md, SK with 4096
+/// chains): see the "tile kernel against the GEMM path" table there.
+inline constexpr std::int64_t tile_max_spins = 2048;
+
 /// FieldUpdate::automatic takes the blocked path for the sequential scan on the GPU from this N
 /// on. predicted: below ~64 spins a sweep is one or two blocks and the launches dominate. The
 /// CPU's automatic stays scalar: measured 2026-12-03, this 2-core development VM, one thread

@@ -239,3 +239,115 @@ TEST(BmFieldOperandsOnEmulator, TransposeSpinsAndBroadcastH) {
 
 }  // namespace
 }  // namespace boltzkit::testing
+
+namespace boltzkit::testing {
+namespace {
+
+namespace k = boltzkit::kernels;
+
+/// Runs the tile kernel on the emulator: all sweeps in one launch, T chains per thread block.
+template <int Alg>
+void launch_tile_on_emulator(const k::BmTileLaunch& a) {
+  constexpr int b = k::bm_policy::tile_block_spins;
+  const auto blocks = static_cast<unsigned>((a.chains + a.tile_chains - 1) / a.tile_chains);
+  emu::launch(k::bm_tile_kernel<b, Alg>, blocks, static_cast<unsigned>(k::bm_policy::tile_threads),
+              k::bm_policy::tile_shared_bytes(a.p.n, a.tile_chains), a);
+}
+
+void launch_tile_on_emulator(const k::BmTileLaunch& a) {
+  if (a.p.algorithm == k::bm_metropolis)
+    launch_tile_on_emulator<k::bm_metropolis>(a);
+  else
+    launch_tile_on_emulator<k::bm_heat_bath>(a);
+}
+
+using TileCase = std::tuple<std::int64_t, int, bm::Algorithm, double>;  // n, T, algorithm, β
+class BmTileKernelOnEmulator : public ::testing::TestWithParam<TileCase> {};
+
+/// The tile kernel (fields in shared memory, register-tiled block updates, one launch for all
+/// sweeps) makes the CPU backend's scalar chains bit for bit; 37 chains leave the last tile
+/// partly empty, and n covers one partial block, several blocks and a partial last row tile.
+TEST_P(BmTileKernelOnEmulator, EqualsScalarCpuBitForBit) {
+  const auto [n, tile, algorithm, beta] = GetParam();
+  const std::int64_t chains = 37, sweeps = 3;
+  const auto m = bm_cases::sk(n, beta, 120 + static_cast<std::uint64_t>(n));
+  const bm::SweepOptions scalar{algorithm, bm::Scan::sequential, bm::FieldUpdate::scalar};
+  Context cpu(Backend::cpu);
+  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
+  bm::initial_spins(cpu, expected.data(), chains, n, 4);
+  std::vector<std::int8_t> spins = expected;
+  bm::sweep(cpu, m.model(), expected.data(), chains, 31, 2, sweeps, scalar);
+  ASSERT_NE(spins, expected);  // the chains moved
+
+  const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  const k::BmTileLaunch a{bm::backend::chain_params(q.model(), 31, scalar), spins.data(), chains, 2u, sweeps,
+                          tile};
+  launch_tile_on_emulator(a);
+  EXPECT_EQ(spins, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, BmTileKernelOnEmulator,
+                         ::testing::Combine(::testing::Values(2, 13, 33, 100), ::testing::Values(8, 32),
+                                            ::testing::Values(bm::Algorithm::heat_bath,
+                                                              bm::Algorithm::metropolis),
+                                            ::testing::Values(0.4, 1.5)));
+
+/// The policy's choice: 32 chains per tile while the fields fit, then 16 and 8, none past that.
+TEST(BmTilePolicy, ChainsPerTileShrinkWithN) {
+  EXPECT_EQ(k::bm_policy::tile_chains(256), 32);
+  EXPECT_EQ(k::bm_policy::tile_chains(1024), 16);
+  EXPECT_EQ(k::bm_policy::tile_chains(2048), 8);
+  EXPECT_EQ(k::bm_policy::tile_chains(bm::max_spins), 0);
+  for (const std::int64_t n : {1, 256, 700, 1024, 2048, 3000}) {
+    const int t = k::bm_policy::tile_chains(n);
+    if (t > 0) {
+      EXPECT_LE(k::bm_policy::tile_shared_bytes(n, t), bm::tuning::shared_bytes_max) << n;
+    }
+  }
+}
+
+/// Per-chain β (replica exchange) and a call that splits the sweeps: the kernel rebuilds the
+/// fields at each launch and still makes the CPU's chains, 16 chains per tile.
+TEST(BmTileKernelOnEmulator, PerChainBetaAndSplitCallsEqualScalarCpu) {
+  const std::int64_t n = 40, chains = 21;
+  const auto m = bm_cases::sk(n, 1.0, 19);
+  std::vector<double> betas(static_cast<std::size_t>(chains));
+  for (std::size_t c = 0; c < betas.size(); ++c) betas[c] = 0.1 + 0.2 * static_cast<double>(c);
+  const bm::SweepOptions scalar{bm::Algorithm::heat_bath, bm::Scan::sequential, bm::FieldUpdate::scalar};
+  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
+  bm::backend::cpu::initial_spins(expected.data(), chains, n, 6);
+  std::vector<std::int8_t> spins = expected;
+  bm::backend::cpu::sweep(m.model(), expected.data(), chains, 3, 5, 4, scalar, betas.data());
+
+  const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  k::BmChainParams p = bm::backend::chain_params(q.model(), 3, scalar);
+  p.chain_beta = betas.data();
+  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 5u, 1, 16});
+  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 6u, 3, 16});
+  EXPECT_EQ(spins, expected);
+}
+
+/// The register-tiled update alone against a plain loop: f += J[:, k0 … k0+m)·ds for a model
+/// whose entries are small integers (every order exact), n not a multiple of the tile's rows.
+TEST(BmTileFields, EqualsPlainLoop) {
+  const std::int64_t n = 19, k0 = 4;
+  const int m = 7, cols = 16;
+  std::vector<double> j(static_cast<std::size_t>(n * n)), ds(static_cast<std::size_t>(m * cols)),
+      f(static_cast<std::size_t>(n * cols));
+  for (std::int64_t a = 0; a < n; ++a)
+    for (std::int64_t b = 0; b < n; ++b)
+      j[static_cast<std::size_t>(a * n + b)] = a == b ? 0.0 : static_cast<double>((a + b) * 37 % 11) - 5.0;
+  for (std::size_t e = 0; e < ds.size(); ++e) ds[e] = static_cast<double>(static_cast<int>(e * 13 % 3) - 1) * 2.0;
+  for (std::size_t e = 0; e < f.size(); ++e) f[e] = static_cast<double>(e % 17);
+  std::vector<double> expected = f;
+  for (std::int64_t i = 0; i < n; ++i)
+    for (int c = 0; c < cols; ++c)
+      for (int u = 0; u < m; ++u)
+        expected[static_cast<std::size_t>(i * cols + c)] +=
+            j[static_cast<std::size_t>(i * n + k0 + u)] * ds[static_cast<std::size_t>(u * cols + c)];
+  for (int w = 0; w < 3; ++w) k::bm_tile_fields(j.data(), n, k0, m, ds.data(), cols, f.data(), w, 3);
+  EXPECT_EQ(f, expected);
+}
+
+}  // namespace
+}  // namespace boltzkit::testing
