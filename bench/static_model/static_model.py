@@ -91,6 +91,14 @@ BM_BLOCKED_CASES = [  # (N, chains, sweeps per call, target flips/ns)
 BM_BLOCK_SPINS = 64
 BM_BLOCK_THREADS = 32
 BM_BLOCK_NAME = r"bm_block_kernel<64>\(boltzkit::kernels::BmBlockLaunch\)"
+# The tile kernel of the blocked path (host/bm/gpu.cu launch_tiled, taken up to
+# tuning::tile_max_spins). Copies of host/bm/tuning.hpp: tile_threads, tile_block_spins,
+# tile_chains_max/min, shared_bytes_max; the heat-bath instance (Alg = 0).
+BM_TILE_THREADS = 128
+BM_TILE_SPINS = 16
+BM_TILE_CHAINS = (32, 16, 8)
+BM_SHARED_MAX = 227 * 1024
+BM_TILE_NAME = r"bm_tile_kernel<16, 0>\(boltzkit::kernels::BmTileLaunch\)"
 # bm exact enumeration (bench/bm: SK couplings, beta 1; issue 10: >= 1e9 states/s on the GPU)
 BM_EXACT_CASES = [(24, 1e9), (26, 1e9), (28, 1e9), (30, 1e9)]
 BM_EXACT_NAME = r"bm_exact_kernel\(boltzkit::kernels::BmExactLaunch\)"
@@ -554,6 +562,60 @@ def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
                          == "decision kernel" else gemm["bound"]) + ")",
                 "time_split_ms": times,
                 "per_unit": {"unit": "attempted update (decision kernel only)", "counts": per}})
+    return row
+
+
+def bm_tile_chains(n):
+    """kernels/bm/policy.hpp tile_chains: T for n spins, or 0 when no tile fits."""
+    for t in BM_TILE_CHAINS:
+        if 8 * (n * t + BM_TILE_SPINS * t + BM_TILE_SPINS ** 2) <= BM_SHARED_MAX:
+            return t
+    return 0
+
+
+def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
+    """One bm::sweep call on the tiled blocked path (host/bm/gpu.cu launch_tiled): the grid
+    (3 element-wise kernels over J, as the GEMM variant) and one bm_tile_kernel launch for all
+    sweeps (SASS). DRAM (A17): J and h once, the spins of every block of B sites in 32-byte
+    sectors, read by the field build and read and written by the decisions. Every thread block
+    reads all of J once per sweep and once for the field build; those bytes are L2 hits (J is at
+    most 32 MB here), not charged, and reported in the row (l2_j_bytes)."""
+    hw = ctx.hw
+    b, threads = BM_TILE_SPINS, BM_TILE_THREADS
+    t = bm_tile_chains(n)
+    row = {"case": "bm/gpu/heatbath/blocked/N:%d/C:%d/beta:1" % (n, chains), "path": "tiled",
+           "family": "bm", "N": n, "C": chains, "sweeps": sweeps, "flip_rate": flip_rate,
+           "target_flips_per_ns": target, "tile_chains": t}
+    if t == 0:
+        row.update({"kernel": "bm_tile_kernel (no tile fits)", "kernels": [],
+                    "predicted_flips_per_ns": None, "status": "n/a: no tile fits shared memory"})
+        return row
+    cta = -(-chains // t)
+    blocks = -(-n // b)
+    smem = 8 * (n * t + b * t + b * b)
+    dram = 8.0 * n * n + 8.0 * n + 32.0 * blocks * chains * (1 + 2 * sweeps)
+    kernel = ctx.find(BM_TILE_NAME)
+    k = run_kernel(ctx, "bm_tile_kernel<%d, 0>" % b, kernel,
+                   models.bm_tile_specs(n, b, t, sweeps, threads), cta,
+                   "thread block (a tile of %d chains, %d warps)" % (t, threads // 32), cta,
+                   threads, smem, dram)
+    setup = [memory_call("grid: row bounds, shift, quantize (3 kernels)", 8.0 * (3 * n * n + 4 * n),
+                         hw, launches=3)]
+    row.update({"kernel": "bm_tile_kernel<%d, 0> (%d chains per block, %d sweeps per launch)"
+                % (b, t, sweeps), "kernels": [k] + setup,
+                "l2_j_bytes": 8.0 * n * n * cta * (sweeps + 1)})
+    if "error" in k:
+        row.update({"predicted_flips_per_ns": None, "status": "stale: " + k["error"]})
+        return row
+    total_ms = sum(x["time_ms"] for x in row["kernels"])
+    rate = n * chains * sweeps / (total_ms * 1e6)
+    per = Counter()
+    models.add_into(per, k["totals"], 1.0 / (n * chains * sweeps))
+    row.update({"predicted_flips_per_ns": rate, "status": "ok", "meets_target": rate >= target,
+                "bound": "tile kernel (%s)" % k["bound"],
+                "time_split_ms": {"tile kernel": k["time_ms"],
+                                  "set-up": sum(x["time_ms"] for x in setup)},
+                "per_unit": {"unit": "attempted update (tile kernel)", "counts": per}})
     return row
 
 
@@ -1042,6 +1104,8 @@ def main(argv=None):
         rows.append(bm_sweep_case(ctx, n, chains, sweeps, target))
     for n, chains, sweeps, target in BM_BLOCKED_CASES:
         rows.append(bm_blocked_case(ctx, n, chains, sweeps, target))
+    for n, chains, sweeps, target in BM_BLOCKED_CASES:
+        rows.append(bm_tiled_case(ctx, n, chains, sweeps, target))
     for n, target in BM_EXACT_CASES:
         rows.append(bm_exact_case(ctx, n, target))
     rows += mixture_model.mixture_rows(sys.modules[__name__], ctx)  # issue 12 (mixture_model.py)

@@ -130,7 +130,7 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
   double* jb = ds + B * t;
   const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * t;
   for (std::int64_t e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
-  for (std::int64_t k0 = 0; k0 < n; k0 += B) {
+  for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // field build
     const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
     __syncthreads();  // the previous block's update has read ds
     for (int e = tid; e < B * t; e += workers) {
@@ -143,7 +143,7 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
   }
   for (std::int64_t s = 0; s < a.n_sweeps; ++s) {
     const auto sweep = static_cast<std::uint32_t>(a.first_sweep + static_cast<std::uint32_t>(s));
-    for (std::int64_t k0 = 0; k0 < n; k0 += B) {
+    for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // blocks of the sweep
       const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
       __syncthreads();  // fields complete, ds and jb free
       for (int e = tid; e < B * B; e += workers) {
@@ -151,13 +151,13 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
         jb[e] = u < m && v < m ? a.p.j[(k0 + u) * n + k0 + v] : 0.0;
       }
       __syncthreads();
-      if (tid < t) {
-        const std::int64_t c = first + tid;
+      for (int col = tid; col < t; col += workers) {  // the first T threads, one chain each
+        const std::int64_t c = first + col;
         if (c < a.chains)
-          bm_block_decide<B, Alg>(a.p, jb, B, k0, m, f, t, a.spins + c * n, ds, tid,
+          bm_block_decide<B, Alg>(a.p, jb, B, k0, m, f, t, a.spins + c * n, ds, col,
                                   static_cast<std::uint32_t>(c), sweep);
         else
-          for (int u = 0; u < B; ++u) ds[u * t + tid] = 0.0;
+          for (int u = 0; u < B; ++u) ds[u * t + col] = 0.0;
       }
       __syncthreads();
       bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid, workers);
