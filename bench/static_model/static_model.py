@@ -95,10 +95,10 @@ BM_BLOCK_NAME = r"bm_block_kernel<64>\(boltzkit::kernels::BmBlockLaunch\)"
 # tuning::tile_max_spins). Copies of host/bm/tuning.hpp: tile_threads, tile_block_spins,
 # tile_chains_max/min, shared_bytes_max; the heat-bath instance (Alg = 0).
 BM_TILE_THREADS = 128
-BM_TILE_SPINS = 16
+BM_TILE_SPINS = 32
 BM_TILE_CHAINS = (32, 16, 8)
 BM_SHARED_MAX = 227 * 1024
-BM_TILE_NAME = r"bm_tile_kernel<16, 0>\(boltzkit::kernels::BmTileLaunch\)"
+BM_TILE_NAME = r"bm_tile_kernel<32, 0>\(boltzkit::kernels::BmTileLaunch\)"
 # bm exact enumeration (bench/bm: SK couplings, beta 1; issue 10: >= 1e9 states/s on the GPU)
 BM_EXACT_CASES = [(24, 1e9), (26, 1e9), (28, 1e9), (30, 1e9)]
 BM_EXACT_NAME = r"bm_exact_kernel\(boltzkit::kernels::BmExactLaunch\)"
@@ -568,7 +568,7 @@ def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
 def bm_tile_chains(n):
     """kernels/bm/policy.hpp tile_chains: T for n spins, or 0 when no tile fits."""
     for t in BM_TILE_CHAINS:
-        if 8 * (n * t + BM_TILE_SPINS * t + BM_TILE_SPINS ** 2) <= BM_SHARED_MAX:
+        if 8 * (n * t + BM_TILE_SPINS ** 2) + 4 * BM_TILE_SPINS * t <= BM_SHARED_MAX:
             return t
     return 0
 
@@ -592,7 +592,7 @@ def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
         return row
     cta = -(-chains // t)
     blocks = -(-n // b)
-    smem = 8 * (n * t + b * t + b * b)
+    smem = 8 * (n * t + b * b) + 4 * b * t
     dram = 8.0 * n * n + 8.0 * n + 32.0 * blocks * chains * (1 + 2 * sweeps)
     kernel = ctx.find(BM_TILE_NAME)
     k = run_kernel(ctx, "bm_tile_kernel<%d, 0>" % b, kernel,

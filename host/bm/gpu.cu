@@ -37,12 +37,19 @@ bool gemm_blocked(const SweepOptions& o, std::int64_t n, std::int64_t chains) {
   return uses_blocked_update(o, n, chains, true) && !tiled(n);
 }
 
-/// Model whose arrays are device copies of a host model (kept alive by the buffers).
+/// J (n, n) followed by the tile kernel's padding (bm_tile_j_padding zeros).
+std::vector<double> padded_j(const Model& host) {
+  std::vector<double> j(host.j, host.j + host.n * host.n);
+  j.resize(j.size() + static_cast<std::size_t>(k::bm_tile_j_padding), 0.0);
+  return j;
+}
+
+/// Model whose arrays are device copies of a host model (kept alive by the buffers); J padded.
 struct DeviceModel {
   DeviceBuffer<double> j, h;
   Model model;
   DeviceModel(const Model& host)
-      : j(std::vector<double>(host.j, host.j + host.n * host.n)),
+      : j(padded_j(host)),
         h(std::vector<double>(host.h, host.h + host.n)),
         model{j.data(), h.data(), host.n, host.beta} {}
 };
@@ -55,7 +62,7 @@ struct SweepSlots {
   boltzkit::gpu::WorkspaceLayout ws;
   SweepSlots(std::int64_t n, std::int64_t chains, bool grid_on_device, bool blocked) {
     if (grid_on_device) {
-      jq = ws.reserve<double>(n * n);
+      jq = ws.reserve<double>(n * n + k::bm_tile_j_padding);
       hq = ws.reserve<double>(n);
       bounds = ws.reserve<double>(n);
       shift = ws.reserve<int>(1);
@@ -69,7 +76,7 @@ struct SweepSlots {
 };
 
 /// The device model `device` rounded to its grid on the device (bm_row_bound / bm_grid_shift /
-/// bm_quantize kernels, the host's bits) into the slots' jq, hq.
+/// bm_quantize kernels, the host's bits) into the slots' jq (zero-padded for the tile kernel), hq.
 Model grid_on_device(Context& ctx, const Model& device, const SweepSlots& s) {
   const std::int64_t n = device.n;
   double* bounds = s.ws.get<double>(s.bounds);
@@ -83,6 +90,7 @@ Model grid_on_device(Context& ctx, const Model& device, const SweepSlots& s) {
   k::bm_quantize_kernel<<<grid_for(n * n + n, threads, ctx.device()), threads, 0, ctx.stream()>>>(
       device.j, device.h, n, shift, jq, hq);
   BOLTZKIT_CHECK_LAUNCH();
+  BOLTZKIT_CUDA(cudaMemsetAsync(jq + n * n, 0, k::bm_tile_j_padding * sizeof(double), ctx.stream()));
   return {jq, hq, n, device.beta};
 }
 

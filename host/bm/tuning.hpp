@@ -41,7 +41,7 @@ inline constexpr int tile_threads = 128;
 /// the per-sweep field update costs N²·T multiply-adds whatever the block size, while the
 /// in-block correction grows with it (B/2 terms per decision), so the tile kernel takes a
 /// smaller block than the GEMM path, whose launches and field traffic fall with B.
-inline constexpr int tile_block_spins = 16;
+inline constexpr int tile_block_spins = 32;
 
 /// Chains per thread block of the tile kernel: the largest of these (multiples of 8, the register
 /// tile's width) whose fields, N·T doubles, fit shared_bytes_max with ΔS and the J block.

@@ -105,8 +105,11 @@ static __global__ void __launch_bounds__(bm_policy::block_threads) bm_block_kern
                      static_cast<std::uint32_t>(c), a.sweep);
 }
 
+/// Readable elements past J's n·n that the tile kernel needs (bm_tile_fields' row tiles).
+constexpr std::int64_t bm_tile_j_padding = bm_tile_rows - 1;
+
 struct BmTileLaunch {
-  BmChainParams p;     // p.j, p.h: the model on its grid
+  BmChainParams p;     // p.j, p.h: the model on its grid; p.j readable to n·n + bm_tile_j_padding
   std::int8_t* spins;  // (chains, n), flipped in place
   std::int64_t chains;
   std::uint32_t first_sweep;
@@ -115,7 +118,8 @@ struct BmTileLaunch {
 };
 
 /// The tiled blocked path (MATH.md §2.8): thread block b owns chains b·T … b·T+T−1 and all of
-/// their sweeps in one launch. Shared memory: fields f (n, T), ΔS (B, T), the J block (B, B).
+/// their sweeps in one launch. Shared memory: fields f (n, T) and the J block (B, B) as doubles,
+/// then ΔS (B, T) as floats (0, ±1, ±2 are exact).
 /// Fields: h, then + J·s through bm_tile_fields with the spins (±1) as the operand, B sites at a
 /// time; per sweep and block of B sites the first T threads decide (bm_block_decide, thread =
 /// chain) and then all threads add J[:, block]·ΔS (bm_tile_fields). Lanes past `chains` decide
@@ -126,8 +130,8 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
   const int t = a.tile_chains;
   const int tid = static_cast<int>(threadIdx.x), workers = static_cast<int>(blockDim.x);
   double* f = reinterpret_cast<double*>(dynamic_shared_memory());
-  double* ds = f + n * t;
-  double* jb = ds + B * t;
+  double* jb = f + n * t;
+  auto* ds = reinterpret_cast<float*>(jb + B * B);  // 16-byte aligned: T is a multiple of 8
   const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * t;
   for (std::int64_t e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
   for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // field build
@@ -136,7 +140,7 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
     for (int e = tid; e < B * t; e += workers) {
       const int u = e / t;
       const std::int64_t c = first + e % t;
-      ds[e] = u < m && c < a.chains ? static_cast<double>(a.spins[c * n + k0 + u]) : 0.0;
+      ds[e] = u < m && c < a.chains ? static_cast<float>(a.spins[c * n + k0 + u]) : 0.0f;
     }
     __syncthreads();
     bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid, workers);
@@ -157,7 +161,7 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
           bm_block_decide<B, Alg>(a.p, jb, B, k0, m, f, t, a.spins + c * n, ds, col,
                                   static_cast<std::uint32_t>(c), sweep);
         else
-          for (int u = 0; u < B; ++u) ds[u * t + col] = 0.0;
+          for (int u = 0; u < B; ++u) ds[u * t + col] = 0.0f;
       }
       __syncthreads();
       bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid, workers);

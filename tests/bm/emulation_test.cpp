@@ -279,7 +279,8 @@ TEST_P(BmTileKernelOnEmulator, EqualsScalarCpuBitForBit) {
   bm::sweep(cpu, m.model(), expected.data(), chains, 31, 2, sweeps, scalar);
   ASSERT_NE(spins, expected);  // the chains moved
 
-  const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);  // the kernel's contract (BmTileLaunch)
   const k::BmTileLaunch a{bm::backend::chain_params(q.model(), 31, scalar), spins.data(), chains, 2u, sweeps,
                           tile};
   launch_tile_on_emulator(a);
@@ -319,7 +320,8 @@ TEST(BmTileKernelOnEmulator, PerChainBetaAndSplitCallsEqualScalarCpu) {
   std::vector<std::int8_t> spins = expected;
   bm::backend::cpu::sweep(m.model(), expected.data(), chains, 3, 5, 4, scalar, betas.data());
 
-  const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);
   k::BmChainParams p = bm::backend::chain_params(q.model(), 3, scalar);
   p.chain_beta = betas.data();
   launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 5u, 1, 16});
@@ -332,12 +334,13 @@ TEST(BmTileKernelOnEmulator, PerChainBetaAndSplitCallsEqualScalarCpu) {
 TEST(BmTileFields, EqualsPlainLoop) {
   const std::int64_t n = 19, k0 = 4;
   const int m = 7, cols = 16;
-  std::vector<double> j(static_cast<std::size_t>(n * n)), ds(static_cast<std::size_t>(m * cols)),
+  std::vector<double> j(static_cast<std::size_t>(n * n + k::bm_tile_j_padding), 7.0),  // padding read, unused
       f(static_cast<std::size_t>(n * cols));
+  std::vector<float> ds(static_cast<std::size_t>(m * cols));
   for (std::int64_t a = 0; a < n; ++a)
     for (std::int64_t b = 0; b < n; ++b)
       j[static_cast<std::size_t>(a * n + b)] = a == b ? 0.0 : static_cast<double>((a + b) * 37 % 11) - 5.0;
-  for (std::size_t e = 0; e < ds.size(); ++e) ds[e] = static_cast<double>(static_cast<int>(e * 13 % 3) - 1) * 2.0;
+  for (std::size_t e = 0; e < ds.size(); ++e) ds[e] = static_cast<float>((static_cast<int>(e * 13 % 3) - 1) * 2);
   for (std::size_t e = 0; e < f.size(); ++e) f[e] = static_cast<double>(e % 17);
   std::vector<double> expected = f;
   for (std::int64_t i = 0; i < n; ++i)
