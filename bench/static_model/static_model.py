@@ -99,6 +99,10 @@ BM_TILE_SPINS = 32
 BM_TILE_CHAINS = (32, 16, 8)
 BM_SHARED_MAX = 227 * 1024
 BM_TILE_NAME = r"bm_tile_kernel<32, 0>\(boltzkit::kernels::BmTileLaunch\)"
+# Tile kernel against the GEMM variant of the blocked path (tuning::tile_max_spins rests on it):
+# (N, chains, sweeps per call).
+BM_TILE_CROSSOVER = [(1024, 4096, 1), (1024, 4096, 5), (1536, 4096, 1), (1536, 4096, 5),
+                     (2048, 4096, 1), (2048, 4096, 5)]
 # bm exact enumeration (bench/bm: SK couplings, beta 1; issue 10: >= 1e9 states/s on the GPU)
 BM_EXACT_CASES = [(24, 1e9), (26, 1e9), (28, 1e9), (30, 1e9)]
 BM_EXACT_NAME = r"bm_exact_kernel\(boltzkit::kernels::BmExactLaunch\)"
@@ -619,6 +623,37 @@ def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     return row
 
 
+def bm_tile_crossover_rows(ctx):
+    out = []
+    for n, chains, sweeps in BM_TILE_CROSSOVER:
+        gemm = bm_blocked_case(ctx, n, chains, sweeps, 300.0)
+        tile = bm_tiled_case(ctx, n, chains, sweeps, 300.0)
+        out.append({"N": n, "C": chains, "sweeps": sweeps, "tile_chains": tile.get("tile_chains"),
+                    "gemm": gemm.get("predicted_flips_per_ns"),
+                    "tile": tile.get("predicted_flips_per_ns"),
+                    "tile_bound": tile.get("bound") or tile["status"]})
+    return out
+
+
+def bm_tile_crossover_section(crossover):
+    L = ["## bm tile kernel against the GEMM path (blocked sweeps, heat bath)", ""]
+    table = []
+    for c in crossover:
+        faster = "-"
+        if c["gemm"] and c["tile"]:
+            faster = "tile" if c["tile"] > c["gemm"] else "GEMM"
+        table.append([c["N"], "{:,}".format(c["C"]), c["sweeps"], c["tile_chains"] or "-",
+                      fmt(c["tile"]), c["tile_bound"], fmt(c["gemm"]), faster])
+    L += md_table(["N", "chains", "sweeps/call", "chains per block", "tile kernel flips/ns",
+                   "bound", "GEMM path flips/ns", "faster"], table)
+    L.append("")
+    L.append("host/bm/tuning.hpp tile_max_spins sends the blocked path to the tile kernel up to "
+             "N = 1024, where it is predicted faster with 1 and with 5 sweeps per call (each call "
+             "rebuilds the tile's fields); re-measure the crossover when a GPU is lent.")
+    L.append("")
+    return L
+
+
 def bm_exact_case(ctx, n, target):
     """bm::exact::enumerate on the GPU: one bm_exact_kernel launch (one chunk per thread,
     256-thread blocks, grid_for), from the SASS. DRAM: every chunk's outputs (corr n^2 zeroed by a
@@ -1117,7 +1152,8 @@ def main(argv=None):
                 r["library_path_predicted_ms"] = c["library_ms"]
 
     measured = load_measured(args.compare) if args.compare else None
-    lines = render(rows, ctx, measured) + crossover_section(crossover)
+    lines = (render(rows, ctx, measured) + crossover_section(crossover) +
+             bm_tile_crossover_section(bm_tile_crossover_rows(ctx)))
     loops = loop_tables(rows)
     print("\n".join(lines + (loops if args.loops else [])))
     stale = [r for r in rows if r["status"] != "ok"]

@@ -37,22 +37,28 @@ inline constexpr int block_threads = 32;
 /// first 32 threads also make the decisions.
 inline constexpr int tile_threads = 128;
 
-/// Sites per block of the tile kernel. predicted (static model, SK N = 256 / 1024, 4096 chains):
-/// the per-sweep field update costs N²·T multiply-adds whatever the block size, while the
-/// in-block correction grows with it (B/2 terms per decision), so the tile kernel takes a
-/// smaller block than the GEMM path, whose launches and field traffic fall with B.
+/// Sites per block of the tile kernel. predicted (static model, SK, 4096 chains, 5 sweeps per
+/// call, heat bath; bench/results/static_model.md): 16 / 32 / 64 give 26.7 / 29.0 / 26.9 flips/ns
+/// at N = 256 (before ΔS went to floats) and 7.3 / 8.4 / 8.4 at N = 1024. The field update costs
+/// N²·T multiply-adds per sweep whatever the block size; a larger block amortizes the fields'
+/// shared-memory read-modify-write over more sites but lengthens the in-block correction (B/2
+/// terms per decision).
 inline constexpr int tile_block_spins = 32;
 
-/// Chains per thread block of the tile kernel: the largest of these (multiples of 8, the register
-/// tile's width) whose fields, N·T doubles, fit shared_bytes_max with ΔS and the J block.
-/// predicted: 32 fills one warp with decisions; 16 and 8 reach larger N.
+/// Chains per thread block of the tile kernel: the largest of these (halving; multiples of 8, the
+/// register tile's width) whose fields, N·T doubles, fit shared_bytes_max with the J block and
+/// ΔS. predicted: 32 fills one warp with decisions and makes 128 blocks for 4096 chains (one per
+/// SM); 16 and 8 reach N = 1024 and 2048.
 inline constexpr int tile_chains_max = 32;
 inline constexpr int tile_chains_min = 8;
 
 /// The blocked path on the GPU takes the tile kernel up to this N and the decision kernel +
-/// DGEMM per block above. predicted (static model, bench/results/static_model.md, SK with 4096
-/// chains): see the "tile kernel against the GEMM path" table there.
-inline constexpr std::int64_t tile_max_spins = 2048;
+/// DGEMM per block above. predicted (static model, SK, 4096 chains, "tile kernel against the GEMM
+/// path" table of bench/results/static_model.md): the tile kernel is faster at N = 256 … 1024 with
+/// 1 and with 5 sweeps per call; at N = 1536 it ties with 1 sweep per call (4.29 / 4.36 flips/ns)
+/// and at 2048 it loses with 1 sweep (3.17 / 3.44), because each call rebuilds its fields
+/// (N²·T multiply-adds per block, about one sweep's update).
+inline constexpr std::int64_t tile_max_spins = 1024;
 
 /// FieldUpdate::automatic takes the blocked path for the sequential scan on the GPU from this N
 /// on. predicted: below ~64 spins a sweep is one or two blocks and the launches dominate. The
