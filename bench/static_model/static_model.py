@@ -93,15 +93,16 @@ BM_BLOCK_THREADS = 32
 BM_BLOCK_NAME = r"bm_block_kernel<64>\(boltzkit::kernels::BmBlockLaunch\)"
 # The tile kernel of the blocked path (host/bm/gpu.cu launch_tiled, taken up to
 # tuning::tile_max_spins). Copies of host/bm/tuning.hpp: tile_threads, tile_block_spins,
-# tile_chains_max/min, shared_bytes_max; the heat-bath instance (Alg = 0).
+# tile_chains_max/min, shared_bytes_max, tile_max_spins; the heat-bath instance (Alg = 0).
 BM_TILE_THREADS = 128
 BM_TILE_SPINS = 32
 BM_TILE_CHAINS = (32, 16, 8)
+BM_TILE_MAX_SPINS = 1024
 BM_SHARED_MAX = 227 * 1024
 BM_TILE_NAME = r"bm_tile_kernel<32, 0>\(boltzkit::kernels::BmTileLaunch\)"
 # Tile kernel against the GEMM variant of the blocked path (tuning::tile_max_spins rests on it):
 # (N, chains, sweeps per call).
-BM_TILE_CROSSOVER = [(1024, 4096, 1), (1024, 4096, 5), (1536, 4096, 1), (1536, 4096, 5),
+BM_TILE_CROSSOVER = [(256, 4096, 1), (256, 4096, 5), (1024, 4096, 1), (1024, 4096, 5), (1536, 4096, 1), (1536, 4096, 5),
                      (2048, 4096, 1), (2048, 4096, 5)]
 # bm exact enumeration (bench/bm: SK couplings, beta 1; issue 10: >= 1e9 states/s on the GPU)
 BM_EXACT_CASES = [(24, 1e9), (26, 1e9), (28, 1e9), (30, 1e9)]
@@ -826,15 +827,28 @@ def render(rows, ctx, compare=None):
                    "target", "meets", "bound", "warps/SM"], table)
     L.append("")
     L.append("Scalar: one warp per chain, fields updated after every accepted flip (A12). "
-             "Blocked (A16): decision kernel per block of %d sites (SASS) + cuBLAS DGEMM "
+             "Blocked (A16), above N = %d: decision kernel per block of %d sites (SASS) + cuBLAS DGEMM "
              "f += J[:, block]·ΔS at the FP64 tensor-core peak or the DRAM bandwidth for the "
              "N x C fields, whichever is slower, + %.1f us per launch; time split (ms per call):"
-             % (BM_BLOCK_SPINS, hw.launch_overhead_us))
+             % (BM_TILE_MAX_SPINS, BM_BLOCK_SPINS, hw.launch_overhead_us))
     L.append("")
     L += md_table(["N", "chains", "decision kernel", "block DGEMMs", "set-up (grid, field build)"],
                   [[r["N"], "{:,}".format(r["C"])] + [fmt(r["time_split_ms"][k]) for k in
                    ("decision kernel", "block DGEMMs", "set-up")]
                    for r in rows if r.get("path") == "blocked" and "time_split_ms" in r])
+    L.append("")
+    L.append("Tiled (A17), the blocked path up to N = %d: one bm_tile_kernel launch per call "
+             "(a thread block owns T chains and their fields in shared memory; blocks of %d "
+             "sites; field update with 8 x 8 register tiles of DFMA), ms per call; J is read "
+             "from L2 by every thread block once per sweep and once for the field build (not "
+             "charged):" % (BM_TILE_MAX_SPINS, BM_TILE_SPINS))
+    L.append("")
+    L += md_table(["N", "chains", "chains per block", "tile kernel", "set-up (grid)",
+                   "J from L2 per call (MB)"],
+                  [[r["N"], "{:,}".format(r["C"]), r["tile_chains"],
+                    fmt(r["time_split_ms"]["tile kernel"]), fmt(r["time_split_ms"]["set-up"]),
+                    fmt(r["l2_j_bytes"] / 1e6)]
+                   for r in rows if r.get("path") == "tiled" and "time_split_ms" in r])
     L.append("")
     table = [[r["N"], "{:,}".format(r["chunks"]),
               ("%.3g" % r["predicted_states_per_s"]) if r.get("predicted_states_per_s") else "-",
@@ -1137,10 +1151,9 @@ def main(argv=None):
                 rows.append(ising_case(ctx, lx, ly, replicas, beta, algorithm, target))
     for n, chains, sweeps, target in BM_SWEEP_CASES:
         rows.append(bm_sweep_case(ctx, n, chains, sweeps, target))
-    for n, chains, sweeps, target in BM_BLOCKED_CASES:
-        rows.append(bm_blocked_case(ctx, n, chains, sweeps, target))
-    for n, chains, sweeps, target in BM_BLOCKED_CASES:
-        rows.append(bm_tiled_case(ctx, n, chains, sweeps, target))
+    for n, chains, sweeps, target in BM_BLOCKED_CASES:  # the variant host/bm/gpu.cu takes
+        tiled = n <= BM_TILE_MAX_SPINS and bm_tile_chains(n) > 0
+        rows.append((bm_tiled_case if tiled else bm_blocked_case)(ctx, n, chains, sweeps, target))
     for n, target in BM_EXACT_CASES:
         rows.append(bm_exact_case(ctx, n, target))
     rows += mixture_model.mixture_rows(sys.modules[__name__], ctx)  # issue 12 (mixture_model.py)
