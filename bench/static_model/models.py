@@ -576,11 +576,11 @@ def bm_block_specs(b, threads):
 # Tiled bm sweeps (kernels/bm/chain_kernels.cuh bm_tile_kernel<B, Alg>, the field update of
 # tile_update.cuh bm_tile_fields): work unit = one thread block = one tile of T chains, `threads`
 # threads (W warps); counts are summed over the block's warps. Every warp runs the grid-stride
-# loops (h broadcast, ΔS staging, J block, tiles); only the first T threads (warp 0, T <= 32) run
-# the decision loop, once per block of sites (its body is the straight-line bm_block_decide of
-# one algorithm: Alg is a template argument). nvcc makes two versions of the tile loop, with and
-# without the u loop (m <= 0, never taken): the signature (CS2R: the accumulators zeroed) picks
-# the one with it.
+# loops (h broadcast, ΔS staging, J block); the field update's warp tiles (32 rows x 8 chains,
+# 4 DMMA per 4 sites) are shared out among the warps, warp-uniform, so a block of sites costs
+# `tiles` warp-tile iterations in all; only the first T threads (warp 0, T <= 32) run the decision
+# loop, once per block of sites (its body is the straight-line bm_block_decide of one algorithm:
+# Alg is a template argument).
 
 
 def bm_tile_warp_iterations(items, threads):
@@ -596,8 +596,8 @@ def bm_tile_warp_iterations(items, threads):
 def bm_tile_specs(n, b, t, sweeps, threads):
     warps = threads // 32
     blocks = -(-n // b)
-    tiles = -(-n // 8) * (t // 8)  # bm_tile_rows x bm_tile_cols register tiles
-    tile_iters = bm_tile_warp_iterations(tiles, threads)
+    tiles = -(-n // 32) * (t // 8)  # warp tiles: 4 DMMA row tiles of 8 x 8 chains
+    steps = -(-b // 4)              # DMMA k-steps per block of sites
     per_thread = lambda items: bm_tile_warp_iterations(items, threads) / float(warps)
     return [
         LoopSpec("h broadcast (e = tid..n*T)", "chain_kernels.cuh", "bm_tile_kernel",
@@ -607,12 +607,12 @@ def bm_tile_specs(n, b, t, sweeps, threads):
                  r"// field build", [[blocks]], repeat=warps),
         LoopSpec("field build: spins to ΔS (e = tid..B*T)", "chain_kernels.cuh", "bm_tile_kernel",
                  r"e < B \* t", [[per_thread(b * t)] * blocks], sig={"STS": 1}, repeat=warps),
-        LoopSpec("tiles (field build, sweeps)", "tile_update.cuh", "bm_tile_fields",
-                 r"tile < tiles", [[tile_iters] * blocks, [tile_iters] * (blocks * sweeps)],
-                 sig={"CS2R": 64}),
-        LoopSpec("u = 0..m (8x8 DFMA; field build, sweeps)", "tile_update.cuh", "bm_tile_fields",
-                 r"u < m", [[b] * (tile_iters * blocks), [b] * (tile_iters * blocks * sweeps)],
-                 sig={"DFMA": 64}),
+        LoopSpec("warp tiles (field build, sweeps)", "tile_update.cuh", "bm_tile_fields",
+                 r"tile < tiles", [[tiles] * blocks, [tiles] * (blocks * sweeps)]),
+        LoopSpec("k-steps u0 (4 DMMA each; field build, sweeps)", "tile_update.cuh",
+                 "bm_tile_fields", r"u0 < m", [[steps] * (tiles * blocks),
+                                               [steps] * (tiles * blocks * sweeps)],
+                 sig={"DMMA": 4}),
         LoopSpec("sweeps s", "chain_kernels.cuh", "bm_tile_kernel", r"s < a\.n_sweeps",
                  [[sweeps]], repeat=warps),
         LoopSpec("sweep: blocks k0", "chain_kernels.cuh", "bm_tile_kernel",

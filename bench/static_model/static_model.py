@@ -97,18 +97,18 @@ BM_BLOCK_NAME = r"bm_block_kernel<64>\(boltzkit::kernels::BmBlockLaunch\)"
 BM_TILE_THREADS = 128
 BM_TILE_SPINS = 32
 BM_TILE_CHAINS = (32, 16, 8)
-BM_TILE_MAX_SPINS = 1024
+BM_TILE_MAX_SPINS = 2048
 BM_SHARED_MAX = 227 * 1024
 BM_TILE_NAME = r"bm_tile_kernel<32, 0>\(boltzkit::kernels::BmTileLaunch\)"
 # Tile kernel against the GEMM variant of the blocked path (tuning::tile_max_spins rests on it):
 # (N, chains, sweeps per call).
 BM_TILE_CROSSOVER = [(256, 4096, 1), (256, 4096, 5), (1024, 4096, 1), (1024, 4096, 5), (1536, 4096, 1), (1536, 4096, 5),
-                     (2048, 4096, 1), (2048, 4096, 5)]
+                     (2048, 4096, 1), (2048, 4096, 5), (3072, 4096, 1), (3072, 4096, 5)]
 # bm exact enumeration (bench/bm: SK couplings, beta 1; issue 10: >= 1e9 states/s on the GPU)
 BM_EXACT_CASES = [(24, 1e9), (26, 1e9), (28, 1e9), (30, 1e9)]
 BM_EXACT_NAME = r"bm_exact_kernel\(boltzkit::kernels::BmExactLaunch\)"
 CLASS_COLUMNS = ("fp32", "imad", "int", "lds", "sts", "ldg", "stg", "shfl", "mufu", "conv",
-                 "local", "uniform", "control", "const", "fp64")
+                 "local", "uniform", "control", "const", "fp64", "dmma")
 
 
 KINDS = {"0": "covariance", "1": "precision", "2": "cholesky"}
@@ -184,6 +184,9 @@ def kernel_time(ctx, totals, dram_bytes, blocks):
         "fma": (totals["fp32"] + (0 if imad_on_alu else totals["imad"])) * 32.0 / hw.fp32_lanes,
         "fma_heavy": (0 if imad_on_alu else totals["imad"]) * 32.0 / hw.fma_heavy_lanes,
         "fp64": totals["fp64"] * 32.0 / hw.fp64_lanes,
+        # DMMA.884 (mma.sync m8n8k4 .f64): 8 x 8 x 4 x 2 = 512 flops at the FP64 tensor-core
+        # peak per SM (A18)
+        "fp64 tensor": totals["dmma"] * 512.0 / hw.fp64_tensor_flops,
         # MUFU and conversions share the XU pipe (16 lanes per clock per SM)
         "xu": totals["mufu"] * 32.0 / hw.mufu_lanes + totals["conv"] * 32.0 / hw.conv_lanes,
         "shfl": totals["shfl"] * 32.0 / hw.shfl_lanes,
@@ -649,8 +652,9 @@ def bm_tile_crossover_section(crossover):
                    "bound", "GEMM path flips/ns", "faster"], table)
     L.append("")
     L.append("host/bm/tuning.hpp tile_max_spins sends the blocked path to the tile kernel up to "
-             "N = 1024, where it is predicted faster with 1 and with 5 sweeps per call (each call "
-             "rebuilds the tile's fields); re-measure the crossover when a GPU is lent.")
+             "N = %d, where it is predicted faster with 1 and with 5 sweeps per call (each call "
+             "rebuilds the tile's fields); re-measure the crossover when a GPU is lent."
+             % BM_TILE_MAX_SPINS)
     L.append("")
     return L
 
@@ -839,7 +843,7 @@ def render(rows, ctx, compare=None):
     L.append("")
     L.append("Tiled (A17), the blocked path up to N = %d: one bm_tile_kernel launch per call "
              "(a thread block owns T chains and their fields in shared memory; blocks of %d "
-             "sites; field update with 8 x 8 register tiles of DFMA), ms per call; J is read "
+             "sites; field update on the FP64 tensor cores, DMMA), ms per call; J is read "
              "from L2 by every thread block once per sweep and once for the field build (not "
              "charged):" % (BM_TILE_MAX_SPINS, BM_TILE_SPINS))
     L.append("")

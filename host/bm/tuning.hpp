@@ -33,13 +33,14 @@ inline constexpr int block_threads = 32;
 
 /// Threads of the tile kernel (bm_tile_kernel: one thread block owns a tile of chains and keeps
 /// their fields in shared memory for a whole call, MATH.md §2.8). predicted (static model): the
-/// field update's 8 x 8 register tiles of a 32-chain tile at N = 256 are 128, one per thread; the
-/// first 32 threads also make the decisions.
+/// field update's warp tiles (32 rows x 8 chains, DMMA) of a 32-chain tile at N = 256 are 32,
+/// 8 per warp; the first 32 threads also make the decisions.
 inline constexpr int tile_threads = 128;
 
 /// Sites per block of the tile kernel. predicted (static model, SK, 4096 chains, 5 sweeps per
-/// call, heat bath; bench/results/static_model.md): 16 / 32 / 64 give 26.7 / 29.0 / 26.9 flips/ns
-/// at N = 256 (before ΔS went to floats) and 7.3 / 8.4 / 8.4 at N = 1024. The field update costs
+/// call, heat bath; bench/results/static_model.md): 16 / 32 / 64 gave 26.7 / 29.0 / 26.9 flips/ns
+/// at N = 256 and 7.3 / 8.4 / 8.4 at N = 1024 with the CUDA-core field update (before ΔS went to
+/// floats and the update to DMMA). The field update costs
 /// N²·T multiply-adds per sweep whatever the block size; a larger block amortizes the fields'
 /// shared-memory read-modify-write over more sites but lengthens the in-block correction (B/2
 /// terms per decision).
@@ -54,11 +55,13 @@ inline constexpr int tile_chains_min = 8;
 
 /// The blocked path on the GPU takes the tile kernel up to this N and the decision kernel +
 /// DGEMM per block above. predicted (static model, SK, 4096 chains, "tile kernel against the GEMM
-/// path" table of bench/results/static_model.md): the tile kernel is faster at N = 256 … 1024 with
-/// 1 and with 5 sweeps per call; at N = 1536 it ties with 1 sweep per call (4.29 / 4.36 flips/ns)
-/// and at 2048 it loses with 1 sweep (3.17 / 3.44), because each call rebuilds its fields
-/// (N²·T multiply-adds per block, about one sweep's update).
-inline constexpr std::int64_t tile_max_spins = 1024;
+/// path" table of bench/results/static_model.md): with the DMMA field update the tile kernel is
+/// faster at N = 256 … 2048 with 1 and with 5 sweeps per call (2048, 1 sweep: 3.84 against 3.44
+/// flips/ns; each call rebuilds its fields, about one sweep's update). The model also has it
+/// faster at 3072, but it does not charge the L2 reads of J (every thread block reads all of J
+/// each sweep: at N = 3072, 512 blocks x 72 MB per sweep for 4096 chains), so the tile kernel
+/// stops at 2048 until a GPU measures the crossover.
+inline constexpr std::int64_t tile_max_spins = 2048;
 
 /// FieldUpdate::automatic takes the blocked path for the sequential scan on the GPU from this N
 /// on. predicted: below ~64 spins a sweep is one or two blocks and the launches dominate. The

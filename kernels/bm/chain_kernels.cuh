@@ -105,9 +105,6 @@ static __global__ void __launch_bounds__(bm_policy::block_threads) bm_block_kern
                      static_cast<std::uint32_t>(c), a.sweep);
 }
 
-/// Readable elements past J's n·n that the tile kernel needs (bm_tile_fields' row tiles).
-constexpr std::int64_t bm_tile_j_padding = bm_tile_rows - 1;
-
 struct BmTileLaunch {
   BmChainParams p;     // p.j, p.h: the model on its grid; p.j readable to n·n + bm_tile_j_padding
   std::int8_t* spins;  // (chains, n), flipped in place
@@ -122,8 +119,8 @@ struct BmTileLaunch {
 /// then ΔS (B, T) as floats (0, ±1, ±2 are exact).
 /// Fields: h, then + J·s through bm_tile_fields with the spins (±1) as the operand, B sites at a
 /// time; per sweep and block of B sites the first T threads decide (bm_block_decide, thread =
-/// chain) and then all threads add J[:, block]·ΔS (bm_tile_fields). Lanes past `chains` decide
-/// nothing and leave ΔS = 0.
+/// chain) and then every warp adds J[:, block]·ΔS to its warp tiles (bm_tile_fields, DMMA).
+/// Threads past `chains` decide nothing and leave ΔS = 0. blockDim.x: a multiple of 32.
 template <int B, int Alg>
 static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel(BmTileLaunch a) {
   const std::int64_t n = a.p.n;
@@ -143,7 +140,7 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
       ds[e] = u < m && c < a.chains ? static_cast<float>(a.spins[c * n + k0 + u]) : 0.0f;
     }
     __syncthreads();
-    bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid, workers);
+    bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid / 32, workers / 32);
   }
   for (std::int64_t s = 0; s < a.n_sweeps; ++s) {
     const auto sweep = static_cast<std::uint32_t>(a.first_sweep + static_cast<std::uint32_t>(s));
@@ -164,7 +161,7 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
           for (int u = 0; u < B; ++u) ds[u * t + col] = 0.0f;
       }
       __syncthreads();
-      bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid, workers);
+      bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid / 32, workers / 32);
     }
   }
 }

@@ -2,72 +2,83 @@
 // The field update of the tile kernel (MATH.md §2.8, "tiles"): one thread block owns T chains
 // and keeps their fields f (n, T) in shared memory for a whole call, so after the decisions of a
 // block of sites it adds J[:, block]·ΔS to its own fields instead of a GEMM over all chains' fields
-// in global memory. Register tiles of R rows × C chains: per site of the block R values of J and
-// C values of ΔS are loaded for R·C fused multiply-adds. The values are on the fixed-point grid,
-// so every partial sum is exact and the tiling (or any order) gives the scalar path's bits.
+// in global memory, on the FP64 tensor cores (DMMA). The values are on the fixed-point grid, so
+// every product and partial sum is exact and any order gives the scalar path's bits.
 #include <cstdint>
-#include <cstring>
 
 #include "kernels/bm/chain_update.cuh"
 #include "kernels/bm/block_update.cuh"  // BOLTZKIT_BM_UNROLL: device-only full unrolling
 
 namespace boltzkit::kernels {
 
-/// Rows and chains of one worker's register tile.
+/// Rows and chains of one DMMA tile (mma.m8n8k4 .f64: D 8 × 8 += A 8 × 4 · B 4 × 8), and the row
+/// tiles of one warp tile (one ΔS fragment serves them).
 constexpr int bm_tile_rows = 8;
 constexpr int bm_tile_cols = 8;
+constexpr int bm_warp_row_tiles = 4;
+
+/// D += A·B on the FP64 tensor cores for one warp, in the PTX ISA's mma.m8n8k4 .f64 layout:
+/// lane l holds a = A(l/4, l%4), b = B(l%4, l/4), d0 = D(l/4, 2(l%4)) and d1 = D(l/4, 2(l%4)+1).
+/// The warp emulator computes the same products through shuffles, from the same fragments (so
+/// the fragment assignment of the caller is what the emulator tests check). On the grid every
+/// product and partial sum is exact, so the tensor core's internal order does not matter.
+__device__ inline void bm_dmma_884(double& d0, double& d1, double a, double b) {
+#if defined(__CUDA_ARCH__)
+  asm volatile("mma.sync.aligned.m8n8k4.row.col.f64.f64.f64.f64 {%0,%1}, {%2}, {%3}, {%0,%1};\n"
+               : "+d"(d0), "+d"(d1)
+               : "d"(a), "d"(b));
+#else
+  const int lane = static_cast<int>(threadIdx.x % 32);
+  for (int k = 0; k < 4; ++k) {
+    const double ak = __shfl_sync(0xffffffffu, a, lane / 4 * 4 + k);
+    const double b0 = __shfl_sync(0xffffffffu, b, 2 * (lane % 4) * 4 + k);
+    const double b1 = __shfl_sync(0xffffffffu, b, (2 * (lane % 4) + 1) * 4 + k);
+    d0 = rn_fma(ak, b0, d0);
+    d1 = rn_fma(ak, b1, d1);
+  }
+#endif
+}
+
+/// Elements past J's n·n that bm_tile_fields reads (a warp tile running past row n−1).
+constexpr std::int64_t bm_tile_j_padding = bm_tile_rows * bm_warp_row_tiles - 1;
 
 /// f (n, cols) += Jcols (n, m) · ds (m, cols), all row-major, with Jcols(i, u) = J[k0+u][i] (row
-/// k0+u of the symmetric J: contiguous in i) and ds float (ΔS in {0, ±2}, or the spins ±1 for the
-/// field build: exact in float, half the shared-memory bytes of doubles). cols is a multiple of
-/// bm_tile_cols and ds 16-byte aligned, so two 128-bit loads fetch the C = 8 values of a tile's
-/// chains. Worker `worker` of `workers` takes the tiles worker, worker + workers, …; consecutive
-/// workers share the rows (one J load serves them all) and take consecutive chains. j must be
-/// readable for n·n + bm_tile_rows − 1 elements: a tile that runs past row n−1 reads J's next
-/// elements (or that padding) into accumulators whose rows are never stored, which keeps the hot
-/// loop free of bounds checks.
-BOLTZKIT_HD inline void bm_tile_fields(const double* j, std::int64_t n, std::int64_t k0, int m,
-                                       const float* ds, int cols, double* f, int worker,
-                                       int workers) {
-  constexpr int R = bm_tile_rows, C = bm_tile_cols;
-  static_assert(C == 8, "two 128-bit words hold a tile's ΔS for one site");
-  const int col_groups = cols / C;
-  const std::int64_t tiles = (n + R - 1) / R * col_groups;
-  for (std::int64_t tile = worker; tile < tiles; tile += workers) {
-    const std::int64_t i0 = tile / col_groups * R;
-    const int c0 = static_cast<int>(tile % col_groups) * C;
-    const std::int64_t rows = n - i0 < R ? n - i0 : R;
-    double acc[R][C];
+/// k0+u of the symmetric J) and ds float (ΔS in {0, ±2}, or the spins ±1 for the field build:
+/// exact in float). One call per warp, all lanes converged: warp `warp` of `warps` takes the warp
+/// tiles (32 rows × 8 chains) warp, warp + warps, …; per 4 sites of the block it loads one ΔS
+/// fragment and 4 J fragments and issues 4 DMMAs. cols is a multiple of 8. Sites past m get
+/// ΔS = 0 (and J's row k0 in place of a row past the block). j must be readable for
+/// n·n + bm_tile_j_padding elements: rows past n−1 read J's next elements (or that padding) into
+/// accumulators that are never stored, which keeps the hot loop free of bounds checks.
+__device__ inline void bm_tile_fields(const double* j, std::int64_t n, std::int64_t k0, int m,
+                                      const float* ds, int cols, double* f, int warp, int warps) {
+  constexpr int RT = bm_warp_row_tiles, R = bm_tile_rows;
+  const int lane = static_cast<int>(threadIdx.x % 32), q = lane % 4, g = lane / 4;
+  const int col_groups = cols / bm_tile_cols;
+  const std::int64_t tiles = (n + R * RT - 1) / (R * RT) * col_groups;
+  for (std::int64_t tile = warp; tile < tiles; tile += warps) {
+    const std::int64_t i0 = tile / col_groups * (R * RT);
+    const int c0 = static_cast<int>(tile % col_groups) * bm_tile_cols;
+    double d[RT][2];
 BOLTZKIT_BM_UNROLL
-    for (int r = 0; r < R; ++r)
+    for (int r = 0; r < RT; ++r) d[r][0] = d[r][1] = 0.0;
+    for (int u0 = 0; u0 < m; u0 += 4) {
+      const int u = u0 + q;
+      const bool in = u < m;
+      const double b = in ? static_cast<double>(ds[u * cols + c0 + g]) : 0.0;  // B(u, chain c0+g)
+      const double* jr = j + (k0 + (in ? u : 0)) * n + i0 + g;                 // A(row i0+g, u)
 BOLTZKIT_BM_UNROLL
-      for (int c = 0; c < C; ++c) acc[r][c] = 0.0;
-    for (int u = 0; u < m; ++u) {
-      const double* jr = j + (k0 + u) * n + i0;
-      float d8[C];
-#if defined(__CUDA_ARCH__)
-      const float4 lo = *reinterpret_cast<const float4*>(ds + u * cols + c0);
-      const float4 hi = *reinterpret_cast<const float4*>(ds + u * cols + c0 + 4);
-      d8[0] = lo.x, d8[1] = lo.y, d8[2] = lo.z, d8[3] = lo.w;
-      d8[4] = hi.x, d8[5] = hi.y, d8[6] = hi.z, d8[7] = hi.w;
-#else
-      std::memcpy(d8, ds + u * cols + c0, sizeof d8);
-#endif
-      double jv[R], dv[C];
-BOLTZKIT_BM_UNROLL
-      for (int r = 0; r < R; ++r) jv[r] = jr[r];
-BOLTZKIT_BM_UNROLL
-      for (int c = 0; c < C; ++c) dv[c] = static_cast<double>(d8[c]);
-BOLTZKIT_BM_UNROLL
-      for (int r = 0; r < R; ++r)
-BOLTZKIT_BM_UNROLL
-        for (int c = 0; c < C; ++c) acc[r][c] = rn_fma(jv[r], dv[c], acc[r][c]);
+      for (int r = 0; r < RT; ++r) bm_dmma_884(d[r][0], d[r][1], jr[R * r], b);
     }
 BOLTZKIT_BM_UNROLL
-    for (int r = 0; r < R; ++r)
-      if (r < rows)
-BOLTZKIT_BM_UNROLL
-        for (int c = 0; c < C; ++c) f[(i0 + r) * cols + c0 + c] = rn_add(f[(i0 + r) * cols + c0 + c], acc[r][c]);
+    for (int r = 0; r < RT; ++r) {
+      const std::int64_t i = i0 + R * r + g;
+      if (i < n) {
+        double* fi = f + i * cols + c0 + 2 * q;
+        fi[0] = rn_add(fi[0], d[r][0]);
+        fi[1] = rn_add(fi[1], d[r][1]);
+      }
+    }
   }
 }
 

@@ -264,9 +264,11 @@ void launch_tile_on_emulator(const k::BmTileLaunch& a) {
 using TileCase = std::tuple<std::int64_t, int, bm::Algorithm, double>;  // n, T, algorithm, β
 class BmTileKernelOnEmulator : public ::testing::TestWithParam<TileCase> {};
 
-/// The tile kernel (fields in shared memory, register-tiled block updates, one launch for all
+/// The tile kernel (fields in shared memory, DMMA block updates, one launch for all
 /// sweeps) makes the CPU backend's scalar chains bit for bit; 37 chains leave the last tile
-/// partly empty, and n covers one partial block, several blocks and a partial last row tile.
+/// partly empty, and n covers one partial block (13 sites: not a multiple of the DMMA's 4), two
+/// blocks (the second partial) and partial row tiles. Sizes stay small: the emulator runs every
+/// DMMA as 12 shuffles.
 TEST_P(BmTileKernelOnEmulator, EqualsScalarCpuBitForBit) {
   const auto [n, tile, algorithm, beta] = GetParam();
   const std::int64_t chains = 37, sweeps = 3;
@@ -288,10 +290,10 @@ TEST_P(BmTileKernelOnEmulator, EqualsScalarCpuBitForBit) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, BmTileKernelOnEmulator,
-                         ::testing::Combine(::testing::Values(2, 13, 33, 100), ::testing::Values(8, 32),
+                         ::testing::Combine(::testing::Values(13, 45), ::testing::Values(8, 32),
                                             ::testing::Values(bm::Algorithm::heat_bath,
                                                               bm::Algorithm::metropolis),
-                                            ::testing::Values(0.4, 1.5)));
+                                            ::testing::Values(0.8)));
 
 /// The policy's choice: 32 chains per tile while the fields fit, then 16 and 8, none past that.
 TEST(BmTilePolicy, ChainsPerTileShrinkWithN) {
@@ -329,18 +331,34 @@ TEST(BmTileKernelOnEmulator, PerChainBetaAndSplitCallsEqualScalarCpu) {
   EXPECT_EQ(spins, expected);
 }
 
-/// The register-tiled update alone against a plain loop: f += J[:, k0 … k0+m)·ds for a model
-/// whose entries are small integers (every order exact), n not a multiple of the tile's rows.
-TEST(BmTileFields, EqualsPlainLoop) {
-  const std::int64_t n = 19, k0 = 4;
+struct TileFieldsLaunch {
+  const double* j;
+  std::int64_t n, k0;
+  int m;
+  const float* ds;
+  int cols;
+  double* f;
+};
+
+static __global__ void tile_fields_kernel(TileFieldsLaunch a) {
+  k::bm_tile_fields(a.j, a.n, a.k0, a.m, a.ds, a.cols, a.f, static_cast<int>(threadIdx.x / 32),
+                    static_cast<int>(blockDim.x / 32));
+}
+
+/// The DMMA field update alone (two warps, six warp tiles, a last row tile past n, m not a multiple
+/// of 4) against a plain loop, with small integers (every order exact); the padding past J and
+/// the stale ΔS rows past m hold values that must not reach the fields.
+TEST(BmTileFieldsOnEmulator, EqualsPlainLoop) {
+  const std::int64_t n = 70, k0 = 4;
   const int m = 7, cols = 16;
-  std::vector<double> j(static_cast<std::size_t>(n * n + k::bm_tile_j_padding), 7.0),  // padding read, unused
+  std::vector<double> j(static_cast<std::size_t>(n * n + k::bm_tile_j_padding), 1e300),
       f(static_cast<std::size_t>(n * cols));
-  std::vector<float> ds(static_cast<std::size_t>(m * cols));
+  std::vector<float> ds(static_cast<std::size_t>((m + 1) * cols), 3e38f);  // row m: stale
   for (std::int64_t a = 0; a < n; ++a)
     for (std::int64_t b = 0; b < n; ++b)
       j[static_cast<std::size_t>(a * n + b)] = a == b ? 0.0 : static_cast<double>((a + b) * 37 % 11) - 5.0;
-  for (std::size_t e = 0; e < ds.size(); ++e) ds[e] = static_cast<float>((static_cast<int>(e * 13 % 3) - 1) * 2);
+  for (std::size_t e = 0; e < static_cast<std::size_t>(m * cols); ++e)
+    ds[e] = static_cast<float>((static_cast<int>(e * 13 % 3) - 1) * 2);
   for (std::size_t e = 0; e < f.size(); ++e) f[e] = static_cast<double>(e % 17);
   std::vector<double> expected = f;
   for (std::int64_t i = 0; i < n; ++i)
@@ -348,7 +366,8 @@ TEST(BmTileFields, EqualsPlainLoop) {
       for (int u = 0; u < m; ++u)
         expected[static_cast<std::size_t>(i * cols + c)] +=
             j[static_cast<std::size_t>(i * n + k0 + u)] * ds[static_cast<std::size_t>(u * cols + c)];
-  for (int w = 0; w < 3; ++w) k::bm_tile_fields(j.data(), n, k0, m, ds.data(), cols, f.data(), w, 3);
+  emu::launch(tile_fields_kernel, 1u, 64u, 0,
+              TileFieldsLaunch{j.data(), n, k0, m, ds.data(), cols, f.data()});
   EXPECT_EQ(f, expected);
 }
 

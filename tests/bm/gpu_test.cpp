@@ -89,15 +89,15 @@ namespace boltzkit::testing {
 namespace {
 
 /// Blocked sweeps equal the scalar kernel and the CPU bit for bit: the tile kernel up to
-/// tuning::tile_max_spins (n = 2 … 1024: 32 and 16 chains per thread block), the decision kernel
-/// + cuBLAS DGEMM above (n = 1100).
+/// tuning::tile_max_spins (n = 2 … 2048: 32, 16 and 8 chains per thread block), the decision
+/// kernel + cuBLAS DGEMM above (n = 2100).
 TEST(BmGpu, BlockedChainsMatchScalarAndCpuBitForBit) {
   BOLTZKIT_REQUIRE_GPU();
   Context gpu(Backend::gpu), cpu(Backend::cpu);
   const std::int64_t chains = 150;  // several blocks of both kernels, the last partial
-  static_assert(bm::tuning::tile_max_spins >= 1024 && bm::tuning::tile_max_spins < 1100,
+  static_assert(bm::tuning::tile_max_spins >= 2048 && bm::tuning::tile_max_spins < 2100,
                 "the sizes below cover both variants");
-  for (std::int64_t n : {2, 5, 31, 32, 33, 100, 300, 1024, 1100})
+  for (std::int64_t n : {2, 5, 31, 32, 33, 100, 300, 1024, 2048, 2100})
     for (auto algorithm : {bm::Algorithm::heat_bath, bm::Algorithm::metropolis}) {
       const auto m = bm_cases::sk(n, 1.2, 80 + static_cast<std::uint64_t>(n));
       std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
