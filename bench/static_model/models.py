@@ -578,6 +578,59 @@ def bm_block_specs(b, threads):
 
 
 # ============================================================================================
+# Tiled bm sweeps (kernels/bm/chain_kernels.cuh bm_tile_kernel<B, Alg>, the field update of
+# tile_update.cuh bm_tile_fields): work unit = one thread block = one tile of T chains, `threads`
+# threads (W warps); counts are summed over the block's warps. Every warp runs the grid-stride
+# loops (h broadcast, ΔS staging, J block); the field update's warp tiles (32 rows x 8 chains,
+# 4 DMMA per 4 sites) are shared out among the warps, warp-uniform, so a block of sites costs
+# `tiles` warp-tile iterations in all; only the first T threads (warp 0, T <= 32) run the decision
+# loop, once per block of sites (its body is the straight-line bm_block_decide of one algorithm:
+# Alg is a template argument).
+
+
+def bm_tile_warp_iterations(items, threads):
+    """Σ over the block's warps of a grid-stride loop's warp trip count (A2: a warp runs while
+    any of its lanes has an item): warp w's lanes start at 32w and stride `threads`."""
+    total = 0
+    for w in range(threads // 32):
+        first = 32 * w
+        total += max(0, -(-(items - first) // threads))
+    return total
+
+
+def bm_tile_specs(n, b, t, sweeps, threads):
+    warps = threads // 32
+    blocks = -(-n // b)
+    tiles = -(-n // 32) * (t // 8)  # warp tiles: 4 DMMA row tiles of 8 x 8 chains
+    steps = -(-b // 4)              # DMMA k-steps per block of sites
+    per_thread = lambda items: bm_tile_warp_iterations(items, threads) / float(warps)
+    return [
+        LoopSpec("h broadcast (e = tid..n*T)", "chain_kernels.cuh", "bm_tile_kernel",
+                 r"f\[e\] = a\.p\.h\[e / t\]", [[per_thread(n * t)]], sig={"STS": 1},
+                 repeat=warps),
+        LoopSpec("field build: blocks k0", "chain_kernels.cuh", "bm_tile_kernel",
+                 r"// field build", [[blocks]], repeat=warps),
+        LoopSpec("field build: spins to ΔS (e = tid..B*T)", "chain_kernels.cuh", "bm_tile_kernel",
+                 r"e < B \* t", [[per_thread(b * t)] * blocks], sig={"STS": 1}, repeat=warps),
+        LoopSpec("warp tiles (field build, sweeps)", "tile_update.cuh", "bm_tile_fields",
+                 r"tile < tiles", [[tiles] * blocks, [tiles] * (blocks * sweeps)]),
+        LoopSpec("k-steps u0 (4 DMMA each; field build, sweeps)", "tile_update.cuh",
+                 "bm_tile_fields", r"u0 < m", [[steps] * (tiles * blocks),
+                                               [steps] * (tiles * blocks * sweeps)],
+                 sig={"DMMA": 4}),
+        LoopSpec("sweeps s", "chain_kernels.cuh", "bm_tile_kernel", r"s < a\.n_sweeps",
+                 [[sweeps]], repeat=warps),
+        LoopSpec("sweep: blocks k0", "chain_kernels.cuh", "bm_tile_kernel",
+                 r"// blocks of the sweep", [[blocks] * sweeps], repeat=warps),
+        LoopSpec("J block to shared memory (e = tid..B*B)", "chain_kernels.cuh", "bm_tile_kernel",
+                 r"e < B \* B", [[per_thread(b * b)] * (blocks * sweeps)], sig={"STS": 1},
+                 repeat=warps),
+        LoopSpec("decisions (col = tid..T: warp 0)", "chain_kernels.cuh", "bm_tile_kernel",
+                 r"col < t", [[1] * (blocks * sweeps)]),
+    ]
+
+
+# ============================================================================================
 # bm exact enumeration (kernels/bm/chain_kernels.cuh bm_exact_kernel, exact_chunk.cuh), per work
 # unit = one warp iteration of the grid-stride loop = 32 chunks, one per lane. All chunks of a
 # launch have 2^L states and t0 a multiple of 2^L, so the flipped spin ctz(t) is the same in

@@ -95,11 +95,24 @@ BM_BLOCKED_CASES = [  # (N, chains, sweeps per call, target flips/ns)
 BM_BLOCK_SPINS = 64
 BM_BLOCK_THREADS = 32
 BM_BLOCK_NAME = r"bm_block_kernel<64>\(boltzkit::kernels::BmBlockLaunch\)"
+# The tile kernel of the blocked path (host/bm/gpu.cu launch_tiled, taken up to
+# tuning::tile_max_spins). Copies of host/bm/tuning.hpp: tile_threads, tile_block_spins,
+# tile_chains_max/min, shared_bytes_max, tile_max_spins; the heat-bath instance (Alg = 0).
+BM_TILE_THREADS = 128
+BM_TILE_SPINS = 32
+BM_TILE_CHAINS = (32, 16, 8)
+BM_TILE_MAX_SPINS = 2048
+BM_SHARED_MAX = 227 * 1024
+BM_TILE_NAME = r"bm_tile_kernel<32, 0>\(boltzkit::kernels::BmTileLaunch\)"
+# Tile kernel against the GEMM variant of the blocked path (tuning::tile_max_spins rests on it):
+# (N, chains, sweeps per call).
+BM_TILE_CROSSOVER = [(256, 4096, 1), (256, 4096, 5), (1024, 4096, 1), (1024, 4096, 5), (1536, 4096, 1), (1536, 4096, 5),
+                     (2048, 4096, 1), (2048, 4096, 5), (3072, 4096, 1), (3072, 4096, 5)]
 # bm exact enumeration (bench/bm: SK couplings, beta 1; issue 10: >= 1e9 states/s on the GPU)
 BM_EXACT_CASES = [(24, 1e9), (26, 1e9), (28, 1e9), (30, 1e9)]
 BM_EXACT_NAME = r"bm_exact_kernel\(boltzkit::kernels::BmExactLaunch\)"
 CLASS_COLUMNS = ("fp32", "imad", "int", "lds", "sts", "ldg", "stg", "shfl", "mufu", "conv",
-                 "local", "uniform", "control", "const", "fp64")
+                 "local", "uniform", "control", "const", "fp64", "dmma")
 
 
 KINDS = {"0": "covariance", "1": "precision", "2": "cholesky"}
@@ -175,6 +188,9 @@ def kernel_time(ctx, totals, dram_bytes, blocks):
         "fma": (totals["fp32"] + (0 if imad_on_alu else totals["imad"])) * 32.0 / hw.fp32_lanes,
         "fma_heavy": (0 if imad_on_alu else totals["imad"]) * 32.0 / hw.fma_heavy_lanes,
         "fp64": totals["fp64"] * 32.0 / hw.fp64_lanes,
+        # DMMA.884 (mma.sync m8n8k4 .f64): 8 x 8 x 4 x 2 = 512 flops at the FP64 tensor-core
+        # peak per SM (A18)
+        "fp64 tensor": totals["dmma"] * 512.0 / hw.fp64_tensor_flops,
         # MUFU and conversions share the XU pipe (16 lanes per clock per SM)
         "xu": totals["mufu"] * 32.0 / hw.mufu_lanes + totals["conv"] * 32.0 / hw.conv_lanes,
         "shfl": totals["shfl"] * 32.0 / hw.shfl_lanes,
@@ -561,6 +577,92 @@ def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     return row
 
 
+def bm_tile_chains(n):
+    """kernels/bm/policy.hpp tile_chains: T for n spins, or 0 when no tile fits."""
+    for t in BM_TILE_CHAINS:
+        if 8 * (n * t + BM_TILE_SPINS ** 2) + 4 * BM_TILE_SPINS * t <= BM_SHARED_MAX:
+            return t
+    return 0
+
+
+def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
+    """One bm::sweep call on the tiled blocked path (host/bm/gpu.cu launch_tiled): the grid
+    (3 element-wise kernels over J, as the GEMM variant) and one bm_tile_kernel launch for all
+    sweeps (SASS). DRAM (A17): J and h once, the spins of every block of B sites in 32-byte
+    sectors, read by the field build and read and written by the decisions. Every thread block
+    reads all of J once per sweep and once for the field build; those bytes are L2 hits (J is at
+    most 32 MB here), not charged, and reported in the row (l2_j_bytes)."""
+    hw = ctx.hw
+    b, threads = BM_TILE_SPINS, BM_TILE_THREADS
+    t = bm_tile_chains(n)
+    row = {"case": "bm/gpu/heatbath/blocked/N:%d/C:%d/beta:1" % (n, chains), "path": "tiled",
+           "family": "bm", "N": n, "C": chains, "sweeps": sweeps, "flip_rate": flip_rate,
+           "target_flips_per_ns": target, "tile_chains": t}
+    if t == 0:
+        row.update({"kernel": "bm_tile_kernel (no tile fits)", "kernels": [],
+                    "predicted_flips_per_ns": None, "status": "n/a: no tile fits shared memory"})
+        return row
+    cta = -(-chains // t)
+    blocks = -(-n // b)
+    smem = 8 * (n * t + b * b) + 4 * b * t
+    dram = 8.0 * n * n + 8.0 * n + 32.0 * blocks * chains * (1 + 2 * sweeps)
+    kernel = ctx.find(BM_TILE_NAME)
+    k = run_kernel(ctx, "bm_tile_kernel<%d, 0>" % b, kernel,
+                   models.bm_tile_specs(n, b, t, sweeps, threads), cta,
+                   "thread block (a tile of %d chains, %d warps)" % (t, threads // 32), cta,
+                   threads, smem, dram)
+    setup = [memory_call("grid: row bounds, shift, quantize (3 kernels)", 8.0 * (3 * n * n + 4 * n),
+                         hw, launches=3)]
+    row.update({"kernel": "bm_tile_kernel<%d, 0> (%d chains per block, %d sweeps per launch)"
+                % (b, t, sweeps), "kernels": [k] + setup,
+                "l2_j_bytes": 8.0 * n * n * cta * (sweeps + 1)})
+    if "error" in k:
+        row.update({"predicted_flips_per_ns": None, "status": "stale: " + k["error"]})
+        return row
+    total_ms = sum(x["time_ms"] for x in row["kernels"])
+    rate = n * chains * sweeps / (total_ms * 1e6)
+    per = Counter()
+    models.add_into(per, k["totals"], 1.0 / (n * chains * sweeps))
+    row.update({"predicted_flips_per_ns": rate, "status": "ok", "meets_target": rate >= target,
+                "bound": "tile kernel (%s)" % k["bound"],
+                "time_split_ms": {"tile kernel": k["time_ms"],
+                                  "set-up": sum(x["time_ms"] for x in setup)},
+                "per_unit": {"unit": "attempted update (tile kernel)", "counts": per}})
+    return row
+
+
+def bm_tile_crossover_rows(ctx):
+    out = []
+    for n, chains, sweeps in BM_TILE_CROSSOVER:
+        gemm = bm_blocked_case(ctx, n, chains, sweeps, 300.0)
+        tile = bm_tiled_case(ctx, n, chains, sweeps, 300.0)
+        out.append({"N": n, "C": chains, "sweeps": sweeps, "tile_chains": tile.get("tile_chains"),
+                    "gemm": gemm.get("predicted_flips_per_ns"),
+                    "tile": tile.get("predicted_flips_per_ns"),
+                    "tile_bound": tile.get("bound") or tile["status"]})
+    return out
+
+
+def bm_tile_crossover_section(crossover):
+    L = ["## bm tile kernel against the GEMM path (blocked sweeps, heat bath)", ""]
+    table = []
+    for c in crossover:
+        faster = "-"
+        if c["gemm"] and c["tile"]:
+            faster = "tile" if c["tile"] > c["gemm"] else "GEMM"
+        table.append([c["N"], "{:,}".format(c["C"]), c["sweeps"], c["tile_chains"] or "-",
+                      fmt(c["tile"]), c["tile_bound"], fmt(c["gemm"]), faster])
+    L += md_table(["N", "chains", "sweeps/call", "chains per block", "tile kernel flips/ns",
+                   "bound", "GEMM path flips/ns", "faster"], table)
+    L.append("")
+    L.append("host/bm/tuning.hpp tile_max_spins sends the blocked path to the tile kernel up to "
+             "N = %d, where it is predicted faster with 1 and with 5 sweeps per call (each call "
+             "rebuilds the tile's fields); re-measure the crossover when a GPU is lent."
+             % BM_TILE_MAX_SPINS)
+    L.append("")
+    return L
+
+
 def bm_exact_case(ctx, n, target):
     """bm::exact::enumerate on the GPU: one bm_exact_kernel launch (one chunk per thread,
     256-thread blocks, grid_for), from the SASS. DRAM: every chunk's outputs (corr n^2 zeroed by a
@@ -733,15 +835,28 @@ def render(rows, ctx, compare=None):
                    "target", "meets", "bound", "warps/SM"], table)
     L.append("")
     L.append("Scalar: one warp per chain, fields updated after every accepted flip (A12). "
-             "Blocked (A16): decision kernel per block of %d sites (SASS) + cuBLAS DGEMM "
+             "Blocked (A16), above N = %d: decision kernel per block of %d sites (SASS) + cuBLAS DGEMM "
              "f += J[:, block]·ΔS at the FP64 tensor-core peak or the DRAM bandwidth for the "
              "N x C fields, whichever is slower, + %.1f us per launch; time split (ms per call):"
-             % (BM_BLOCK_SPINS, hw.launch_overhead_us))
+             % (BM_TILE_MAX_SPINS, BM_BLOCK_SPINS, hw.launch_overhead_us))
     L.append("")
     L += md_table(["N", "chains", "decision kernel", "block DGEMMs", "set-up (grid, field build)"],
                   [[r["N"], "{:,}".format(r["C"])] + [fmt(r["time_split_ms"][k]) for k in
                    ("decision kernel", "block DGEMMs", "set-up")]
                    for r in rows if r.get("path") == "blocked" and "time_split_ms" in r])
+    L.append("")
+    L.append("Tiled (A17), the blocked path up to N = %d: one bm_tile_kernel launch per call "
+             "(a thread block owns T chains and their fields in shared memory; blocks of %d "
+             "sites; field update on the FP64 tensor cores, DMMA), ms per call; J is read "
+             "from L2 by every thread block once per sweep and once for the field build (not "
+             "charged):" % (BM_TILE_MAX_SPINS, BM_TILE_SPINS))
+    L.append("")
+    L += md_table(["N", "chains", "chains per block", "tile kernel", "set-up (grid)",
+                   "J from L2 per call (MB)"],
+                  [[r["N"], "{:,}".format(r["C"]), r["tile_chains"],
+                    fmt(r["time_split_ms"]["tile kernel"]), fmt(r["time_split_ms"]["set-up"]),
+                    fmt(r["l2_j_bytes"] / 1e6)]
+                   for r in rows if r.get("path") == "tiled" and "time_split_ms" in r])
     L.append("")
     table = [[r["N"], "{:,}".format(r["chunks"]),
               ("%.3g" % r["predicted_states_per_s"]) if r.get("predicted_states_per_s") else "-",
@@ -1044,8 +1159,9 @@ def main(argv=None):
                 rows.append(ising_case(ctx, lx, ly, replicas, beta, algorithm, target))
     for n, chains, sweeps, target in BM_SWEEP_CASES:
         rows.append(bm_sweep_case(ctx, n, chains, sweeps, target))
-    for n, chains, sweeps, target in BM_BLOCKED_CASES:
-        rows.append(bm_blocked_case(ctx, n, chains, sweeps, target))
+    for n, chains, sweeps, target in BM_BLOCKED_CASES:  # the variant host/bm/gpu.cu takes
+        tiled = n <= BM_TILE_MAX_SPINS and bm_tile_chains(n) > 0
+        rows.append((bm_tiled_case if tiled else bm_blocked_case)(ctx, n, chains, sweeps, target))
     for n, target in BM_EXACT_CASES:
         rows.append(bm_exact_case(ctx, n, target))
     rows += mixture_model.mixture_rows(sys.modules[__name__], ctx)  # issue 12 (mixture_model.py)
@@ -1057,7 +1173,8 @@ def main(argv=None):
                 r["library_path_predicted_ms"] = c["library_ms"]
 
     measured = load_measured(args.compare) if args.compare else None
-    lines = render(rows, ctx, measured) + crossover_section(crossover)
+    lines = (render(rows, ctx, measured) + crossover_section(crossover) +
+             bm_tile_crossover_section(bm_tile_crossover_rows(ctx)))
     loops = loop_tables(rows)
     print("\n".join(lines + (loops if args.loops else [])))
     stale = [r for r in rows if r["status"] != "ok"]

@@ -63,7 +63,7 @@ void sweep_blocked(const k::BmChainParams& p, std::int8_t* spins, std::int64_t c
       const int m = static_cast<int>(std::min<std::int64_t>(b, n - k0));
 #pragma omp parallel for schedule(static) if (parallel)
       for (std::int64_t c = 0; c < chains; ++c)
-        k::bm_block_decide<b>(p, p.j + k0 * n + k0, n, k0, m, f.data(), chains, spins + c * n, ds.data(),
+        k::bm_block_decide<b>(p, p.j + k0 * n + k0, n, k0, m, f.data(), chains, spins + c * n, ds.data(), c,
                               static_cast<std::uint32_t>(c), sweep);
       add_block_fields(p.j, n, k0, m, ds.data(), chains, f.data());
     }

@@ -1,5 +1,5 @@
-// GPU backend of the bm family: the chain kernel (one warp per chain), the blocked path (decision
-// kernel + DGEMM field updates), element-wise kernels and the enumeration kernel of
+// GPU backend of the bm family: the chain kernel (one warp per chain), the blocked path (the tile
+// kernel, or the decision kernel + DGEMM field updates for large N), element-wise kernels and the enumeration kernel of
 // kernels/bm/chain_kernels.cuh; correlations through SYRK (blas_gpu.cu). Chains run on the model's
 // fixed-point grid (MATH.md §2.8): host models are rounded on the host (host/bm/quantized.hpp),
 // device models by the quantize kernels, with the same bits. sample() and enumerate() return host
@@ -27,12 +27,29 @@ namespace {
 
 constexpr int threads = k::bm_policy::threads;
 
-/// Model whose arrays are device copies of a host model (kept alive by the buffers).
+/// Whether the blocked path runs as the tile kernel (fields of a tile of chains in shared memory,
+/// one launch per call) rather than the decision kernel + DGEMM per block: up to
+/// tuning::tile_max_spins, when a tile of at least tuning::tile_chains_min chains fits.
+bool tiled(std::int64_t n) { return n <= tuning::tile_max_spins && k::bm_policy::tile_chains(n) > 0; }
+
+/// The blocked path's workspace (fields, ΔS, spin operand) is the GEMM variant's only.
+bool gemm_blocked(const SweepOptions& o, std::int64_t n, std::int64_t chains) {
+  return uses_blocked_update(o, n, chains, true) && !tiled(n);
+}
+
+/// J (n, n) followed by the tile kernel's padding (bm_tile_j_padding zeros).
+std::vector<double> padded_j(const Model& host) {
+  std::vector<double> j(host.j, host.j + host.n * host.n);
+  j.resize(j.size() + static_cast<std::size_t>(k::bm_tile_j_padding), 0.0);
+  return j;
+}
+
+/// Model whose arrays are device copies of a host model (kept alive by the buffers); J padded.
 struct DeviceModel {
   DeviceBuffer<double> j, h;
   Model model;
   DeviceModel(const Model& host)
-      : j(std::vector<double>(host.j, host.j + host.n * host.n)),
+      : j(padded_j(host)),
         h(std::vector<double>(host.h, host.h + host.n)),
         model{j.data(), h.data(), host.n, host.beta} {}
 };
@@ -45,7 +62,7 @@ struct SweepSlots {
   boltzkit::gpu::WorkspaceLayout ws;
   SweepSlots(std::int64_t n, std::int64_t chains, bool grid_on_device, bool blocked) {
     if (grid_on_device) {
-      jq = ws.reserve<double>(n * n);
+      jq = ws.reserve<double>(n * n + k::bm_tile_j_padding);
       hq = ws.reserve<double>(n);
       bounds = ws.reserve<double>(n);
       shift = ws.reserve<int>(1);
@@ -59,7 +76,7 @@ struct SweepSlots {
 };
 
 /// The device model `device` rounded to its grid on the device (bm_row_bound / bm_grid_shift /
-/// bm_quantize kernels, the host's bits) into the slots' jq, hq.
+/// bm_quantize kernels, the host's bits) into the slots' jq (zero-padded for the tile kernel), hq.
 Model grid_on_device(Context& ctx, const Model& device, const SweepSlots& s) {
   const std::int64_t n = device.n;
   double* bounds = s.ws.get<double>(s.bounds);
@@ -73,6 +90,7 @@ Model grid_on_device(Context& ctx, const Model& device, const SweepSlots& s) {
   k::bm_quantize_kernel<<<grid_for(n * n + n, threads, ctx.device()), threads, 0, ctx.stream()>>>(
       device.j, device.h, n, shift, jq, hq);
   BOLTZKIT_CHECK_LAUNCH();
+  BOLTZKIT_CUDA(cudaMemsetAsync(jq + n * n, 0, k::bm_tile_j_padding * sizeof(double), ctx.stream()));
   return {jq, hq, n, device.beta};
 }
 
@@ -131,6 +149,31 @@ void launch_blocked(Context& ctx, const k::BmChainParams& p, std::int8_t* spins,
   }
 }
 
+template <int Alg>
+void launch_tiled_for(Context& ctx, const k::BmTileLaunch& a, unsigned blocks, std::size_t shared) {
+  constexpr int b = k::bm_policy::tile_block_spins;
+  if (shared > 48 * 1024)
+    BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_tile_kernel<b, Alg>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                       static_cast<int>(shared)));
+  k::bm_tile_kernel<b, Alg><<<blocks, k::bm_policy::tile_threads, shared, ctx.stream()>>>(a);
+  BOLTZKIT_CHECK_LAUNCH();
+}
+
+/// All n_sweeps sweeps in one launch of the tile kernel, T = bm_policy::tile_chains(n) chains
+/// per thread block.
+void launch_tiled(Context& ctx, const k::BmChainParams& p, std::int8_t* spins, std::int64_t chains,
+                  std::uint64_t first_sweep, std::int64_t n_sweeps) {
+  if (n_sweeps == 0 || chains == 0) return;
+  const int t = k::bm_policy::tile_chains(p.n);
+  const k::BmTileLaunch a{p, spins, chains, static_cast<std::uint32_t>(first_sweep), n_sweeps, t};
+  const auto blocks = static_cast<unsigned>((chains + t - 1) / t);
+  const std::size_t shared = k::bm_policy::tile_shared_bytes(p.n, t);
+  if (p.algorithm == k::bm_metropolis)
+    launch_tiled_for<k::bm_metropolis>(ctx, a, blocks, shared);
+  else
+    launch_tiled_for<k::bm_heat_bath>(ctx, a, blocks, shared);
+}
+
 /// Sweeps with a model already on its grid (device memory); `slots` bound to the workspace and
 /// holding the blocked path's scratch when it is taken.
 void launch_sweep(Context& ctx, const Model& grid_model, std::int8_t* spins, std::int64_t chains,
@@ -138,8 +181,10 @@ void launch_sweep(Context& ctx, const Model& grid_model, std::int8_t* spins, std
                   const SweepOptions& options, const double* chain_beta, const SweepSlots& slots) {
   k::BmChainParams p = chain_params(grid_model, seed, options);
   p.chain_beta = chain_beta;
-  if (uses_blocked_update(options, grid_model.n, chains, true))
+  if (gemm_blocked(options, grid_model.n, chains))
     launch_blocked(ctx, p, spins, chains, first_sweep, n_sweeps, slots);
+  else if (uses_blocked_update(options, grid_model.n, chains, true))
+    launch_tiled(ctx, p, spins, chains, first_sweep, n_sweeps);
   else
     launch_scalar(ctx, p, spins, chains, first_sweep, n_sweeps);
 }
@@ -150,7 +195,7 @@ void sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t ch
            std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
            const SweepOptions& options) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  SweepSlots slots(model.n, chains, true, uses_blocked_update(options, model.n, chains, true));
+  SweepSlots slots(model.n, chains, true, gemm_blocked(options, model.n, chains));
   slots.ws.bind(ctx.workspace(slots.ws.bytes()));
   const Model grid = grid_on_device(ctx, model, slots);
   launch_sweep(ctx, grid, spins, chains, seed, first_sweep, n_sweeps, options, nullptr, slots);
@@ -175,7 +220,7 @@ RawStatistics sample(Context& ctx, const Model& host, const SampleOptions& o, st
       corr(std::vector<double>(static_cast<std::size_t>(groups * n * n), 0.0)),
       energies(static_cast<std::size_t>(chains));
   gpu::initial_spins(ctx, spins.data(), chains, n, o.seed);
-  SweepSlots slots(n, chains, false, uses_blocked_update(o.sweep, n, chains, true));
+  SweepSlots slots(n, chains, false, gemm_blocked(o.sweep, n, chains));
   slots.ws.bind(ctx.workspace(slots.ws.bytes()));
   if (o.burn_in > 0)
     launch_sweep(ctx, grid.model, spins.data(), chains, o.seed, 0, o.burn_in, o.sweep, nullptr, slots);
@@ -245,7 +290,7 @@ void advance_host_chains(Context& ctx, const Model& host, std::int8_t* host_spin
   DeviceBuffer<double> betas;
   if (host_chain_beta != nullptr)
     betas = DeviceBuffer<double>(std::vector<double>(host_chain_beta, host_chain_beta + chains));
-  SweepSlots slots(host.n, chains, false, uses_blocked_update(options, host.n, chains, true));
+  SweepSlots slots(host.n, chains, false, gemm_blocked(options, host.n, chains));
   slots.ws.bind(ctx.workspace(slots.ws.bytes()));
   launch_sweep(ctx, dm.model, spins.data(), chains, seed, first_sweep, n_sweeps, options, betas.data(),
                slots);

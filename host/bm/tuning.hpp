@@ -31,6 +31,38 @@ inline constexpr int block_spins = 64;
 /// SMs); each warp loads its own copy of the 32 KB J block.
 inline constexpr int block_threads = 32;
 
+/// Threads of the tile kernel (bm_tile_kernel: one thread block owns a tile of chains and keeps
+/// their fields in shared memory for a whole call, MATH.md §2.8). predicted (static model): the
+/// field update's warp tiles (32 rows x 8 chains, DMMA) of a 32-chain tile at N = 256 are 32,
+/// 8 per warp; the first 32 threads also make the decisions.
+inline constexpr int tile_threads = 128;
+
+/// Sites per block of the tile kernel. predicted (static model, SK, 4096 chains, 5 sweeps per
+/// call, heat bath; bench/results/static_model.md): 16 / 32 / 64 gave 26.7 / 29.0 / 26.9 flips/ns
+/// at N = 256 and 7.3 / 8.4 / 8.4 at N = 1024 with the CUDA-core field update (before ΔS went to
+/// floats and the update to DMMA). The field update costs
+/// N²·T multiply-adds per sweep whatever the block size; a larger block amortizes the fields'
+/// shared-memory read-modify-write over more sites but lengthens the in-block correction (B/2
+/// terms per decision).
+inline constexpr int tile_block_spins = 32;
+
+/// Chains per thread block of the tile kernel: the largest of these (halving; multiples of 8, the
+/// register tile's width) whose fields, N·T doubles, fit shared_bytes_max with the J block and
+/// ΔS. predicted: 32 fills one warp with decisions and makes 128 blocks for 4096 chains (one per
+/// SM); 16 and 8 reach N = 1024 and 2048.
+inline constexpr int tile_chains_max = 32;
+inline constexpr int tile_chains_min = 8;
+
+/// The blocked path on the GPU takes the tile kernel up to this N and the decision kernel +
+/// DGEMM per block above. predicted (static model, SK, 4096 chains, "tile kernel against the GEMM
+/// path" table of bench/results/static_model.md): with the DMMA field update the tile kernel is
+/// faster at N = 256 … 2048 with 1 and with 5 sweeps per call (2048, 1 sweep: 3.84 against 3.44
+/// flips/ns; each call rebuilds its fields, about one sweep's update). The model also has it
+/// faster at 3072, but it does not charge the L2 reads of J (every thread block reads all of J
+/// each sweep: at N = 3072, 512 blocks x 72 MB per sweep for 4096 chains), so the tile kernel
+/// stops at 2048 until a GPU measures the crossover.
+inline constexpr std::int64_t tile_max_spins = 2048;
+
 /// FieldUpdate::automatic takes the blocked path for the sequential scan on the GPU from this N
 /// on. predicted: below ~64 spins a sweep is one or two blocks and the launches dominate. The
 /// CPU's automatic stays scalar: measured 2026-12-03, this 2-core development VM, one thread

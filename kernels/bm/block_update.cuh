@@ -21,19 +21,24 @@
 namespace boltzkit::kernels {
 
 /// Decisions of sites k0 … k0+m−1 (m <= B, k0 a multiple of 4) of chain `chain` in sweep `sweep`.
-/// jb: the block J[k0+u][k0+v] at jb[u·ldj + v]; f: fields (n, chains) row-major, read at
-/// column `chain`; s: the chain's n spins, flipped in place; ds: (B, chains) row-major, column
-/// `chain` written for u < m. Fully unrolled so that g stays in registers on the GPU.
-template <int B>
+/// jb: the block J[k0+u][k0+v] at jb[u·ldj + v]; f: fields (n, cols) row-major, read at column
+/// `col`; s: the chain's n spins, flipped in place; ds: (B, cols) row-major, column `col` written
+/// for u < m (col = chain for the all-chains layout of the GEMM path; the tile kernel's column of
+/// the chain in its tile). Alg: bm_heat_bath or bm_metropolis fixed at compile time (the GPU
+/// kernels drop the other algorithm's code), or −1 for p.algorithm at run time. D: the type of
+/// ΔS (double for the GEMMs, float for the tile kernel: 0 and ±2 are exact in both). Fully
+/// unrolled so that g stays in registers on the GPU.
+template <int B, int Alg = -1, class D = double>
 BOLTZKIT_HD inline void bm_block_decide(const BmChainParams& p, const double* jb, std::int64_t ldj,
                                         std::int64_t k0, int m, const double* f,
-                                        std::int64_t chains, std::int8_t* s, double* ds,
-                                        std::uint32_t chain, std::uint32_t sweep) {
+                                        std::int64_t cols, std::int8_t* s, D* ds,
+                                        std::int64_t col, std::uint32_t chain, std::uint32_t sweep) {
   static_assert(B % 4 == 0, "blocks start at a Philox group boundary");
+  const int algorithm = Alg >= 0 ? Alg : p.algorithm;
   const double beta = p.chain_beta != nullptr ? p.chain_beta[chain] : p.beta;
   double g[B];
 BOLTZKIT_BM_UNROLL
-  for (int u = 0; u < B; ++u) g[u] = u < m ? f[(k0 + u) * chains + chain] : 0.0;
+  for (int u = 0; u < B; ++u) g[u] = u < m ? f[(k0 + u) * cols + col] : 0.0;
   PhiloxWords w{};
 BOLTZKIT_BM_UNROLL
   for (int u = 0; u < B; ++u) {
@@ -41,9 +46,9 @@ BOLTZKIT_BM_UNROLL
       if (u % 4 == 0)
         w = philox(p.seed, static_cast<std::uint32_t>((k0 + u) / 4), chain, sweep, bm_sweep_stream);
       const std::int8_t old = s[k0 + u];
-      const bool flip = bm_flips(g[u], old, beta, p.algorithm, w.w[u % 4]);
+      const bool flip = bm_flips(g[u], old, beta, algorithm, w.w[u % 4]);
       const double d = flip ? (old > 0 ? -2.0 : 2.0) : 0.0;
-      ds[u * chains + chain] = d;
+      ds[u * cols + col] = static_cast<D>(d);
       if (flip) s[k0 + u] = static_cast<std::int8_t>(-old);
       // d = 0 adds ±0: the value is unchanged and a zero's sign never changes a decision
 BOLTZKIT_BM_UNROLL

@@ -5,6 +5,7 @@
 #include "kernels/bm/chain_update.cuh"
 #include "kernels/bm/exact_chunk.cuh"
 #include "kernels/bm/quantize.cuh"
+#include "kernels/bm/tile_update.cuh"
 #include "kernels/bm/policy.hpp"
 #include "kernels/common/group.cuh"
 
@@ -100,8 +101,69 @@ static __global__ void __launch_bounds__(bm_policy::block_threads) bm_block_kern
   __syncthreads();
   const std::int64_t c = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (c >= a.chains) return;
-  bm_block_decide<B>(a.p, jb, B, a.k0, a.m, a.f, a.chains, a.spins + c * n, a.ds,
+  bm_block_decide<B>(a.p, jb, B, a.k0, a.m, a.f, a.chains, a.spins + c * n, a.ds, c,
                      static_cast<std::uint32_t>(c), a.sweep);
+}
+
+struct BmTileLaunch {
+  BmChainParams p;     // p.j, p.h: the model on its grid; p.j readable to n·n + bm_tile_j_padding
+  std::int8_t* spins;  // (chains, n), flipped in place
+  std::int64_t chains;
+  std::uint32_t first_sweep;
+  std::int64_t n_sweeps;
+  int tile_chains;     // T: chains per thread block, a multiple of bm_tile_cols
+};
+
+/// The tiled blocked path (MATH.md §2.8): thread block b owns chains b·T … b·T+T−1 and all of
+/// their sweeps in one launch. Shared memory: fields f (n, T) and the J block (B, B) as doubles,
+/// then ΔS (B, T) as floats (0, ±1, ±2 are exact).
+/// Fields: h, then + J·s through bm_tile_fields with the spins (±1) as the operand, B sites at a
+/// time; per sweep and block of B sites the first T threads decide (bm_block_decide, thread =
+/// chain) and then every warp adds J[:, block]·ΔS to its warp tiles (bm_tile_fields, DMMA).
+/// Threads past `chains` decide nothing and leave ΔS = 0. blockDim.x: a multiple of 32.
+template <int B, int Alg>
+static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel(BmTileLaunch a) {
+  const std::int64_t n = a.p.n;
+  const int t = a.tile_chains;
+  const int tid = static_cast<int>(threadIdx.x), workers = static_cast<int>(blockDim.x);
+  double* f = reinterpret_cast<double*>(dynamic_shared_memory());
+  double* jb = f + n * t;
+  auto* ds = reinterpret_cast<float*>(jb + B * B);  // 16-byte aligned: T is a multiple of 8
+  const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * t;
+  for (std::int64_t e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
+  for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // field build
+    const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
+    __syncthreads();  // the previous block's update has read ds
+    for (int e = tid; e < B * t; e += workers) {
+      const int u = e / t;
+      const std::int64_t c = first + e % t;
+      ds[e] = u < m && c < a.chains ? static_cast<float>(a.spins[c * n + k0 + u]) : 0.0f;
+    }
+    __syncthreads();
+    bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid / 32, workers / 32);
+  }
+  for (std::int64_t s = 0; s < a.n_sweeps; ++s) {
+    const auto sweep = static_cast<std::uint32_t>(a.first_sweep + static_cast<std::uint32_t>(s));
+    for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // blocks of the sweep
+      const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
+      __syncthreads();  // fields complete, ds and jb free
+      for (int e = tid; e < B * B; e += workers) {
+        const int u = e / B, v = e % B;
+        jb[e] = u < m && v < m ? a.p.j[(k0 + u) * n + k0 + v] : 0.0;
+      }
+      __syncthreads();
+      for (int col = tid; col < t; col += workers) {  // the first T threads, one chain each
+        const std::int64_t c = first + col;
+        if (c < a.chains)
+          bm_block_decide<B, Alg>(a.p, jb, B, k0, m, f, t, a.spins + c * n, ds, col,
+                                  static_cast<std::uint32_t>(c), sweep);
+        else
+          for (int u = 0; u < B; ++u) ds[u * t + col] = 0.0f;
+      }
+      __syncthreads();
+      bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid / 32, workers / 32);
+    }
+  }
 }
 
 /// x (n, chains) = spins (chains, n) as doubles, and f (n, chains) = h broadcast: the operands

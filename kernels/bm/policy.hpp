@@ -20,6 +20,26 @@ inline std::size_t block_shared_bytes() {
   return static_cast<std::size_t>(block_spins) * block_spins * sizeof(double);
 }
 
+/// Threads of the tile kernel (bm_tile_kernel) and its sites per block.
+constexpr int tile_threads = boltzkit::bm::tuning::tile_threads;
+constexpr int tile_block_spins = boltzkit::bm::tuning::tile_block_spins;
+
+/// Dynamic shared memory of the tile kernel: fields (n, T) and the J block (B, B) as doubles,
+/// ΔS (B, T) as floats.
+inline std::size_t tile_shared_bytes(std::int64_t n, int tile_chains) {
+  const auto t = static_cast<std::size_t>(tile_chains), b = static_cast<std::size_t>(tile_block_spins);
+  return (static_cast<std::size_t>(n) * t + b * b) * sizeof(double) + b * t * sizeof(float);
+}
+
+/// Chains per block of the tile kernel for n spins: tuning::tile_chains_max halved while the
+/// shared memory exceeds tuning::shared_bytes_max; 0 when not even tile_chains_min fits.
+inline int tile_chains(std::int64_t n) {
+  namespace t = boltzkit::bm::tuning;
+  for (int c = t::tile_chains_max; c >= t::tile_chains_min; c /= 2)
+    if (tile_shared_bytes(n, c) <= t::shared_bytes_max) return c;
+  return 0;
+}
+
 /// Layout of the chain kernel's dynamic shared memory: [J (n²) if shared][fields (warps·n)]
 /// [spins (warps·n) int8].
 struct ChainLaunch {

@@ -239,3 +239,137 @@ TEST(BmFieldOperandsOnEmulator, TransposeSpinsAndBroadcastH) {
 
 }  // namespace
 }  // namespace boltzkit::testing
+
+namespace boltzkit::testing {
+namespace {
+
+namespace k = boltzkit::kernels;
+
+/// Runs the tile kernel on the emulator: all sweeps in one launch, T chains per thread block.
+template <int Alg>
+void launch_tile_on_emulator(const k::BmTileLaunch& a) {
+  constexpr int b = k::bm_policy::tile_block_spins;
+  const auto blocks = static_cast<unsigned>((a.chains + a.tile_chains - 1) / a.tile_chains);
+  emu::launch(k::bm_tile_kernel<b, Alg>, blocks, static_cast<unsigned>(k::bm_policy::tile_threads),
+              k::bm_policy::tile_shared_bytes(a.p.n, a.tile_chains), a);
+}
+
+void launch_tile_on_emulator(const k::BmTileLaunch& a) {
+  if (a.p.algorithm == k::bm_metropolis)
+    launch_tile_on_emulator<k::bm_metropolis>(a);
+  else
+    launch_tile_on_emulator<k::bm_heat_bath>(a);
+}
+
+using TileCase = std::tuple<std::int64_t, int, bm::Algorithm, double>;  // n, T, algorithm, β
+class BmTileKernelOnEmulator : public ::testing::TestWithParam<TileCase> {};
+
+/// The tile kernel (fields in shared memory, DMMA block updates, one launch for all
+/// sweeps) makes the CPU backend's scalar chains bit for bit; 37 chains leave the last tile
+/// partly empty, and n covers one partial block (13 sites: not a multiple of the DMMA's 4), two
+/// blocks (the second partial) and partial row tiles. Sizes stay small: the emulator runs every
+/// DMMA as 12 shuffles.
+TEST_P(BmTileKernelOnEmulator, EqualsScalarCpuBitForBit) {
+  const auto [n, tile, algorithm, beta] = GetParam();
+  const std::int64_t chains = 37, sweeps = 3;
+  const auto m = bm_cases::sk(n, beta, 120 + static_cast<std::uint64_t>(n));
+  const bm::SweepOptions scalar{algorithm, bm::Scan::sequential, bm::FieldUpdate::scalar};
+  Context cpu(Backend::cpu);
+  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
+  bm::initial_spins(cpu, expected.data(), chains, n, 4);
+  std::vector<std::int8_t> spins = expected;
+  bm::sweep(cpu, m.model(), expected.data(), chains, 31, 2, sweeps, scalar);
+  ASSERT_NE(spins, expected);  // the chains moved
+
+  bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);  // the kernel's contract (BmTileLaunch)
+  const k::BmTileLaunch a{bm::backend::chain_params(q.model(), 31, scalar), spins.data(), chains, 2u, sweeps,
+                          tile};
+  launch_tile_on_emulator(a);
+  EXPECT_EQ(spins, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, BmTileKernelOnEmulator,
+                         ::testing::Combine(::testing::Values(13, 45), ::testing::Values(8, 32),
+                                            ::testing::Values(bm::Algorithm::heat_bath,
+                                                              bm::Algorithm::metropolis),
+                                            ::testing::Values(0.8)));
+
+/// The policy's choice: 32 chains per tile while the fields fit, then 16 and 8, none past that.
+TEST(BmTilePolicy, ChainsPerTileShrinkWithN) {
+  EXPECT_EQ(k::bm_policy::tile_chains(256), 32);
+  EXPECT_EQ(k::bm_policy::tile_chains(1024), 16);
+  EXPECT_EQ(k::bm_policy::tile_chains(2048), 8);
+  EXPECT_EQ(k::bm_policy::tile_chains(bm::max_spins), 0);
+  for (const std::int64_t n : {1, 256, 700, 1024, 2048, 3000}) {
+    const int t = k::bm_policy::tile_chains(n);
+    if (t > 0) {
+      EXPECT_LE(k::bm_policy::tile_shared_bytes(n, t), bm::tuning::shared_bytes_max) << n;
+    }
+  }
+}
+
+/// Per-chain β (replica exchange) and a call that splits the sweeps: the kernel rebuilds the
+/// fields at each launch and still makes the CPU's chains, 16 chains per tile.
+TEST(BmTileKernelOnEmulator, PerChainBetaAndSplitCallsEqualScalarCpu) {
+  const std::int64_t n = 40, chains = 21;
+  const auto m = bm_cases::sk(n, 1.0, 19);
+  std::vector<double> betas(static_cast<std::size_t>(chains));
+  for (std::size_t c = 0; c < betas.size(); ++c) betas[c] = 0.1 + 0.2 * static_cast<double>(c);
+  const bm::SweepOptions scalar{bm::Algorithm::heat_bath, bm::Scan::sequential, bm::FieldUpdate::scalar};
+  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
+  bm::backend::cpu::initial_spins(expected.data(), chains, n, 6);
+  std::vector<std::int8_t> spins = expected;
+  bm::backend::cpu::sweep(m.model(), expected.data(), chains, 3, 5, 4, scalar, betas.data());
+
+  bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+  q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);
+  k::BmChainParams p = bm::backend::chain_params(q.model(), 3, scalar);
+  p.chain_beta = betas.data();
+  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 5u, 1, 16});
+  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 6u, 3, 16});
+  EXPECT_EQ(spins, expected);
+}
+
+struct TileFieldsLaunch {
+  const double* j;
+  std::int64_t n, k0;
+  int m;
+  const float* ds;
+  int cols;
+  double* f;
+};
+
+static __global__ void tile_fields_kernel(TileFieldsLaunch a) {
+  k::bm_tile_fields(a.j, a.n, a.k0, a.m, a.ds, a.cols, a.f, static_cast<int>(threadIdx.x / 32),
+                    static_cast<int>(blockDim.x / 32));
+}
+
+/// The DMMA field update alone (two warps, six warp tiles, a last row tile past n, m not a multiple
+/// of 4) against a plain loop, with small integers (every order exact); the padding past J and
+/// the stale ΔS rows past m hold values that must not reach the fields.
+TEST(BmTileFieldsOnEmulator, EqualsPlainLoop) {
+  const std::int64_t n = 70, k0 = 4;
+  const int m = 7, cols = 16;
+  std::vector<double> j(static_cast<std::size_t>(n * n + k::bm_tile_j_padding), 1e300),
+      f(static_cast<std::size_t>(n * cols));
+  std::vector<float> ds(static_cast<std::size_t>((m + 1) * cols), 3e38f);  // row m: stale
+  for (std::int64_t a = 0; a < n; ++a)
+    for (std::int64_t b = 0; b < n; ++b)
+      j[static_cast<std::size_t>(a * n + b)] = a == b ? 0.0 : static_cast<double>((a + b) * 37 % 11) - 5.0;
+  for (std::size_t e = 0; e < static_cast<std::size_t>(m * cols); ++e)
+    ds[e] = static_cast<float>((static_cast<int>(e * 13 % 3) - 1) * 2);
+  for (std::size_t e = 0; e < f.size(); ++e) f[e] = static_cast<double>(e % 17);
+  std::vector<double> expected = f;
+  for (std::int64_t i = 0; i < n; ++i)
+    for (int c = 0; c < cols; ++c)
+      for (int u = 0; u < m; ++u)
+        expected[static_cast<std::size_t>(i * cols + c)] +=
+            j[static_cast<std::size_t>(i * n + k0 + u)] * ds[static_cast<std::size_t>(u * cols + c)];
+  emu::launch(tile_fields_kernel, 1u, 64u, 0,
+              TileFieldsLaunch{j.data(), n, k0, m, ds.data(), cols, f.data()});
+  EXPECT_EQ(f, expected);
+}
+
+}  // namespace
+}  // namespace boltzkit::testing

@@ -82,17 +82,22 @@ TEST(BmGpu, ReplicaExchangeMatchesCpuBitForBit) {
 
 #include "host/bm/blas_gpu.hpp"
 #include "host/bm/quantized.hpp"
+#include "host/bm/tuning.hpp"
 #include "kernels/bm/chain_update.cuh"
 
 namespace boltzkit::testing {
 namespace {
 
-/// Blocked sweeps (decision kernel + cuBLAS DGEMM) equal the scalar kernel and the CPU bit for bit.
+/// Blocked sweeps equal the scalar kernel and the CPU bit for bit: the tile kernel up to
+/// tuning::tile_max_spins (n = 2 … 2048: 32, 16 and 8 chains per thread block), the decision
+/// kernel + cuBLAS DGEMM above (n = 2100).
 TEST(BmGpu, BlockedChainsMatchScalarAndCpuBitForBit) {
   BOLTZKIT_REQUIRE_GPU();
   Context gpu(Backend::gpu), cpu(Backend::cpu);
-  const std::int64_t chains = 150;  // two decision-kernel blocks, the second partial
-  for (std::int64_t n : {2, 5, 31, 32, 33, 100, 300})
+  const std::int64_t chains = 150;  // several blocks of both kernels, the last partial
+  static_assert(bm::tuning::tile_max_spins >= 2048 && bm::tuning::tile_max_spins < 2100,
+                "the sizes below cover both variants");
+  for (std::int64_t n : {2, 5, 31, 32, 33, 100, 300, 1024, 2048, 2100})
     for (auto algorithm : {bm::Algorithm::heat_bath, bm::Algorithm::metropolis}) {
       const auto m = bm_cases::sk(n, 1.2, 80 + static_cast<std::uint64_t>(n));
       std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));

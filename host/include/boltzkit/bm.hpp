@@ -34,9 +34,11 @@ enum class Scan { sequential, random };
 
 /// How the local fields follow the flips (MATH.md §2.8). Both give the same chains bit for bit.
 /// scalar: every accepted flip adds ∓2 J_k to the N fields at once. blocked (sequential scan
-/// only): the sites are decided in blocks of 64 with an exact in-block correction, then all
-/// chains' fields get J[:, block]·ΔS as one GEMM (cuBLAS DGEMM / OpenBLAS). automatic: blocked
-/// for the sequential scan on the GPU from N = 64 on, scalar otherwise (and on the CPU).
+/// only): the sites are decided in blocks with an exact in-block correction, then the fields get
+/// J[:, block]·ΔS: on the GPU up to N = 2048 inside one kernel per call that keeps a tile of
+/// chains' fields in shared memory, above that (and on the CPU) as one GEMM over all chains per
+/// block of 64 sites (cuBLAS DGEMM / OpenBLAS). automatic: blocked for the sequential scan on the
+/// GPU from N = 64 on, scalar otherwise (and on the CPU).
 enum class FieldUpdate { automatic, scalar, blocked };
 
 struct SweepOptions {
