@@ -105,6 +105,22 @@ namespace {
 
 namespace k = boltzkit::kernels;
 
+/// Start spins (seed 4) and the CPU backend's scalar sequential-scan chains after `sweeps`
+/// sweeps from them (key 31, counter 2): what every blocked or tiled kernel must reproduce.
+struct ScalarCpuChains {
+  std::vector<std::int8_t> start, expected;
+};
+ScalarCpuChains scalar_cpu_chains(const bm::Model& model, std::int64_t chains, std::int64_t sweeps,
+                                  const bm::SweepOptions& scalar) {
+  Context cpu(Backend::cpu);
+  ScalarCpuChains r;
+  r.expected.resize(static_cast<std::size_t>(chains * model.n));
+  bm::initial_spins(cpu, r.expected.data(), chains, model.n, 4);
+  r.start = r.expected;
+  bm::sweep(cpu, model, r.expected.data(), chains, 31, 2, sweeps, scalar);
+  return r;
+}
+
 /// The fields' GEMM stand-in: f (n, chains) += J[:, k0 … k0+m) · ds (m, chains), adding the block
 /// columns in reverse order (not the CPU backend's order: on the grid the order must not matter).
 void reference_block_fields(const std::vector<double>& j, std::int64_t n, std::int64_t k0, int m,
@@ -128,11 +144,7 @@ TEST_P(BmBlockKernelOnEmulator, WithReferenceGemmEqualsScalarCpuBitForBit) {
   const std::int64_t chains = 37, sweeps = 3;  // chains: one full and one partial thread block
   const auto m = bm_cases::sk(n, beta, 90 + static_cast<std::uint64_t>(n));
   const bm::SweepOptions scalar{algorithm, bm::Scan::sequential, bm::FieldUpdate::scalar};
-  Context cpu(Backend::cpu);
-  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
-  bm::initial_spins(cpu, expected.data(), chains, n, 4);
-  std::vector<std::int8_t> spins = expected;
-  bm::sweep(cpu, m.model(), expected.data(), chains, 31, 2, sweeps, scalar);
+  auto [spins, expected] = scalar_cpu_chains(m.model(), chains, sweeps, scalar);
 
   const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
   const k::BmChainParams p = bm::backend::chain_params(q.model(), 31, scalar);
@@ -274,11 +286,7 @@ TEST_P(BmTileKernelOnEmulator, EqualsScalarCpuBitForBit) {
   const std::int64_t chains = 37, sweeps = 3;
   const auto m = bm_cases::sk(n, beta, 120 + static_cast<std::uint64_t>(n));
   const bm::SweepOptions scalar{algorithm, bm::Scan::sequential, bm::FieldUpdate::scalar};
-  Context cpu(Backend::cpu);
-  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
-  bm::initial_spins(cpu, expected.data(), chains, n, 4);
-  std::vector<std::int8_t> spins = expected;
-  bm::sweep(cpu, m.model(), expected.data(), chains, 31, 2, sweeps, scalar);
+  auto [spins, expected] = scalar_cpu_chains(m.model(), chains, sweeps, scalar);
   ASSERT_NE(spins, expected);  // the chains moved
 
   bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
