@@ -560,13 +560,9 @@ def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
            "kernel": "bm_block_kernel<%d> + cublasDgemm per block (%d sweeps per call)" % (b, sweeps),
            "family": "bm", "N": n, "C": chains, "sweeps": sweeps, "flip_rate": flip_rate,
            "target_flips_per_ns": target, "kernels": [k, gemm] + setup}
-    if "error" in k:
-        row.update({"predicted_flips_per_ns": None, "status": "stale: " + k["error"]})
+    rate, per = bm_rate(row, k, float(launches))
+    if rate is None:
         return row
-    total_ms = sum(x["time_ms"] for x in row["kernels"])
-    rate = n * chains * sweeps / (total_ms * 1e6)
-    per = Counter()
-    models.add_into(per, k["totals"], float(launches) / (n * chains * sweeps))
     times = {"decision kernel": k["time_ms"], "block DGEMMs": gemm["time_ms"],
              "set-up": sum(x["time_ms"] for x in setup)}
     row.update({"predicted_flips_per_ns": rate, "status": "ok", "meets_target": rate >= target,
@@ -575,6 +571,20 @@ def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
                 "time_split_ms": times,
                 "per_unit": {"unit": "attempted update (decision kernel only)", "counts": per}})
     return row
+
+
+def bm_rate(row, k, launches):
+    """Flips/ns of a bm row from the time of all its kernels, and kernel k's instruction counts
+    per attempted update (k ran `launches` times per call); (None, None) with the row marked
+    stale when k's SASS no longer matches its source."""
+    if "error" in k:
+        row.update({"predicted_flips_per_ns": None, "status": "stale: " + k["error"]})
+        return None, None
+    updates = row["N"] * row["C"] * row["sweeps"]
+    total_ms = sum(x["time_ms"] for x in row["kernels"])
+    per = Counter()
+    models.add_into(per, k["totals"], launches / updates)
+    return updates / (total_ms * 1e6), per
 
 
 def bm_tile_chains(n):
@@ -616,13 +626,9 @@ def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     row.update({"kernel": "bm_tile_kernel<%d, 0> (%d chains per block, %d sweeps per launch)"
                 % (b, t, sweeps), "kernels": [k] + setup,
                 "l2_j_bytes": 8.0 * n * n * cta * (sweeps + 1)})
-    if "error" in k:
-        row.update({"predicted_flips_per_ns": None, "status": "stale: " + k["error"]})
+    rate, per = bm_rate(row, k, 1.0)
+    if rate is None:
         return row
-    total_ms = sum(x["time_ms"] for x in row["kernels"])
-    rate = n * chains * sweeps / (total_ms * 1e6)
-    per = Counter()
-    models.add_into(per, k["totals"], 1.0 / (n * chains * sweeps))
     row.update({"predicted_flips_per_ns": rate, "status": "ok", "meets_target": rate >= target,
                 "bound": "tile kernel (%s)" % k["bound"],
                 "time_split_ms": {"tile kernel": k["time_ms"],
