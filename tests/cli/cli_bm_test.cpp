@@ -78,6 +78,26 @@ TEST_F(CliBm, SampleWritesMomentsNearTheExactOnes) {
   for (double e : energy) EXPECT_TRUE(std::isfinite(e));
 }
 
+// The fields are exact on a fixed-point grid, so the update mode must not change a single bit.
+TEST_F(CliBm, SampleUpdateModesGiveTheSameChains) {
+  std::vector<std::vector<double>> outputs;
+  for (const std::string update : {"scalar", "blocked"}) {
+    const std::string dir = path("out-" + update);
+    const RunResult r = run({"bm", "sample", "--J", jf_, "--h", hf_, "--beta", "0.8", "--chains", "16",
+                             "--sweeps", "40", "--burn-in", "5", "--seed", "11", "--update", update,
+                             "--backend", "cpu", "--out", dir});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("update " + update), std::string::npos) << r.out;
+    std::vector<double> all = read_checked<double>(dir + "/mean.npy", {n_});
+    const auto corr = read_checked<double>(dir + "/corr.npy", {n_, n_});
+    const auto energy = read_checked<double>(dir + "/energy.npy", {16});
+    all.insert(all.end(), corr.begin(), corr.end());
+    all.insert(all.end(), energy.begin(), energy.end());
+    outputs.push_back(all);
+  }
+  EXPECT_EQ(outputs[0], outputs[1]);
+}
+
 TEST_F(CliBm, LearnExactWritesParametersAndTrace) {
   std::vector<double> rows;
   for (int r = 0; r < 40; ++r)
@@ -115,6 +135,9 @@ TEST_F(CliBm, BadInputExitsTwoBeforeWriting) {
   expect_usage_error({"bm", "exact", "--J", jf_, "--h", short_h}, "--h");
   expect_usage_error({"bm", "sample", "--J", jf_, "--h", hf_, "--chains", "0"}, "--chains");
   expect_usage_error({"bm", "sample", "--J", jf_, "--h", hf_, "--algorithm", "wolff"}, "wolff");
+  expect_usage_error({"bm", "sample", "--J", jf_, "--h", hf_, "--update", "fast"}, "--update");
+  expect_usage_error({"bm", "sample", "--J", jf_, "--h", hf_, "--update", "blocked", "--scan", "random"},
+                     "--scan sequential");
   expect_usage_error({"bm", "sample", "--J", jf_, "--h", hf_, "--beta", "-1"}, "--beta");
   std::vector<double> rows(10, 1.0);
   rows[3] = 0.5;

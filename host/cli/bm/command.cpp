@@ -58,6 +58,7 @@ void add_model_options(CLI::App* cmd, ModelFiles& f) {
 struct SampleCli {
   ModelFiles model;
   std::string out, backend = "auto", algorithm = "heatbath", scan = "sequential";
+  std::string update = "auto";
   std::int64_t chains = 1024, sweeps = 1000, burn_in = 100;
   std::uint64_t seed = 0;
 };
@@ -71,6 +72,13 @@ int run_sample(const SampleCli& o) {
   if (o.scan == "sequential") s.sweep.scan = bm::Scan::sequential;
   else if (o.scan == "random") s.sweep.scan = bm::Scan::random;
   else throw invalid_argument("--scan must be sequential or random, got '" + o.scan + "'");
+  if (o.update == "auto") s.sweep.update = bm::FieldUpdate::automatic;
+  else if (o.update == "scalar") s.sweep.update = bm::FieldUpdate::scalar;
+  else if (o.update == "blocked") s.sweep.update = bm::FieldUpdate::blocked;
+  else throw invalid_argument("--update must be auto, scalar or blocked, got '" + o.update + "'");
+  // The blocked update decides a block of consecutive sites, which a random scan does not have.
+  if (s.sweep.update == bm::FieldUpdate::blocked && s.sweep.scan == bm::Scan::random)
+    throw invalid_argument("--update blocked needs --scan sequential");
   if (o.chains < 1) throw invalid_argument("--chains must be at least 1");
   if (o.sweeps < 1) throw invalid_argument("--sweeps must be at least 1");
   if (o.burn_in < 0) throw invalid_argument("--burn-in must be >= 0");
@@ -89,7 +97,8 @@ int run_sample(const SampleCli& o) {
                       {"energy.npy", "<f8", {o.chains}, st.energy.data()}});
   out.commit();
   std::cout << "bm sample: N = " << m.n << ", " << o.chains << " chains x " << o.sweeps
-            << " sweeps after " << o.burn_in << " (" << o.algorithm << ", " << o.scan << ", "
+            << " sweeps after " << o.burn_in << " (" << o.algorithm << ", " << o.scan
+            << ", update " << o.update << ", "
             << backend_name(ctx.backend()) << ")\nwrote " << o.out
             << "/{mean,corr,stderr_mean,energy}.npy\n";
   return 0;
@@ -179,6 +188,10 @@ void add_bm_command(CLI::App& app, Action& action) {
   sample->add_option("--seed", s->seed, "random seed")->capture_default_str();
   sample->add_option("--algorithm", s->algorithm, "heatbath or metropolis")->capture_default_str();
   sample->add_option("--scan", s->scan, "sequential or random")->capture_default_str();
+  sample->add_option("--update", s->update,
+                     "field update: auto, scalar (after every flip) or blocked (per block of "
+                     "sites, sequential scan only); the chains are the same with each")
+      ->capture_default_str();
   sample->add_option("--backend", s->backend, "auto, cpu or gpu")->capture_default_str();
   sample->add_option("--out", s->out, "output directory (created if missing)")->required();
   sample->callback([&action, s] { action = [s] { return run_sample(*s); }; });
