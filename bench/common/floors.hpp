@@ -87,12 +87,13 @@ inline double mixture_bytes(std::size_t scalar_bytes, std::int64_t n_points, std
 }
 
 /// Flops: the whitening z = L⁻¹(x − μ) costs D² per point and component (triangular: D²/2
-/// multiply-adds); the single-Gaussian case adds Σ⁻¹d (2D²) and the scatter Σ w d dᵀ (2D² as
-/// the GEMM computes it, or D² using symmetry): 5·N·D² with GEMMs, the count used here.
+/// multiply-adds). One Gaussian needs no whitening: the score Σ⁻¹d costs 2D² (or L⁻ᵀ(L⁻¹d), the
+/// same), log p = c − ½ d·Σ⁻¹d then 2D, and the scatter Σ w d dᵀ D² using its symmetry: 3·N·D²,
+/// the least any method does (a floor, so the cheapest count; a GEMM scatter would be 2D²).
 inline double mixture_flops(std::int64_t n_points, std::int64_t dim, std::int64_t k,
                             bool single_gaussian) {
   const double np = static_cast<double>(n_points), d = static_cast<double>(dim);
-  return single_gaussian ? 5.0 * np * d * d : np * static_cast<double>(k) * (d * d + 3 * d);
+  return single_gaussian ? 3.0 * np * d * d : np * static_cast<double>(k) * (d * d + 3 * d);
 }
 
 /// H100 SXM fp32 (non-tensor) peak, for the arithmetic floor: 67 TFLOP/s (NVIDIA data sheet).

@@ -200,7 +200,7 @@ int main(int argc, char** argv) {
   p.probe = bench::copy_probe::on_request;
   p.add_context = [] {
     benchmark::AddCustomContext("mixture_work_model",
-                                "single: 5·N·D² flops, s·N·(2D+1) bytes; estep: N·K·(D²+3D) "
+                                "single: 3·N·D² flops, s·N·(2D+1) bytes; estep: N·K·(D²+3D) "
                                 "flops, s·N·(D+1+K) bytes (bench/common/floors.hpp)");
   };
   p.register_all = register_all;

@@ -69,7 +69,7 @@ def floor_bytes(kind, n, npts, k, s=4):
 
 
 def floor_flops(kind, n, npts, k):
-    return 5.0 * npts * n * n if kind == "single" else npts * k * (n * n + 3.0 * n)
+    return 3.0 * npts * n * n if kind == "single" else npts * k * (n * n + 3.0 * n)
 
 
 def tile_points(npts, k, n, s=4):
@@ -539,9 +539,8 @@ def render_mixture(rows, md_table):
                    "launch gaps ms", "bound"], table)
     L.append("")
     L.append("Floors as bench/common/floors.hpp: bytes s*N*(2D+1) (single) or s*N*(D+1+K) (E-step) "
-             "at 3.0e12 B/s, flops 5*N*D^2 or N*K*(D^2+3D) at 67 TFLOP/s FP32; at D = 256 the "
-             "FP32 arithmetic floor (%s ms) is above the target, only the TF32 option can reach it "
-             "(TF32 floor %s ms)." % (
+             "at 3.0e12 B/s, flops 3*N*D^2 (score 2D^2, symmetric scatter D^2) or N*K*(D^2+3D) at "
+             "67 TFLOP/s FP32; at D = 256 the FP32 arithmetic floor is %s ms (TF32 floor %s ms)." % (
                  fmt(next((r["floor_fp32_ms"] for r in m if r["D"] == 256), None)),
                  fmt(next((r["floor_tf32_ms"] for r in m if r["D"] == 256), None))))
     L.append("")
