@@ -87,6 +87,21 @@ inline double __longlong_as_double(long long v) {
   return d;
 }
 
+/// The GPU's rsqrtf is the MUFU.RSQ estimate, up to 2 ulp from 1/sqrt(x) (CUDA C++ Programming
+/// Guide, single-precision functions). A correctly rounded root here would hide that error from
+/// the tests, so the emulator returns a worst case: 2 ulp off, up or down depending on x.
+inline float rsqrtf(float x) {
+  const float exact = static_cast<float>(1.0 / std::sqrt(static_cast<double>(x)));
+  if (!std::isfinite(exact) || exact == 0.0f) return exact;  // x <= 0, inf, NaN: no estimate error
+  std::uint32_t x_bits, bits;
+  std::memcpy(&x_bits, &x, sizeof x);
+  std::memcpy(&bits, &exact, sizeof exact);
+  bits = (x_bits >> 7) & 1u ? bits + 2u : bits - 2u;
+  float estimate;
+  std::memcpy(&estimate, &bits, sizeof estimate);
+  return estimate;
+}
+
 namespace boltzkit::kernels {
 using std::isfinite;
 using std::log;
