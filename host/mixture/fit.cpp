@@ -34,7 +34,7 @@ double squared_distance(const double* a, const double* b, std::int64_t n) {
 }
 
 /// k-means++ seeding, then Lloyd iterations until the labels stop changing (≤ 100). The device
-/// k-means (kmeans_steps.hpp) follows the same rules.
+/// k-means (fit_steps.hpp) follows the same rules.
 std::vector<std::int64_t> kmeans_labels(const std::vector<double>& x, std::int64_t npts,
                                         std::int64_t n, std::int64_t kk, std::uint64_t seed,
                                         std::int64_t init) {
@@ -136,6 +136,12 @@ struct HostStore {
   template <class U>
   std::vector<U> get(const std::vector<U>& b) const {
     return b;
+  }
+  template <class U>
+  double sum(Context&, const std::vector<U>& b, std::int64_t count) const {
+    double s = 0.0;  // in point order, as before
+    for (std::int64_t p = 0; p < count; ++p) s += static_cast<double>(b[p]);
+    return s;
   }
   template <class T>
   bool all_finite(Context&, vector_batch<const T>) const {

@@ -1,7 +1,7 @@
 // mixture::fit on a GPU context: the step runner's buffers in device memory. The E-step, the
-// statistics, the finiteness check and the k-means start stay on the device; only K-sized
-// results, the per-point log-likelihoods and one flag per Lloyd iteration come back (DESIGN.md
-// §6, Mixtures). The device k-means is in gpu.cu / kmeans_steps.hpp.
+// statistics, the log-likelihood sum, the finiteness check and the k-means start stay on the
+// device; only K-sized results, one double per E-step and one flag per Lloyd iteration come back
+// (DESIGN.md §6, Mixtures). The device steps are in gpu.cu / fit_steps.hpp.
 #include <algorithm>
 #include <memory>
 #include <vector>
@@ -32,6 +32,10 @@ struct DeviceStore {
     b.download(h.data(), h.size(), ctx->stream());
     ctx->synchronize();
     return h;
+  }
+  template <class T>
+  double sum(Context& c, const DeviceBuffer<T>& b, std::int64_t count) const {
+    return sum_on_device(c, b.data(), count);
   }
   template <class T>
   bool all_finite(Context& c, vector_batch<const T> x) const {

@@ -5,7 +5,7 @@
 // statistics of a k-means start. `Store` says where the T buffers live and runs the
 // backend-specific part: std::vector on a CPU context (fit.cpp: the float64 host k-means and
 // label statistics, unchanged), DeviceBuffer on a GPU context (fit_gpu.cpp: the checks and the
-// k-means on the device, kmeans_steps.hpp; the statistics of all-ones and one-hot
+// k-means on the device, fit_steps.hpp; the statistics of all-ones and one-hot
 // responsibilities by the same weighted-statistics step as EM's). Parameters go in and
 // statistics come out in float64 on the host; nothing of size N·D crosses to the host.
 #include <cmath>
@@ -47,7 +47,8 @@ class StepRunner {
 };
 
 /// Store: typename Store::template Buffer<U> with data(); Store::put(buffer, host vector),
-/// Store::get(buffer) -> host vector, Store::make<U>(count); all_finite(ctx, x) -> bool; and
+/// Store::get(buffer) -> host vector, Store::make<U>(count); all_finite(ctx, x) -> bool;
+/// sum(ctx, buffer, count) -> float64 sum of its first count values; and
 /// either (Store::host_init) data_statistics(x) and kmeans_statistics(x, K, seed, init) -> Stats
 /// of its own, or kmeans_one_hot(ctx, x, K, seed, init, resp): the one-hot rows of the k-means
 /// labels in a Buffer<T> of (N, K), whose statistics the runner takes as EM's.
@@ -81,9 +82,7 @@ class TypedStepRunner final : public StepRunner {
     if (stats) *stats = statistics(resp_.data(), k_);
     EStep e;
     e.info = store_.get(info_);
-    const std::vector<T> mix = store_.get(mix_);
-    double sum = 0.0;
-    for (const T v : mix) sum += static_cast<double>(v);
+    const double sum = store_.sum(ctx_, mix_, npts);  // the per-point values stay where they are
     e.avg_log_likelihood = npts > 0 ? sum / static_cast<double>(npts) : 0.0;
     return e;
   }
@@ -141,10 +140,13 @@ class TypedStepRunner final : public StepRunner {
 template <class T>
 std::unique_ptr<StepRunner> make_gpu_runner(Context& ctx, vector_batch<const T> x, std::int64_t k,
                                             EvaluateOptions eval);
+/// gpu.cu: Σ v[0, count) in float64 on the device, fixed order (one double comes back).
+template <class T>
+double sum_on_device(Context& ctx, const T* v, std::int64_t count);
 /// gpu.cu: the finiteness check of x on the device (one int32 comes back).
 template <class T>
 bool all_finite_on_device(Context& ctx, vector_batch<const T> x);
-/// gpu.cu: k-means++ seeding and Lloyd iterations on the device (kmeans_steps.hpp), then
+/// gpu.cu: k-means++ seeding and Lloyd iterations on the device (fit_steps.hpp), then
 /// resp (N, K, device memory) = the one-hot rows of the labels.
 template <class T>
 void kmeans_one_hot_on_device(Context& ctx, vector_batch<const T> x, std::int64_t kk,

@@ -1,6 +1,6 @@
 #pragma once
 // The k-means++ draws of mixture::fit, shared by the CPU k-means (fit.cpp) and the device one
-// (kmeans_steps.hpp, computed on the host and passed to the pick kernel): one owner, so both
+// (fit_steps.hpp, computed on the host and passed to the pick kernel): one owner, so both
 // backends draw the same uniforms for a seed.
 #include <cstdint>
 

@@ -1,8 +1,9 @@
 #pragma once
-// Kernels of mixture::fit's initialization on the device (host/mixture/kmeans_steps.hpp): the
-// finiteness check of x, k-means++ seeding (D² distances, per-range sums, the pick) and Lloyd
-// iterations (assignment, per-range label sums, centres), and the one-hot responsibilities of
-// the final labels. Distances and centres are float64 whatever T is, as the CPU k-means (fit.cpp),
+// Kernels of mixture::fit on the device besides the E-step and statistics
+// (host/mixture/fit_steps.hpp): the finiteness check of x, k-means++ seeding (D² distances,
+// per-range sums, the pick) and Lloyd iterations (assignment, per-range label sums, centres),
+// the one-hot responsibilities of the final labels, and the sum of the per-point
+// log-likelihoods. Distances and centres are float64 whatever T is, as the CPU k-means (fit.cpp),
 // so both differ only by rounding (summation order, FMA): labels differ only at near-ties.
 // Every reduction has a fixed order, so a seed gives the same labels on every run.
 #include <cstdint>
@@ -224,6 +225,24 @@ __global__ void kmeans_centres_kernel(const A* partials, std::int64_t ranges, st
     }
     if (count > A(0)) centres[e] = s / count;
   }
+}
+
+/// out[b] = Σ v[e] in float64 over block b's grid-stride share, a fixed-shape tree over the
+/// lanes (blockDim.x doubles of shared memory, a power of two): for a fixed launch shape the same
+/// order every time. A second launch with one block over the partials gives the total.
+template <class T>
+__global__ void sum_kernel(const T* v, std::int64_t count, double* out) {
+  double* red = reinterpret_cast<double*>(dynamic_shared_memory());
+  const int t = static_cast<int>(threadIdx.x);
+  double s = 0.0;
+  BOLTZKIT_GRID_STRIDE(e, count) { s += static_cast<double>(v[e]); }
+  red[t] = s;
+  __syncthreads();
+  for (int w = static_cast<int>(blockDim.x) / 2; w > 0; w >>= 1) {
+    if (t < w) red[t] += red[t + w];
+    __syncthreads();
+  }
+  if (t == 0) out[blockIdx.x] = red[0];
 }
 
 /// resp(p, k) = 1 when labels[p] = k, else 0 (the responsibilities of hard labels).

@@ -34,4 +34,9 @@ constexpr int kmeans_threads = 256;
 /// (2¹⁸) are still one pass of 1024 adds per lane.
 constexpr std::int64_t kmeans_range_points = 8192;
 
+/// Blocks of the first pass of sum_kernel (fit's per-point log-likelihood sum; kmeans_threads
+/// lanes each): 256 partial sums, then one block adds them. 256 × 256 lanes cover an H100/H200's
+/// 132 SMs about twice while keeping the second pass one block's tree.
+constexpr int sum_blocks = 256;
+
 }  // namespace boltzkit::kernels

@@ -1,6 +1,6 @@
 #pragma once
 // The executor of the mixture family's device orchestration (host/mixture/gpu_steps.hpp,
-// kmeans_steps.hpp) on the CPU: kernels on the warp emulator, loop stand-ins for the library
+// fit_steps.hpp) on the CPU: kernels on the warp emulator, loop stand-ins for the library
 // calls, and fetch (one value read back) as a plain read.
 #include <algorithm>
 #include <cstddef>

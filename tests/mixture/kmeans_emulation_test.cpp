@@ -1,11 +1,12 @@
-// mixture::fit's device initialization (host/mixture/kmeans_steps.hpp, kernels/mixture/kmeans.cuh)
+// mixture::fit's device initialization (host/mixture/fit_steps.hpp, kernels/mixture/kmeans.cuh)
 // on the warp emulator against a float64 CPU reference of fit.cpp's k-means: the finiteness
 // reduction, the D² pick, the assignment's argmin (ties, D = 1), the label sums (empty clusters),
-// the whole seeding + Lloyd run over several ranges, and the one-hot statistics.
+// the whole seeding + Lloyd run over several ranges, the one-hot statistics, and the sum of the
+// per-point log-likelihoods.
 #include "tests/mixture/emulated_executor.hpp"
 // clang-format off: the shim must come first
 #include "host/mixture/gpu_steps.hpp"
-#include "host/mixture/kmeans_steps.hpp"
+#include "host/mixture/fit_steps.hpp"
 // clang-format on
 
 #include <gtest/gtest.h>
@@ -20,7 +21,7 @@ namespace boltzkit::testing {
 namespace {
 
 using namespace mixture_cases;
-namespace ks = mixture::kmeans_steps;
+namespace ks = mixture::fit_steps;
 namespace kn = boltzkit::kernels;
 using emu::MixtureEmulatedExecutor;
 
@@ -390,6 +391,33 @@ TEST(KmeansEmulation, OneHotStatisticsAreTheLabelStatistics) {
     for (std::int64_t i = 0; i < n; ++i) EXPECT_NEAR(mu[k * n + i], mean[i], 1e-12);
     for (std::int64_t e = 0; e < n * n; ++e) EXPECT_NEAR(cov[k * n * n + e], s[e], 1e-12);
   }
+}
+
+/// The per-point log-likelihood sum of the EM loop: two fixed-shape passes against a float64
+/// sum; the same value twice; an empty input sums to 0.
+template <class T>
+void check_sum(std::int64_t count) {
+  Rng rng(static_cast<std::uint64_t>(count));
+  std::normal_distribution<double> normal(-3.0, 2.0);
+  std::vector<T> v(count);
+  double want = 0.0;
+  for (T& e : v) {
+    e = static_cast<T>(normal(rng));
+    want += static_cast<double>(e);
+  }
+  const int blocks = 5, threads = 64;  // the emulator runs 3 of the 5 blocks: grid-stride covers all
+  std::vector<double> partials(blocks + 1, std::nan(""));
+  MixtureEmulatedExecutor ex;
+  const double got = ks::sum(ex, static_cast<const T*>(v.data()), count, partials.data(), blocks, threads);
+  EXPECT_NEAR(got, want, 1e-12 * std::max(1.0, std::abs(want))) << "count " << count;
+  EXPECT_EQ(ks::sum(ex, static_cast<const T*>(v.data()), count, partials.data(), blocks, threads), got);
+}
+
+TEST(KmeansEmulation, LogLikelihoodSumMatchesFloat64) {
+  check_sum<double>(1);
+  check_sum<double>(1000);
+  check_sum<float>(333);
+  check_sum<float>(0);
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 #pragma once
-// mixture::fit's initialization on the device, written against an executor as gpu_steps.hpp, so
-// the same code runs on the GPU (gpu.cu) and on the warp emulator (tests/mixture): the
-// finiteness check of x, k-means++ seeding and Lloyd iterations with the CPU k-means' rules
-// (fit.cpp), and the one-hot responsibilities of its labels. Nothing of size N leaves the
-// device: one int32 comes back per check and per Lloyd iteration (has a label changed?).
+// mixture::fit's device steps besides the E-step and statistics (gpu_steps.hpp), written against
+// an executor, so the same code runs on the GPU (gpu.cu) and on the warp emulator
+// (tests/mixture): the finiteness check of x, k-means++ seeding and Lloyd iterations with the
+// CPU k-means' rules (fit.cpp), the one-hot responsibilities of its labels, and the sum of the
+// per-point log-likelihoods. Nothing of size N leaves the device: one int32 comes back per check
+// and per Lloyd iteration (has a label changed?), one double per sum.
 //
 // Executor interface (E), on top of gpu_steps.hpp's: zero(int32*, count), and
 // fetch(const U* p) -> U: one value read back (the GPU synchronizes the stream).
@@ -15,7 +16,7 @@
 #include "kernels/mixture/estep.cuh"
 #include "kernels/mixture/kmeans.cuh"
 
-namespace boltzkit::mixture::kmeans_steps {
+namespace boltzkit::mixture::fit_steps {
 
 namespace k = boltzkit::kernels;
 
@@ -94,10 +95,24 @@ int run_kmeans(E& ex, vector_batch<const T> x, std::int64_t kk, std::uint64_t se
   return it;
 }
 
+/// Σ v in float64 by two fixed-shape passes (sum_kernel): sum_blocks partials, then their sum;
+/// one double back. `partials` holds blocks + 1 doubles.
+template <class T, class E>
+double sum(E& ex, const T* v, std::int64_t count, double* partials, int blocks, int threads) {
+  const std::size_t shared = sizeof(double) * static_cast<std::size_t>(threads);
+  // Zeros first: an executor that runs fewer blocks (the emulator) leaves no stale partial.
+  ex.launch(k::fill_kernel<double>, blocks, partials, static_cast<std::int64_t>(blocks), 0.0);
+  ex.launch_shared(k::sum_kernel<T>, blocks, threads, shared, v, count, partials);
+  ex.launch_shared(k::sum_kernel<double>, 1, threads, shared,
+                   static_cast<const double*>(partials), static_cast<std::int64_t>(blocks),
+                   partials + blocks);
+  return ex.fetch(static_cast<const double*>(partials + blocks));
+}
+
 /// resp (N, K) = the one-hot rows of w.labels.
 template <class T, class E>
 void one_hot(E& ex, const std::int32_t* labels, std::int64_t npts, std::int64_t kk, T* resp) {
   ex.launch(k::one_hot_kernel<T>, npts * kk, labels, npts, kk, resp);
 }
 
-}  // namespace boltzkit::mixture::kmeans_steps
+}  // namespace boltzkit::mixture::fit_steps
