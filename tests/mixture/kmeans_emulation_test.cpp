@@ -200,6 +200,35 @@ TEST(KmeansEmulation, PickFollowsTheCumulativeD2Rule) {
     EXPECT_EQ(pick(one, range_sums(one), u, -1), 98);
 }
 
+/// The D² update and its range sums: dist = |x − c|² for the first centre, then the minimum
+/// with the next; sums per range (the last one short) against float64 sums.
+TEST(KmeansEmulation, DistanceUpdateAndRangeSumsMatchFloat64) {
+  const std::int64_t npts = 101, n = 3;
+  const ks::Plan plan = small_plan();
+  Rng rng(12);
+  std::normal_distribution<double> normal;
+  std::vector<float> x(npts * n);
+  for (float& v : x) v = static_cast<float>(normal(rng));
+  const std::vector<double> c0 = {0.5, -0.25, 1.0}, c1 = {-1.0, 0.0, 0.75};
+  std::vector<double> dist(npts, std::nan("")), sums(ks::ranges_of(npts, plan.range), std::nan(""));
+  std::vector<double> want(npts, std::numeric_limits<double>::infinity());
+  MixtureEmulatedExecutor ex;
+  const auto xd = widen(x);
+  for (const auto* c : {&c0, &c1}) {
+    const int first = c == &c0;
+    ex.launch_shared(kn::kmeans_distance_kernel<float>, plan.blocks, plan.threads,
+                     sizeof(double) * plan.threads, kn::VectorRef<const float>{x.data(), n}, npts,
+                     static_cast<int>(n), c->data(), first, dist.data(), plan.range, sums.data());
+    std::vector<double> want_sums(sums.size(), 0.0);
+    for (std::int64_t p = 0; p < npts; ++p) {
+      want[p] = std::min(want[p], sq(&xd[p * n], c->data(), n));
+      EXPECT_NEAR(dist[p], want[p], 1e-13 * want[p]) << "point " << p;
+      want_sums[p / plan.range] += want[p];
+    }
+    for (std::size_t r = 0; r < sums.size(); ++r) EXPECT_NEAR(sums[r], want_sums[r], 1e-12) << r;
+  }
+}
+
 /// Labels of kmeans_assign_kernel against the float64 argmin with the first index on ties.
 template <class T>
 void check_assign(std::int64_t npts, std::int64_t n, std::int64_t kk, std::uint64_t seed) {
