@@ -5,11 +5,14 @@
 //   mixture/gpu/single_tf32/D:{64,256}/...                       the same with allow_tf32
 //   mixture/gpu/estep/D:32/N:262144/K:64                          mix log p + responsibilities
 //   mixture/gpu/em_iter/D:32/N:262144/K:64                        one EM iteration (fit, 1 iter)
+//   mixture/gpu/fit/D:32/N:262144/K:64                            one whole fit: k-means++ and
+//                                                                 Lloyd on the device, then EM
+//                                                                 to tol 1e-3 (counter em_iters)
 // CPU cases (fp64, always run; compare with bench/peers/mixture_peers.py on the same machine):
 //   mixture/cpu/single/D:16/N:65536, mixture/cpu/estep/D:8/N:16384/K:8,
-//   mixture/cpu/em_iter/D:8/N:16384/K:8
+//   mixture/cpu/em_iter/D:8/N:16384/K:8, mixture/cpu/fit/D:8/N:16384/K:8
 // GPU timing: CUDA events on ctx.stream() around 5 back-to-back calls (UseManualTime); one
-// untimed call first, whose log p is checked finite. Counters: GB/s, floor_ms (max of the
+// untimed call first, whose log p is checked finite (a whole fit: 1 call per iteration, not 5). Counters: GB/s, floor_ms (max of the
 // memory floor at BOLTZKIT_BW_BYTES_PER_S, default 3.0e12, and the fp32 arithmetic floor),
 // pct_of_floor. Without a CUDA device the GPU cases report SkipWithError("no CUDA device").
 #include <benchmark/benchmark.h>
@@ -58,7 +61,7 @@ struct Data {
   }
 };
 
-enum class Kind { single, estep, em_iter };
+enum class Kind { single, estep, em_iter, fit };
 
 void report(benchmark::State& state, std::int64_t n, std::int64_t d, std::int64_t k, Kind kind,
             std::size_t scalar, bool gpu) {
@@ -69,7 +72,7 @@ void report(benchmark::State& state, std::int64_t n, std::int64_t d, std::int64_
   const double floor_s = std::max(bytes / bw, flops / bench::fp32_peak_flops_per_s);
   state.counters["GB/s"] = benchmark::Counter(bytes * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["floor_ms"] = floor_s * 1e3;
-  if (gpu && state.iterations() > 0 && kind != Kind::em_iter)  // the floors are GPU floors
+  if (gpu && state.iterations() > 0 && kind != Kind::em_iter && kind != Kind::fit)
     state.counters["pct_of_floor"] = benchmark::Counter(
         100.0 * floor_s * static_cast<double>(state.iterations()),
         benchmark::Counter::kIsRate);  // floor time / measured time per call, in %
@@ -78,9 +81,10 @@ void report(benchmark::State& state, std::int64_t n, std::int64_t d, std::int64_
   state.SetItemsProcessed(state.iterations() * n);
 }
 
+/// Returns the EM iterations of a fit (0 for the other kinds).
 template <class T>
-void run_once(Context& ctx, const Data<T>& data, const T* x, const T* mean, const T* cov,
-              const T* w, T* a, T* b, T* c, T* e, Kind kind, bool tf32 = false) {
+std::int64_t run_once(Context& ctx, const Data<T>& data, const T* x, const T* mean, const T* cov,
+                      const T* w, T* a, T* b, T* c, T* e, Kind kind, bool tf32 = false) {
   const std::int64_t n = data.n, d = data.d, k = data.k;
   mixture::Components<T> comp;
   comp.mean = vector_batch<const T>(mean, k, d, d);
@@ -103,12 +107,17 @@ void run_once(Context& ctx, const Data<T>& data, const T* x, const T* mean, cons
     o.init_weights.assign(data.weights.begin(), data.weights.end());
     o.init_means.assign(data.mean.begin(), data.mean.end());
     o.init_covs.assign(data.cov.begin(), data.cov.end());
-    mixture::fit(ctx, vector_batch<const T>(x, n, d, d), o);
-    return;
+    return mixture::fit(ctx, vector_batch<const T>(x, n, d, d), o).iterations;
+  }
+  if (kind == Kind::fit) {  // the default start: k-means++ (seed 0) refined by Lloyd
+    mixture::FitOptions o;
+    o.components = k;
+    return mixture::fit(ctx, vector_batch<const T>(x, n, d, d), o).iterations;
   }
   mixture::EvaluateOptions options;
   options.allow_tf32 = tf32;
   mixture::evaluate(ctx, vector_batch<const T>(x, n, d, d), comp, out, options);
+  return 0;
 }
 
 void gpu_case(benchmark::State& state, std::int64_t n, std::int64_t d, std::int64_t k, Kind kind,
@@ -122,17 +131,17 @@ void gpu_case(benchmark::State& state, std::int64_t n, std::int64_t d, std::int6
   Context ctx(boltzkit::Backend::gpu);
   DeviceBuffer<T> x(data.x), mean(data.mean), cov(data.cov), w(data.weights), a(n), b(n * d),
       c(d * d), e(n * k);
-  run_once(ctx, data, x.data(), mean.data(), cov.data(), w.data(), a.data(), b.data(), c.data(),
-           e.data(), kind, tf32);
+  const std::int64_t em_iters = run_once(ctx, data, x.data(), mean.data(), cov.data(), w.data(),
+                                         a.data(), b.data(), c.data(), e.data(), kind, tf32);
   ctx.synchronize();
-  if (kind != Kind::em_iter)
+  if (kind != Kind::em_iter && kind != Kind::fit)
     for (const T v : a.download(16))
       if (!std::isfinite(v)) {
         state.SkipWithError("non-finite log p in the checked call");
         return;
       }
   bench::event_pair ev;
-  constexpr int calls = 5;
+  const int calls = kind == Kind::fit ? 1 : 5;
   for (auto _ : state) {
     ev.start(ctx.stream());
     for (int i = 0; i < calls; ++i)
@@ -142,6 +151,7 @@ void gpu_case(benchmark::State& state, std::int64_t n, std::int64_t d, std::int6
     state.SetIterationTime(ev.seconds() / calls);
   }
   report(state, n, d, k, kind, sizeof(T), true);
+  if (kind == Kind::fit) state.counters["em_iters"] = static_cast<double>(em_iters);
 }
 
 void cpu_case(benchmark::State& state, std::int64_t n, std::int64_t d, std::int64_t k, Kind kind) {
@@ -149,10 +159,12 @@ void cpu_case(benchmark::State& state, std::int64_t n, std::int64_t d, std::int6
   const Data<T> data(n, d, k);
   Context ctx(boltzkit::Backend::cpu);
   std::vector<T> a(n), b(n * d), c(d * d), e(n * k);
+  std::int64_t em_iters = 0;
   for (auto _ : state)
-    run_once(ctx, data, data.x.data(), data.mean.data(), data.cov.data(), data.weights.data(),
-             a.data(), b.data(), c.data(), e.data(), kind);
+    em_iters = run_once(ctx, data, data.x.data(), data.mean.data(), data.cov.data(),
+                        data.weights.data(), a.data(), b.data(), c.data(), e.data(), kind);
   report(state, n, d, k, kind, sizeof(T), false);
+  if (kind == Kind::fit) state.counters["em_iters"] = static_cast<double>(em_iters);
 }
 
 void register_all() {
@@ -178,6 +190,11 @@ void register_all() {
                                [](benchmark::State& s) { gpu_case(s, 262144, 32, 64, Kind::em_iter); })
       ->UseManualTime()
       ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("mixture/gpu/fit/D:32/N:262144/K:64",
+                               [](benchmark::State& s) { gpu_case(s, 262144, 32, 64, Kind::fit); })
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(3);  // a whole fit is long; three timed fits
   benchmark::RegisterBenchmark("mixture/cpu/single/D:16/N:65536",
                                [](benchmark::State& s) { cpu_case(s, 65536, 16, 1, Kind::single); })
       ->UseRealTime()  // OpenMP threads: rates per wall-clock second
@@ -188,6 +205,10 @@ void register_all() {
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("mixture/cpu/em_iter/D:8/N:16384/K:8",
                                [](benchmark::State& s) { cpu_case(s, 16384, 8, 8, Kind::em_iter); })
+      ->UseRealTime()  // OpenMP threads: rates per wall-clock second
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("mixture/cpu/fit/D:8/N:16384/K:8",
+                               [](benchmark::State& s) { cpu_case(s, 16384, 8, 8, Kind::fit); })
       ->UseRealTime()  // OpenMP threads: rates per wall-clock second
       ->Unit(benchmark::kMillisecond);
 }

@@ -1,7 +1,8 @@
 // mixture::fit: EM for full-covariance Gaussian mixtures (MATH.md §1.7), after scikit-learn's
 // GaussianMixture: k-means++ seeding refined by Lloyd iterations (or given parameters), then
 // E- and M-steps until the average log-likelihood changes by less than tol; best of n_init.
-// The E-step and the statistics run on the context's backend; the K-sized updates here.
+// The finiteness check, the k-means start, the E-step and the statistics run on the context's
+// backend (fit_runner.hpp); the K-sized updates here, in float64 on the host.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -14,7 +15,7 @@
 #include "host/core/validate.hpp"
 #include "host/linalg/dense_spd.hpp"
 #include "host/mixture/tuning.hpp"
-#include "kernels/common/philox.cuh"
+#include "host/mixture/kmeans_draw.hpp"
 #include "host/core/gpu_call.hpp"
 
 namespace boltzkit::mixture {
@@ -26,39 +27,14 @@ using detail::EStep;
 using detail::Params;
 using detail::Stats;
 
-/// Host memory for TypedStepRunner on a CPU context.
-struct HostStore {
-  template <class U>
-  using Buffer = std::vector<U>;
-  template <class U>
-  std::vector<U> make(std::int64_t n) const {
-    return std::vector<U>(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)));
-  }
-  template <class U>
-  void put(std::vector<U>& b, const std::vector<U>& h) const {
-    std::copy(h.begin(), h.end(), b.begin());
-  }
-  template <class U>
-  std::vector<U> get(const std::vector<U>& b) const {
-    return b;
-  }
-};
-
-/// k-means++ counter (DESIGN.md §5): (draw j, init i, 2³² − 4, 4).
-double uniform(std::uint64_t seed, std::int64_t draw, std::int64_t init) {
-  const auto w = kernels::philox(seed, static_cast<std::uint32_t>(draw),
-                                 static_cast<std::uint32_t>(init), 0xFFFFFFFCu, 4u);
-  const std::uint64_t bits = (static_cast<std::uint64_t>(w.w[0]) << 21) ^ (w.w[1] >> 11);
-  return static_cast<double>(bits & ((std::uint64_t{1} << 53) - 1)) * 0x1p-53;
-}
-
 double squared_distance(const double* a, const double* b, std::int64_t n) {
   double s = 0.0;
   for (std::int64_t i = 0; i < n; ++i) s += (a[i] - b[i]) * (a[i] - b[i]);
   return s;
 }
 
-/// k-means++ seeding, then Lloyd iterations until the labels stop changing (≤ 100).
+/// k-means++ seeding, then Lloyd iterations until the labels stop changing (≤ 100). The device
+/// k-means (fit_steps.hpp) follows the same rules.
 std::vector<std::int64_t> kmeans_labels(const std::vector<double>& x, std::int64_t npts,
                                         std::int64_t n, std::int64_t kk, std::uint64_t seed,
                                         std::int64_t init) {
@@ -67,11 +43,11 @@ std::vector<std::int64_t> kmeans_labels(const std::vector<double>& x, std::int64
   for (std::int64_t j = 0; j < kk; ++j) {
     std::int64_t pick = 0;
     if (j == 0) {
-      pick = std::min<std::int64_t>(npts - 1, static_cast<std::int64_t>(uniform(seed, 0, init) * npts));
+      pick = detail::kmeans_first_pick(detail::kmeans_uniform(seed, 0, init), npts);
     } else {
       double total = 0.0;
       for (const double d : dist) total += d;
-      const double target = uniform(seed, j, init) * total;
+      const double target = detail::kmeans_uniform(seed, j, init) * total;
       double run = 0.0;
       pick = npts - 1;
       for (std::int64_t p = 0; p < npts; ++p) {
@@ -141,6 +117,46 @@ Stats label_statistics(const std::vector<double>& x, std::int64_t npts, std::int
       for (std::int64_t e = 0; e < n * n; ++e) s.covs[k * n * n + e] /= s.counts[k];
   return s;
 }
+
+/// TypedStepRunner's memory on a CPU context: host vectors, and the initialization on a packed
+/// float64 copy of x (the float64 host k-means and label statistics, as before the device path).
+struct HostStore {
+  static constexpr bool host_init = true;
+  std::vector<double> x;  // (N, D) packed, float64
+  template <class U>
+  using Buffer = std::vector<U>;
+  template <class U>
+  std::vector<U> make(std::int64_t n) const {
+    return std::vector<U>(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)));
+  }
+  template <class U>
+  void put(std::vector<U>& b, const std::vector<U>& h) const {
+    std::copy(h.begin(), h.end(), b.begin());
+  }
+  template <class U>
+  std::vector<U> get(const std::vector<U>& b) const {
+    return b;
+  }
+  template <class U>
+  double sum(Context&, const std::vector<U>& b, std::int64_t count) const {
+    double s = 0.0;  // in point order, as before
+    for (std::int64_t p = 0; p < count; ++p) s += static_cast<double>(b[p]);
+    return s;
+  }
+  template <class T>
+  bool all_finite(Context&, vector_batch<const T>) const {
+    return std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); });
+  }
+  template <class T>
+  Stats data_statistics(vector_batch<const T> v) const {
+    return label_statistics(x, v.batch, v.dim, 1, std::vector<std::int64_t>(v.batch, 0));
+  }
+  template <class T>
+  Stats kmeans_statistics(vector_batch<const T> v, std::int64_t kk, std::uint64_t seed,
+                          std::int64_t init) const {
+    return label_statistics(x, v.batch, v.dim, kk, kmeans_labels(x, v.batch, v.dim, kk, seed, init));
+  }
+};
 
 bool is_spd(const double* m, std::int64_t n) {
   cpu::Matrix a(m, m + n * n);
@@ -263,28 +279,27 @@ FitResult fit(Context& ctx, vector_batch<const T> x, const FitOptions& o) {
   check_options(o, npts, n);
   boltzkit::detail::check_vector(x, npts, n, "mixture::fit: x", false);
 
-  std::vector<double> host_x;
   std::unique_ptr<detail::StepRunner> runner;
   EvaluateOptions eval;
   eval.allow_tf32 = o.allow_tf32;
   if (ctx.on_gpu()) {
 #if BOLTZKIT_WITH_CUDA
-    host_x = detail::download_points(ctx, x);
     runner = detail::make_gpu_runner(ctx, x, kk, eval);
 #else
     boltzkit::detail::gpu_backend_not_built();
 #endif
   } else {
-    host_x.resize(npts * n);
+    HostStore store;
+    store.x.resize(npts * n);
     for (std::int64_t p = 0; p < npts; ++p)
-      for (std::int64_t i = 0; i < n; ++i) host_x[p * n + i] = static_cast<double>(x.data[p * x.batch_stride + i]);
-    runner = std::make_unique<detail::TypedStepRunner<T, HostStore>>(ctx, x, kk, HostStore{}, eval);
+      for (std::int64_t i = 0; i < n; ++i)
+        store.x[p * n + i] = static_cast<double>(x.data[p * x.batch_stride + i]);
+    runner = std::make_unique<detail::TypedStepRunner<T, HostStore>>(ctx, x, kk, std::move(store), eval);
   }
-  for (const double v : host_x) require(std::isfinite(v), "mixture::fit: x has a non-finite entry");
+  require(runner->all_finite(), "mixture::fit: x has a non-finite entry");
 
   Problem pb{npts, n, kk, o.reg_covar, {}};
-  const Stats all = label_statistics(host_x, npts, n, 1, std::vector<std::int64_t>(npts, 0));
-  pb.data_cov = all.covs;
+  pb.data_cov = runner->data_statistics().covs;
   for (std::int64_t i = 0; i < n; ++i) pb.data_cov[i * n + i] += std::max(o.reg_covar, 1e-6);
 
   Run best;
@@ -295,8 +310,7 @@ FitResult fit(Context& ctx, vector_batch<const T> x, const FitOptions& o) {
     if (o.init == Init::given) {
       start = {o.init_weights, o.init_means, o.init_covs};
     } else {
-      const auto labels = kmeans_labels(host_x, npts, n, kk, o.seed, init);
-      start = m_step(pb, label_statistics(host_x, npts, n, kk, labels), Params{}, init_collapsed);
+      start = m_step(pb, runner->kmeans_statistics(o.seed, init), Params{}, init_collapsed);
     }
     Run r = run_em(*runner, pb, std::move(start), o);
     r.collapsed.insert(init_collapsed.begin(), init_collapsed.end());

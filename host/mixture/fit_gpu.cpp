@@ -1,6 +1,7 @@
-// mixture::fit on a GPU context: the step runner's buffers in device memory (the E-step and
-// the statistics stay on the device; only K-sized results and the per-point log-likelihoods
-// come back each iteration). download_points is in gpu.cu.
+// mixture::fit on a GPU context: the step runner's buffers in device memory. The E-step, the
+// statistics, the log-likelihood sum, the finiteness check and the k-means start stay on the
+// device; only K-sized results, one double per E-step and one flag per Lloyd iteration come back
+// (DESIGN.md §6, Mixtures). The device steps are in gpu.cu / fit_steps.hpp.
 #include <algorithm>
 #include <memory>
 #include <vector>
@@ -13,6 +14,7 @@ namespace boltzkit::mixture::detail {
 namespace {
 
 struct DeviceStore {
+  static constexpr bool host_init = false;  // data and label statistics by the runner's step
   Context* ctx;
   template <class U>
   using Buffer = DeviceBuffer<U>;
@@ -30,6 +32,19 @@ struct DeviceStore {
     b.download(h.data(), h.size(), ctx->stream());
     ctx->synchronize();
     return h;
+  }
+  template <class T>
+  double sum(Context& c, const DeviceBuffer<T>& b, std::int64_t count) const {
+    return sum_on_device(c, b.data(), count);
+  }
+  template <class T>
+  bool all_finite(Context& c, vector_batch<const T> x) const {
+    return all_finite_on_device(c, x);
+  }
+  template <class T>
+  void kmeans_one_hot(Context& c, vector_batch<const T> x, std::int64_t kk, std::uint64_t seed,
+                      std::int64_t init, T* resp) const {
+    kmeans_one_hot_on_device(c, x, kk, seed, init, resp);
   }
 };
 

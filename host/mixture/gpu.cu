@@ -1,5 +1,6 @@
 // GPU backend of the mixture family: workspace planning and the executor that runs
-// host/mixture/gpu_steps.hpp on the device (kernel launches here, library calls in blas_gpu.cu).
+// host/mixture/gpu_steps.hpp and fit_steps.hpp on the device (kernel launches here, library
+// calls in blas_gpu.cu).
 #include <algorithm>
 #include <type_traits>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "blas_gpu.hpp"
 #include "fit_runner.hpp"
 #include "gpu_steps.hpp"
+#include "fit_steps.hpp"
 #include "host/core/cuda_check.hpp"
 #include "host/core/launch.cuh"
 #include "host/core/workspace_layout.hpp"
@@ -50,6 +52,14 @@ class MixtureCudaExecutor : public boltzkit::gpu::CudaExecutor {
   void gemm(bool ta, bool tb, int m, int n, int k, T alpha, const T* a, int lda, const T* b,
             int ldb, T beta, T* c, int ldc) {
     blas::gemm(ctx_, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+  /// One value read back (fit_steps.hpp: a flag); waits for the stream.
+  template <class U>
+  U fetch(const U* p) {
+    U h{};
+    BOLTZKIT_CUDA(cudaMemcpyAsync(&h, p, sizeof(U), cudaMemcpyDeviceToHost, ctx_.stream()));
+    ctx_.synchronize();
+    return h;
   }
 
  private:
@@ -186,28 +196,65 @@ BOLTZKIT_MIXTURE_INSTANTIATE(double)
 
 namespace boltzkit::mixture::detail {
 
+using backend::gpu::MixtureCudaExecutor;
+using boltzkit::gpu::WorkspaceLayout;
+
 template <class T>
-std::vector<double> download_points(Context& ctx, vector_batch<const T> x) {
+bool all_finite_on_device(Context& ctx, vector_batch<const T> x) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  std::vector<T> rows(static_cast<std::size_t>(x.batch * x.dim));
-  if (!rows.empty()) {
-    // One row at a time when rows overlap (broadcast): cudaMemcpy2D needs a pitch ≥ the width.
-    const std::size_t pitch = static_cast<std::size_t>(std::max(x.batch_stride, x.dim)) * sizeof(T);
-    if (x.batch_stride >= x.dim || x.batch == 1) {
-      BOLTZKIT_CUDA(cudaMemcpy2DAsync(rows.data(), x.dim * sizeof(T), x.data, pitch,
-                                      x.dim * sizeof(T), static_cast<std::size_t>(x.batch),
-                                      cudaMemcpyDeviceToHost, ctx.stream()));
-    } else {
-      for (std::int64_t p = 0; p < x.batch; ++p)
-        BOLTZKIT_CUDA(cudaMemcpyAsync(rows.data() + p * x.dim, x.data + p * x.batch_stride,
-                                      x.dim * sizeof(T), cudaMemcpyDeviceToHost, ctx.stream()));
-    }
-  }
-  ctx.synchronize();
-  return std::vector<double>(rows.begin(), rows.end());
+  WorkspaceLayout ws;
+  const int s_flag = ws.reserve<std::int32_t>(1);
+  ws.bind(ctx.workspace(ws.bytes()));
+  MixtureCudaExecutor ex(ctx);
+  return fit_steps::all_finite(ex, x, ws.get<std::int32_t>(s_flag));
 }
 
-template std::vector<double> download_points<float>(Context&, vector_batch<const float>);
-template std::vector<double> download_points<double>(Context&, vector_batch<const double>);
+template <class T>
+void kmeans_one_hot_on_device(Context& ctx, vector_batch<const T> x, std::int64_t kk,
+                              std::uint64_t seed, std::int64_t init, T* resp) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  const std::int64_t npts = x.batch, n = x.dim;
+  fit_steps::Plan plan;
+  // The label sums' partials stay within tuning::gpu_kmeans_partial_bytes: longer ranges past it.
+  const std::int64_t max_ranges = std::max<std::int64_t>(
+      1, tuning::gpu_kmeans_partial_bytes / static_cast<std::int64_t>(sizeof(double)) / (kk * (n + 1)));
+  plan.partial_range = std::max(plan.partial_range, (npts + max_ranges - 1) / max_ranges);
+  const std::int64_t ranges = fit_steps::ranges_of(npts, plan.range);
+  plan.blocks = static_cast<int>(std::min<std::int64_t>(ranges, std::int64_t{1} << 30));
+  WorkspaceLayout ws;
+  const int s_centres = ws.reserve<double>(kk * n), s_dist = ws.reserve<double>(npts),
+            s_sums = ws.reserve<double>(ranges),
+            s_partials = ws.reserve<double>(fit_steps::partial_doubles(npts, kk, n, plan)),
+            s_labels = ws.reserve<std::int32_t>(npts), s_flag = ws.reserve<std::int32_t>(1),
+            s_picks = ws.reserve<std::int64_t>(kk);
+  ws.bind(ctx.workspace(ws.bytes()));
+  const fit_steps::Buffers w{ws.get<double>(s_centres),       ws.get<double>(s_dist),
+                                ws.get<double>(s_sums),          ws.get<double>(s_partials),
+                                ws.get<std::int32_t>(s_labels),  ws.get<std::int32_t>(s_flag),
+                                ws.get<std::int64_t>(s_picks)};
+  MixtureCudaExecutor ex(ctx);
+  fit_steps::run_kmeans(ex, x, kk, seed, init, plan, w);
+  fit_steps::one_hot(ex, static_cast<const std::int32_t*>(w.labels), npts, kk, resp);
+}
+
+template <class T>
+double sum_on_device(Context& ctx, const T* v, std::int64_t count) {
+  BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
+  WorkspaceLayout ws;
+  const int s_partials = ws.reserve<double>(kernels::sum_blocks + 1);
+  ws.bind(ctx.workspace(ws.bytes()));
+  MixtureCudaExecutor ex(ctx);
+  return fit_steps::sum(ex, v, count, ws.get<double>(s_partials), kernels::sum_blocks,
+                        kernels::kmeans_threads);
+}
+
+template double sum_on_device<float>(Context&, const float*, std::int64_t);
+template double sum_on_device<double>(Context&, const double*, std::int64_t);
+template bool all_finite_on_device<float>(Context&, vector_batch<const float>);
+template bool all_finite_on_device<double>(Context&, vector_batch<const double>);
+template void kmeans_one_hot_on_device<float>(Context&, vector_batch<const float>, std::int64_t,
+                                              std::uint64_t, std::int64_t, float*);
+template void kmeans_one_hot_on_device<double>(Context&, vector_batch<const double>, std::int64_t,
+                                               std::uint64_t, std::int64_t, double*);
 
 }  // namespace boltzkit::mixture::detail

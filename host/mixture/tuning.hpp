@@ -39,4 +39,9 @@ inline constexpr int gpu_fused_blocks_per_sm = 8;
 /// per-block partial sums (D² + D values per block).
 inline constexpr int gpu_single_blocks_per_sm = 8;
 
+/// Cap on the device k-means' per-range label sums (fit_steps.hpp, ranges × K × (D + 1)
+/// doubles): past it the ranges grow. Design choice: 64 MiB holds N = 2²⁴, K = 64, D = 32 at the
+/// default 8192-point ranges and keeps the workspace O(N) for every shape.
+inline constexpr std::int64_t gpu_kmeans_partial_bytes = std::int64_t{64} << 20;
+
 }  // namespace boltzkit::mixture::tuning

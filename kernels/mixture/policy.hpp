@@ -1,5 +1,7 @@
 #pragma once
 // Launch shapes of the mixture kernels, shared by the GPU launches and the warp emulator.
+#include <cstdint>
+
 namespace boltzkit::kernels {
 
 /// Threads (= points) per block of the fused small-D E-step kernel; __launch_bounds__ of it.
@@ -21,5 +23,20 @@ constexpr int mixture_single_points = 128;
 constexpr int mixture_single_max_dim = 64;
 template <class T>
 constexpr int mixture_single_max_dim_for = sizeof(T) == 4 ? mixture_single_max_dim : 32;
+
+/// Lanes per block of the k-means++ kernels (kmeans_distance_kernel's tree, kmeans_pick_kernel's
+/// scan; kernels/mixture/kmeans.cuh); a power of two. 256: the pick's lane-0 scan over the lanes'
+/// sums stays short (256 adds) while each lane sums 32 consecutive distances of a range.
+constexpr int kmeans_threads = 256;
+
+/// Points per range of the k-means++ D² draw: one partial sum per range, and the pick rescans a
+/// single range. 8192 = 32 points per lane of a 256-lane block; the range sums of N = 2³¹ points
+/// (2¹⁸) are still one pass of 1024 adds per lane.
+constexpr std::int64_t kmeans_range_points = 8192;
+
+/// Blocks of the first pass of sum_kernel (fit's per-point log-likelihood sum; kmeans_threads
+/// lanes each): 256 partial sums, then one block adds them. 256 × 256 lanes cover an H100/H200's
+/// 132 SMs about twice while keeping the second pass one block's tree.
+constexpr int sum_blocks = 256;
 
 }  // namespace boltzkit::kernels

@@ -2,6 +2,8 @@
 // K = 1…64, D = 1…256 (both E-step paths), N not a multiple of the tile; statistics, KL and a
 // whole fit. Every test skips with a printed reason without a CUDA device.
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 
 #include "cases.hpp"
 #include "tests/common/gpu_skip.hpp"
@@ -157,6 +159,53 @@ TEST(MixtureGpu, StatisticsKlAndFitMatchCpu) {
   const auto fg = mixture::fit(gpu, vector_batch<const double>(x.data(), np, n, n), o);
   EXPECT_NEAR(fg.final_log_likelihood, fc.final_log_likelihood, 1e-8);
   expect_close(fg.means, fc.means, 1e-6, "fit means");
+}
+
+/// The fit's start on the device (fit_steps.hpp): the finiteness check, k-means++ and Lloyd,
+/// the one-hot statistics. N = 20000 spans three 8192-point ranges of the D² draw.
+template <class T>
+void check_device_fit(double ll_tol, double mean_tol) {
+  const auto p = make_problem<T>({20000, 5, 4, 131});
+  const std::int64_t np = p.n_points, n = p.dim, stride = n + 3;
+  std::vector<T> strided(np * stride, std::numeric_limits<T>::quiet_NaN());  // NaN gaps: not data
+  for (std::int64_t q = 0; q < np; ++q)
+    for (std::int64_t i = 0; i < n; ++i) strided[q * stride + i] = p.x[q * n + i];
+  Context cpu(Backend::cpu), gpu(Backend::gpu);
+  DeviceBuffer<T> x(p.x), xs(strided);
+  mixture::FitOptions o;
+  o.components = 5;
+  o.seed = 17;
+  const auto fc = mixture::fit(cpu, p.xs(), o);
+  const auto fg = mixture::fit(gpu, vector_batch<const T>(x.data(), np, n, n), o);
+  const auto fs = mixture::fit(gpu, vector_batch<const T>(xs.data(), np, n, stride), o);
+  // Same k-means start as the CPU (up to near-ties): the same optimum, components in the same order.
+  EXPECT_NEAR(fg.final_log_likelihood, fc.final_log_likelihood, ll_tol);
+  expect_close(fg.means, fc.means, mean_tol, "fit means");
+  EXPECT_EQ(fs.means, fg.means) << "strided rows: the same fit";
+  // Same seed on the same backend, three initializations: bit-identical (every device
+  // reduction has a fixed order).
+  o.n_init = 3;
+  const auto first = mixture::fit(gpu, vector_batch<const T>(x.data(), np, n, n), o);
+  const auto again = mixture::fit(gpu, vector_batch<const T>(x.data(), np, n, n), o);
+  EXPECT_EQ(again.best_init, first.best_init);
+  EXPECT_EQ(again.log_likelihood, first.log_likelihood);
+  EXPECT_EQ(again.means, first.means);
+  EXPECT_EQ(again.covs, first.covs);
+  // A non-finite entry: the argument error, before any EM work.
+  std::vector<T> bad = p.x;
+  bad[np * n / 2 + 1] = std::numeric_limits<T>::infinity();
+  DeviceBuffer<T> xb(bad);
+  EXPECT_THROW(mixture::fit(gpu, vector_batch<const T>(xb.data(), np, n, n), o),
+               std::invalid_argument);
+}
+
+TEST(MixtureGpu, FitStartsOnTheDeviceDouble) {
+  BOLTZKIT_REQUIRE_GPU();
+  check_device_fit<double>(1e-8, 1e-6);
+}
+TEST(MixtureGpu, FitStartsOnTheDeviceFloat) {
+  BOLTZKIT_REQUIRE_GPU();
+  check_device_fit<float>(1e-3, 1e-3);
 }
 
 }  // namespace
