@@ -583,9 +583,10 @@ def bm_block_specs(b, threads):
 # threads (W warps); counts are summed over the block's warps. Every warp runs the grid-stride
 # loops (h broadcast, ΔS staging, J block); the field update's warp tiles (32 rows x 8 chains,
 # 4 DMMA per 4 sites) are shared out among the warps, warp-uniform, so a block of sites costs
-# `tiles` warp-tile iterations in all; only the first T threads (warp 0, T <= 32) run the decision
-# loop, once per block of sites (its body is the straight-line bm_block_decide of one algorithm:
-# Alg is a template argument).
+# `tiles` warp-tile iterations in all; every warp computes its share of the block's thresholds
+# (bm_block_thresholds: Philox and a log per site and chain); only the first T threads (warp 0,
+# T <= 32) run the decision loop, once per block of sites (its body is the straight-line
+# bm_block_decide_at of one algorithm: Alg is a template argument).
 
 
 def bm_tile_warp_iterations(items, threads):
@@ -624,6 +625,11 @@ def bm_tile_specs(n, b, t, sweeps, threads):
                  r"// blocks of the sweep", [[blocks] * sweeps], repeat=warps),
         LoopSpec("J block to shared memory (e = tid..B*B)", "chain_kernels.cuh", "bm_tile_kernel",
                  r"e < B \* B", [[per_thread(b * b)] * (blocks * sweeps)], sig={"STS": 1},
+                 repeat=warps),
+        # Philox and 4 thresholds (a log each) per iteration, all warps, before the decisions
+        LoopSpec("thresholds (e = tid..B/4*T: all warps)", "block_update.cuh",
+                 "bm_block_thresholds", r"e < groups \* cols",
+                 [[per_thread(-(-b // 4) * t)] * (blocks * sweeps)], sig={"STS": 4},
                  repeat=warps),
         LoopSpec("decisions (col = tid..T: warp 0)", "chain_kernels.cuh", "bm_tile_kernel",
                  r"col < t", [[1] * (blocks * sweeps)]),

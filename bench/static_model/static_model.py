@@ -587,10 +587,17 @@ def bm_rate(row, k, launches):
     return updates / (total_ms * 1e6), per
 
 
+def bm_tile_smem(n, t):
+    """kernels/bm/policy.hpp tile_shared_bytes: fields, J block, thresholds, scales (doubles) and
+    ΔS (floats)."""
+    b = BM_TILE_SPINS
+    return 8 * (n * t + b * b + b * t + t) + 4 * b * t
+
+
 def bm_tile_chains(n):
     """kernels/bm/policy.hpp tile_chains: T for n spins, or 0 when no tile fits."""
     for t in BM_TILE_CHAINS:
-        if 8 * (n * t + BM_TILE_SPINS ** 2) + 4 * BM_TILE_SPINS * t <= BM_SHARED_MAX:
+        if bm_tile_smem(n, t) <= BM_SHARED_MAX:
             return t
     return 0
 
@@ -614,7 +621,7 @@ def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
         return row
     cta = -(-chains // t)
     blocks = -(-n // b)
-    smem = 8 * (n * t + b * b) + 4 * b * t
+    smem = bm_tile_smem(n, t)
     dram = 8.0 * n * n + 8.0 * n + 32.0 * blocks * chains * (1 + 2 * sweeps)
     kernel = ctx.find(BM_TILE_NAME)
     k = run_kernel(ctx, "bm_tile_kernel<%d, 0>" % b, kernel,

@@ -115,12 +115,15 @@ struct BmTileLaunch {
 };
 
 /// The tiled blocked path (MATH.md §2.8): thread block b owns chains b·T … b·T+T−1 and all of
-/// their sweeps in one launch. Shared memory: fields f (n, T) and the J block (B, B) as doubles,
-/// then ΔS (B, T) as floats (0, ±1, ±2 are exact).
+/// their sweeps in one launch. Shared memory: fields f (n, T), the J block (B, B), the thresholds
+/// th (B, T) and the chains' threshold scales (T) as doubles, then ΔS (B, T) as floats (0, ±1, ±2
+/// are exact).
 /// Fields: h, then + J·s through bm_tile_fields with the spins (±1) as the operand, B sites at a
-/// time; per sweep and block of B sites the first T threads decide (bm_block_decide, thread =
-/// chain) and then every warp adds J[:, block]·ΔS to its warp tiles (bm_tile_fields, DMMA).
-/// Threads past `chains` decide nothing and leave ΔS = 0. blockDim.x: a multiple of 32.
+/// time; per sweep and block of B sites every thread computes its share of the thresholds
+/// (bm_block_thresholds: Philox and a log, independent of the fields), then the first T threads
+/// decide (bm_block_decide_at, thread = chain: a comparison and the in-block correction per
+/// site) and then every warp adds J[:, block]·ΔS to its warp tiles (bm_tile_fields, DMMA).
+/// Threads past `chains` decide nothing and leave ΔS = 0. blockDim.x: a multiple of 32, >= T.
 template <int B, int Alg>
 static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel(BmTileLaunch a) {
   const std::int64_t n = a.p.n;
@@ -128,8 +131,15 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
   const int tid = static_cast<int>(threadIdx.x), workers = static_cast<int>(blockDim.x);
   double* f = reinterpret_cast<double*>(dynamic_shared_memory());
   double* jb = f + n * t;
-  auto* ds = reinterpret_cast<float*>(jb + B * B);  // 16-byte aligned: T is a multiple of 8
+  double* th = jb + B * B;
+  double* scale = th + B * t;
+  auto* ds = reinterpret_cast<float*>(scale + t);  // 16-byte aligned: T is a multiple of 8
   const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * t;
+  const PhiloxKeys keys = philox_keys(a.p.seed);
+  if (tid < t) {  // blockDim.x >= T
+    const std::int64_t c = first + tid < a.chains ? first + tid : 0;
+    scale[tid] = bm_threshold_scale(a.p.chain_beta != nullptr ? a.p.chain_beta[c] : a.p.beta);
+  }
   for (std::int64_t e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
   for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // field build
     const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
@@ -146,17 +156,17 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
     const auto sweep = static_cast<std::uint32_t>(a.first_sweep + static_cast<std::uint32_t>(s));
     for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // blocks of the sweep
       const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
-      __syncthreads();  // fields complete, ds and jb free
+      __syncthreads();  // fields complete, ds, th and jb free
       for (int e = tid; e < B * B; e += workers) {
         const int u = e / B, v = e % B;
         jb[e] = u < m && v < m ? a.p.j[(k0 + u) * n + k0 + v] : 0.0;
       }
+      bm_block_thresholds<B, Alg>(keys, k0, m, scale, t, first, a.chains, sweep, th, tid, workers);
       __syncthreads();
       for (int col = tid; col < t; col += workers) {  // the first T threads, one chain each
         const std::int64_t c = first + col;
         if (c < a.chains)
-          bm_block_decide<B, Alg>(a.p, jb, B, k0, m, f, t, a.spins + c * n, ds, col,
-                                  static_cast<std::uint32_t>(c), sweep);
+          bm_block_decide_at<B, Alg>(jb, B, k0, m, f, t, a.spins + c * n, ds, col, th);
         else
           for (int u = 0; u < B; ++u) ds[u * t + col] = 0.0f;
       }

@@ -24,11 +24,11 @@ inline std::size_t block_shared_bytes() {
 constexpr int tile_threads = boltzkit::bm::tuning::tile_threads;
 constexpr int tile_block_spins = boltzkit::bm::tuning::tile_block_spins;
 
-/// Dynamic shared memory of the tile kernel: fields (n, T) and the J block (B, B) as doubles,
-/// ΔS (B, T) as floats.
+/// Dynamic shared memory of the tile kernel: fields (n, T), the J block (B, B), thresholds
+/// (B, T) and threshold scales (T) as doubles, ΔS (B, T) as floats.
 inline std::size_t tile_shared_bytes(std::int64_t n, int tile_chains) {
   const auto t = static_cast<std::size_t>(tile_chains), b = static_cast<std::size_t>(tile_block_spins);
-  return (static_cast<std::size_t>(n) * t + b * b) * sizeof(double) + b * t * sizeof(float);
+  return (static_cast<std::size_t>(n) * t + b * b + b * t + t) * sizeof(double) + b * t * sizeof(float);
 }
 
 /// Chains per block of the tile kernel for n spins: tuning::tile_chains_max halved while the
