@@ -584,9 +584,9 @@ def bm_block_specs(b, threads):
 # loops (h broadcast, ΔS staging, J block); the field update's warp tiles (32 rows x 8 chains,
 # 4 DMMA per 4 sites) are shared out among the warps, warp-uniform, so a block of sites costs
 # `tiles` warp-tile iterations in all; every warp computes its share of the block's thresholds
-# (bm_block_thresholds: Philox and a log per site and chain); only the first T threads (warp 0,
-# T <= 32) run the decision loop, once per block of sites (its body is the straight-line
-# bm_block_decide_at of one algorithm: Alg is a template argument).
+# (bm_block_thresholds: Philox and a log per site and chain); the decisions run on a quad of lanes
+# per chain (bm_tile_decide, straight-line code of one algorithm: Alg is a template argument), so
+# the first 4T threads (T/8 warps: all 4 at T = 32) run the decision loop once per block of sites.
 
 
 def bm_tile_warp_iterations(items, threads):
@@ -631,8 +631,10 @@ def bm_tile_specs(n, b, t, sweeps, threads):
                  "bm_block_thresholds", r"e < groups \* cols",
                  [[per_thread(-(-b // 4) * t)] * (blocks * sweeps)], sig={"STS": 4},
                  repeat=warps),
-        LoopSpec("decisions (col = tid..T: warp 0)", "chain_kernels.cuh", "bm_tile_kernel",
-                 r"col < t", [[1] * (blocks * sweeps)]),
+        # bm_tile_decide: a quad of lanes per chain, 4T lanes = T/8 warps (all 4 at T = 32)
+        LoopSpec("decisions (e = tid..4T: a quad per chain)", "chain_kernels.cuh",
+                 "bm_tile_kernel", r"e < bm_tile_quad \* t",
+                 [[per_thread(4 * t)] * (blocks * sweeps)], repeat=warps),
     ]
 
 

@@ -59,47 +59,23 @@ BOLTZKIT_BM_UNROLL
 }
 
 /// The thresholds of a block of sites (bm_threshold) for the chains of a tile, shared out among
-/// `workers` threads (worker `tid`): th[u·cols + col] for u < B rounded up to a Philox group past
-/// m, col < cols, chain first + col; scale[col] = bm_threshold_scale of that chain's β. Columns of
-/// chains past `chains` are left alone (nothing decides them).
+/// `workers` threads (worker `tid`): th[col·ldt + u] for u < B and col < cols (chain first + col),
+/// scale[col] = bm_threshold_scale of that chain's β. Sites past m and chains past `chains` get
+/// +∞ (no decision of bm_flips_at flips a spin −1 there).
 template <int B, int Alg>
-BOLTZKIT_HD inline void bm_block_thresholds(const PhiloxKeys& keys,
-                                            std::int64_t k0, int m, const double* scale, int cols,
-                                            std::int64_t first, std::int64_t chains,
-                                            std::uint32_t sweep, double* th, int tid, int workers) {
-  const int groups = (m + 3) / 4;
-  for (int e = tid; e < groups * cols; e += workers) {
+BOLTZKIT_HD inline void bm_block_thresholds(const PhiloxKeys& keys, std::int64_t k0, int m,
+                                            const double* scale, int cols, std::int64_t first,
+                                            std::int64_t chains, std::uint32_t sweep, double* th,
+                                            int ldt, int tid, int workers) {
+  static_assert(B % 4 == 0, "blocks start at a Philox group boundary");
+  for (int e = tid; e < B / 4 * cols; e += workers) {
     const int g = e / cols, col = e % cols;
     const std::int64_t c = first + col;
-    if (c >= chains) continue;
     const PhiloxWords w = philox(keys, static_cast<std::uint32_t>(k0 / 4 + g), static_cast<std::uint32_t>(c),
                                  sweep, bm_sweep_stream);
 BOLTZKIT_BM_UNROLL
-    for (int i = 0; i < 4; ++i) th[(4 * g + i) * cols + col] = bm_threshold(w.w[i], scale[col], Alg);
-  }
-}
-
-/// bm_block_decide with the thresholds precomputed (bm_block_thresholds): th[u·cols + col].
-/// The same decisions bit for bit; only the comparison and the in-block correction remain.
-template <int B, int Alg, class D>
-BOLTZKIT_HD inline void bm_block_decide_at(const double* jb, std::int64_t ldj, std::int64_t k0, int m,
-                                           const double* f, std::int64_t cols, std::int8_t* s, D* ds,
-                                           std::int64_t col, const double* th) {
-  double g[B];
-BOLTZKIT_BM_UNROLL
-  for (int u = 0; u < B; ++u) g[u] = u < m ? f[(k0 + u) * cols + col] : 0.0;
-BOLTZKIT_BM_UNROLL
-  for (int u = 0; u < B; ++u) {
-    if (u < m) {
-      const std::int8_t old = s[k0 + u];
-      const bool flip = bm_flips_at(g[u], old, th[u * cols + col], Alg);
-      const double d = flip ? (old > 0 ? -2.0 : 2.0) : 0.0;
-      ds[u * cols + col] = static_cast<D>(d);
-      if (flip) s[k0 + u] = static_cast<std::int8_t>(-old);
-BOLTZKIT_BM_UNROLL
-      for (int v = u + 1; v < B; ++v)
-        if (v < m) g[v] = rn_add(g[v], rn_mul(d, jb[v * ldj + u]));
-    }
+    for (int i = 0; i < 4; ++i)
+      th[col * ldt + 4 * g + i] = c < chains && 4 * g + i < m ? bm_threshold(w.w[i], scale[col], Alg) : HUGE_VAL;
   }
 }
 

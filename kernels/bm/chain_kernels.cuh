@@ -115,25 +115,28 @@ struct BmTileLaunch {
 };
 
 /// The tiled blocked path (MATH.md §2.8): thread block b owns chains b·T … b·T+T−1 and all of
-/// their sweeps in one launch. Shared memory: fields f (n, T), the J block (B, B), the thresholds
-/// th (B, T) and the chains' threshold scales (T) as doubles, then ΔS (B, T) as floats (0, ±1, ±2
-/// are exact).
+/// their sweeps in one launch. Shared memory (bm_policy::tile_shared_bytes): fields f (n, T), the
+/// J block (B, B) in quad order, the thresholds th (T, B + 1) and the chains' threshold scales
+/// (T) as doubles, then ΔS (T, B + 1) as the high words of doubles (bm_hi_word: 0, ±1, ±2); the
+/// rows of th and ΔS, one per chain, are padded to B + 1 so that the 8 chains of a warp's reads
+/// fall in different banks.
 /// Fields: h, then + J·s through bm_tile_fields with the spins (±1) as the operand, B sites at a
 /// time; per sweep and block of B sites every thread computes its share of the thresholds
-/// (bm_block_thresholds: Philox and a log, independent of the fields), then the first T threads
-/// decide (bm_block_decide_at, thread = chain: a comparison and the in-block correction per
-/// site) and then every warp adds J[:, block]·ΔS to its warp tiles (bm_tile_fields, DMMA).
-/// Threads past `chains` decide nothing and leave ΔS = 0. blockDim.x: a multiple of 32, >= T.
+/// (bm_block_thresholds: Philox and a log, independent of the fields), then 4 lanes per chain
+/// decide (bm_tile_decide: all 4 warps at T = 32), then every warp adds J[:, block]·ΔS to its
+/// warp tiles (bm_tile_fields, DMMA). Columns past `chains` decide nothing (ΔS = 0).
+/// blockDim.x: a multiple of 32, >= T.
 template <int B, int Alg>
 static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel(BmTileLaunch a) {
+  constexpr int S = B / bm_tile_quad, L = B + 1;
   const std::int64_t n = a.p.n;
   const int t = a.tile_chains;
   const int tid = static_cast<int>(threadIdx.x), workers = static_cast<int>(blockDim.x);
   double* f = reinterpret_cast<double*>(dynamic_shared_memory());
-  double* jb = f + n * t;
-  double* th = jb + B * B;
-  double* scale = th + B * t;
-  auto* ds = reinterpret_cast<float*>(scale + t);  // 16-byte aligned: T is a multiple of 8
+  double* jq = f + n * t;
+  double* th = jq + B * B;
+  double* scale = th + L * t;
+  auto* ds = reinterpret_cast<std::uint32_t*>(scale + t);
   const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * t;
   const PhiloxKeys keys = philox_keys(a.p.seed);
   if (tid < t) {  // blockDim.x >= T
@@ -141,37 +144,38 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
     scale[tid] = bm_threshold_scale(a.p.chain_beta != nullptr ? a.p.chain_beta[c] : a.p.beta);
   }
   for (std::int64_t e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
+  const std::uint32_t plus = bm_hi_word(1.0), minus = bm_hi_word(-1.0);
   for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // field build
     const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
     __syncthreads();  // the previous block's update has read ds
     for (int e = tid; e < B * t; e += workers) {
-      const int u = e / t;
-      const std::int64_t c = first + e % t;
-      ds[e] = u < m && c < a.chains ? static_cast<float>(a.spins[c * n + k0 + u]) : 0.0f;
+      const int u = e % B, col = e / B;
+      const std::int64_t c = first + col;
+      ds[col * L + u] = u < m && c < a.chains ? (a.spins[c * n + k0 + u] > 0 ? plus : minus) : 0u;
     }
     __syncthreads();
-    bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid / 32, workers / 32);
+    bm_tile_fields(a.p.j, n, k0, m, ds, L, t, f, tid / 32, workers / 32);
   }
   for (std::int64_t s = 0; s < a.n_sweeps; ++s) {
     const auto sweep = static_cast<std::uint32_t>(a.first_sweep + static_cast<std::uint32_t>(s));
     for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // blocks of the sweep
       const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
-      __syncthreads();  // fields complete, ds, th and jb free
-      for (int e = tid; e < B * B; e += workers) {
+      __syncthreads();  // fields complete, ds, th and jq free
+      for (int e = tid; e < B * B; e += workers) {  // row u of the block, site v: quad order
         const int u = e / B, v = e % B;
-        jb[e] = u < m && v < m ? a.p.j[(k0 + u) * n + k0 + v] : 0.0;
+        jq[(bm_tile_quad * u + v % bm_tile_quad) * S + v / bm_tile_quad] =
+            u < m && v < m ? a.p.j[(k0 + u) * n + k0 + v] : 0.0;
       }
-      bm_block_thresholds<B, Alg>(keys, k0, m, scale, t, first, a.chains, sweep, th, tid, workers);
+      bm_block_thresholds<B, Alg>(keys, k0, m, scale, t, first, a.chains, sweep, th, L, tid, workers);
       __syncthreads();
-      for (int col = tid; col < t; col += workers) {  // the first T threads, one chain each
-        const std::int64_t c = first + col;
-        if (c < a.chains)
-          bm_block_decide_at<B, Alg>(jb, B, k0, m, f, t, a.spins + c * n, ds, col, th);
-        else
-          for (int u = 0; u < B; ++u) ds[u * t + col] = 0.0f;
+      for (int e = tid; e < bm_tile_quad * t; e += workers) {  // a quad per chain: T/8 warps
+        const int col = e / bm_tile_quad;
+        const bool live = first + col < a.chains;
+        bm_tile_decide<B, Alg>(jq, k0, m, f + col, t, live, a.spins + (live ? first + col : 0) * n,
+                               ds + col * L, th + col * L, e % bm_tile_quad);
       }
       __syncthreads();
-      bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid / 32, workers / 32);
+      bm_tile_fields(a.p.j, n, k0, m, ds, L, t, f, tid / 32, workers / 32);
     }
   }
 }

@@ -25,10 +25,12 @@ constexpr int tile_threads = boltzkit::bm::tuning::tile_threads;
 constexpr int tile_block_spins = boltzkit::bm::tuning::tile_block_spins;
 
 /// Dynamic shared memory of the tile kernel: fields (n, T), the J block (B, B), thresholds
-/// (B, T) and threshold scales (T) as doubles, ΔS (B, T) as floats.
+/// (T, B + 1) and threshold scales (T) as doubles, ΔS (T, B + 1) as 32-bit words (the high words
+/// of doubles).
 inline std::size_t tile_shared_bytes(std::int64_t n, int tile_chains) {
   const auto t = static_cast<std::size_t>(tile_chains), b = static_cast<std::size_t>(tile_block_spins);
-  return (static_cast<std::size_t>(n) * t + b * b + b * t + t) * sizeof(double) + b * t * sizeof(float);
+  return (static_cast<std::size_t>(n) * t + b * b + (b + 1) * t + t) * sizeof(double) +
+         (b + 1) * t * sizeof(std::uint32_t);
 }
 
 /// Chains per block of the tile kernel for n spins: tuning::tile_chains_max halved while the

@@ -5,6 +5,7 @@
 // in global memory, on the FP64 tensor cores (DMMA). The values are on the fixed-point grid, so
 // every product and partial sum is exact and any order gives the scalar path's bits.
 #include <cstdint>
+#include <cstring>
 
 #include "kernels/bm/chain_update.cuh"
 #include "kernels/bm/block_update.cuh"  // BOLTZKIT_BM_UNROLL: device-only full unrolling
@@ -39,19 +40,93 @@ __device__ inline void bm_dmma_884(double& d0, double& d1, double a, double b) {
 #endif
 }
 
+/// The high 32-bit word of the doubles 0, ±1 and ±2, whose low words are 0: ΔS (and the spins of
+/// the field build) travel through shuffles and shared memory as these words and become doubles
+/// again without a conversion instruction.
+BOLTZKIT_HD inline std::uint32_t bm_hi_word(double x) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  return static_cast<std::uint32_t>(bits >> 32);
+}
+BOLTZKIT_HD inline double bm_from_hi_word(std::uint32_t hi) {
+  const std::uint64_t bits = static_cast<std::uint64_t>(hi) << 32;
+  double x;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+/// Lanes that share one chain's decisions in the tile kernel (a quad of a warp).
+constexpr int bm_tile_quad = 4;
+
+/// The decisions of sites k0 … k0+m−1 (m <= B) of one chain by the 4 lanes of a quad (MATH.md
+/// §2.8 "tiles"), the same decisions as bm_block_decide bit for bit: lane j = 0 … 3 keeps g for
+/// the sites v = 4i + j (i < B/4) in registers; for site u the owner lane (u mod 4) compares g
+/// with the precomputed threshold thc[u], the quad learns Δs_u (as its high word, bm_hi_word) by
+/// one shuffle, and every lane adds Δs_u·J̃[k0+v][k0+u] to its g of the sites v >= 4⌊u/4⌋
+/// (earlier sites are decided, their g is dead; J̃ has a zero diagonal). A site's spin when it is
+/// decided is its spin at the block's start (each site is decided once per block), so the spins
+/// are read once and written once, and each site's two possible Δs words are set up before the
+/// loop. Sites past m and dead columns (live = false: past the chains) have threshold +∞ and
+/// spin −1, so they never flip and need no test in the loop.
+/// fc: the chain's fields, fc[i·cols]; jq: the J block in quad order, jq[(4u + j)·(B/4) + i] =
+/// J̃[k0+4i+j][k0+u] (zero past m); thc, dsc: the chain's thresholds and Δs words, index u.
+template <int B, int Alg>
+__device__ inline void bm_tile_decide(const double* jq, std::int64_t k0, int m, const double* fc,
+                                      int cols, bool live, std::int8_t* s, std::uint32_t* dsc,
+                                      const double* thc, int j) {
+  constexpr int S = B / bm_tile_quad;
+  static_assert(B % bm_tile_quad == 0, "whole quads of sites");
+  const std::uint32_t minus2 = bm_hi_word(-2.0), plus2 = bm_hi_word(2.0);
+  double g[S];
+  std::uint32_t to_up[S], to_down[S];  // Δs word when the new spin is +1 / −1
+BOLTZKIT_BM_UNROLL
+  for (int i = 0; i < S; ++i) {
+    const int v = bm_tile_quad * i + j;
+    g[i] = v < m ? fc[(k0 + v) * cols] : 0.0;
+    const bool up = v < m && live && s[k0 + v] > 0;
+    to_up[i] = up ? 0u : plus2;
+    to_down[i] = up ? minus2 : 0u;
+  }
+  const double* jr = jq + j * S;
+BOLTZKIT_BM_UNROLL
+  for (int u = 0; u < B; ++u) {
+    const int i = u / bm_tile_quad;
+    const double t = thc[u];
+    std::uint32_t mine;
+    if (Alg == bm_heat_bath) {
+      mine = g[i] > t ? to_up[i] : to_down[i];  // bm_flips_at: the new spin is +1 iff g > t
+    } else {
+      const bool up = to_down[i] != 0u;  // bm_flips_at: a flip iff −s·g > t
+      mine = (up ? -g[i] > t : g[i] > t) ? (up ? minus2 : plus2) : 0u;
+    }
+    const std::uint32_t dhi = __shfl_sync(0xffffffffu, mine, u % bm_tile_quad, bm_tile_quad);
+    dsc[u] = dhi;  // the quad's 4 lanes store the same word
+    const double d = bm_from_hi_word(dhi);
+BOLTZKIT_BM_UNROLL
+    for (int i2 = i; i2 < S; ++i2) g[i2] = rn_fma(d, jr[bm_tile_quad * u * S + i2], g[i2]);
+  }
+  __syncwarp();
+BOLTZKIT_BM_UNROLL
+  for (int i = 0; i < S; ++i) {
+    const int v = bm_tile_quad * i + j;
+    if (v < m && dsc[v] != 0u) s[k0 + v] = to_down[i] != 0u ? std::int8_t{-1} : std::int8_t{1};
+  }
+}
+
 /// Elements past J's n·n that bm_tile_fields reads (a warp tile running past row n−1).
 constexpr std::int64_t bm_tile_j_padding = bm_tile_rows * bm_warp_row_tiles - 1;
 
-/// f (n, cols) += Jcols (n, m) · ds (m, cols), all row-major, with Jcols(i, u) = J[k0+u][i] (row
-/// k0+u of the symmetric J) and ds float (ΔS in {0, ±2}, or the spins ±1 for the field build:
-/// exact in float). One call per warp, all lanes converged: warp `warp` of `warps` takes the warp
+/// f (n, cols) += Jcols (n, m) · ΔS (m, cols), f row-major, with Jcols(i, u) = J[k0+u][i] (row
+/// k0+u of the symmetric J) and ΔS(u, c) = ds[c·ldd + u] given as the high words (bm_hi_word) of
+/// 0, ±2 (or of the spins ±1 for the field build). One call per warp, all lanes converged: warp `warp` of `warps` takes the warp
 /// tiles (32 rows × 8 chains) warp, warp + warps, …; per 4 sites of the block it loads one ΔS
 /// fragment and 4 J fragments and issues 4 DMMAs. cols is a multiple of 8. Sites past m get
 /// ΔS = 0 (and J's row k0 in place of a row past the block). j must be readable for
 /// n·n + bm_tile_j_padding elements: rows past n−1 read J's next elements (or that padding) into
 /// accumulators that are never stored, which keeps the hot loop free of bounds checks.
 __device__ inline void bm_tile_fields(const double* j, std::int64_t n, std::int64_t k0, int m,
-                                      const float* ds, int cols, double* f, int warp, int warps) {
+                                      const std::uint32_t* ds, int ldd, int cols, double* f, int warp,
+                                      int warps) {
   constexpr int RT = bm_warp_row_tiles, R = bm_tile_rows;
   const int lane = static_cast<int>(threadIdx.x % 32), q = lane % 4, g = lane / 4;
   const int col_groups = cols / bm_tile_cols;
@@ -65,7 +140,7 @@ BOLTZKIT_BM_UNROLL
     for (int u0 = 0; u0 < m; u0 += 4) {
       const int u = u0 + q;
       const bool in = u < m;
-      const double b = in ? static_cast<double>(ds[u * cols + c0 + g]) : 0.0;  // B(u, chain c0+g)
+      const double b = in ? bm_from_hi_word(ds[(c0 + g) * ldd + u]) : 0.0;  // B(u, chain c0+g)
       const double* jr = j + (k0 + (in ? u : 0)) * n + i0 + g;                 // A(row i0+g, u)
 BOLTZKIT_BM_UNROLL
       for (int r = 0; r < RT; ++r) bm_dmma_884(d[r][0], d[r][1], jr[R * r], b);

@@ -343,37 +343,40 @@ struct TileFieldsLaunch {
   const double* j;
   std::int64_t n, k0;
   int m;
-  const float* ds;
+  const std::uint32_t* ds;
   int cols;
   double* f;
 };
 
 static __global__ void tile_fields_kernel(TileFieldsLaunch a) {
-  k::bm_tile_fields(a.j, a.n, a.k0, a.m, a.ds, a.cols, a.f, static_cast<int>(threadIdx.x / 32),
+  k::bm_tile_fields(a.j, a.n, a.k0, a.m, a.ds, a.m + 1, a.cols, a.f, static_cast<int>(threadIdx.x / 32),
                     static_cast<int>(blockDim.x / 32));
 }
 
 /// The DMMA field update alone (two warps, six warp tiles, a last row tile past n, m not a multiple
 /// of 4) against a plain loop, with small integers (every order exact); the padding past J and
-/// the stale ΔS rows past m hold values that must not reach the fields.
+/// the stale ΔS entries past m hold values that must not reach the fields.
 TEST(BmTileFieldsOnEmulator, EqualsPlainLoop) {
   const std::int64_t n = 70, k0 = 4;
   const int m = 7, cols = 16;
   std::vector<double> j(static_cast<std::size_t>(n * n + k::bm_tile_j_padding), 1e300),
       f(static_cast<std::size_t>(n * cols));
-  std::vector<float> ds(static_cast<std::size_t>((m + 1) * cols), 3e38f);  // row m: stale
+  // ΔS(u, c) at ds[c·(m + 1) + u] as the high words of doubles (bm_hi_word); u = m: stale (the
+  // high word of 1e300)
+  std::vector<std::uint32_t> ds(static_cast<std::size_t>((m + 1) * cols), k::bm_hi_word(1e300));
   for (std::int64_t a = 0; a < n; ++a)
     for (std::int64_t b = 0; b < n; ++b)
       j[static_cast<std::size_t>(a * n + b)] = a == b ? 0.0 : static_cast<double>((a + b) * 37 % 11) - 5.0;
-  for (std::size_t e = 0; e < static_cast<std::size_t>(m * cols); ++e)
-    ds[e] = static_cast<float>((static_cast<int>(e * 13 % 3) - 1) * 2);
+  for (int c = 0; c < cols; ++c)
+    for (int u = 0; u < m; ++u)
+      ds[static_cast<std::size_t>(c * (m + 1) + u)] = k::bm_hi_word(static_cast<double>(((u * cols + c) * 13 % 3 - 1) * 2));
   for (std::size_t e = 0; e < f.size(); ++e) f[e] = static_cast<double>(e % 17);
   std::vector<double> expected = f;
   for (std::int64_t i = 0; i < n; ++i)
     for (int c = 0; c < cols; ++c)
       for (int u = 0; u < m; ++u)
         expected[static_cast<std::size_t>(i * cols + c)] +=
-            j[static_cast<std::size_t>(i * n + k0 + u)] * ds[static_cast<std::size_t>(u * cols + c)];
+            j[static_cast<std::size_t>(i * n + k0 + u)] * k::bm_from_hi_word(ds[static_cast<std::size_t>(c * (m + 1) + u)]);
   emu::launch(tile_fields_kernel, 1u, 64u, 0,
               TileFieldsLaunch{j.data(), n, k0, m, ds.data(), cols, f.data()});
   EXPECT_EQ(f, expected);
