@@ -103,7 +103,7 @@ BM_TILE_SPINS = 32
 BM_TILE_CHAINS = (32, 16, 8)
 BM_TILE_MAX_SPINS = 2048
 BM_SHARED_MAX = 227 * 1024
-BM_TILE_NAME = r"bm_tile_kernel<32, 0>\(boltzkit::kernels::BmTileLaunch\)"
+BM_TILE_NAME = r"bm_tile_kernel<32, 0, %d>\(boltzkit::kernels::BmTileLaunch\)"  # % T
 # Tile kernel against the GEMM variant of the blocked path (tuning::tile_max_spins rests on it):
 # (N, chains, sweeps per call).
 BM_TILE_CROSSOVER = [(256, 4096, 1), (256, 4096, 5), (1024, 4096, 1), (1024, 4096, 5), (1536, 4096, 1), (1536, 4096, 5),
@@ -605,8 +605,8 @@ def bm_tile_chains(n):
 def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     """One bm::sweep call on the tiled blocked path (host/bm/gpu.cu launch_tiled): the grid
     (3 element-wise kernels over J, as the GEMM variant) and one bm_tile_kernel launch for all
-    sweeps (SASS). DRAM (A17): J and h once, the spins of every block of B sites in 32-byte
-    sectors, read by the field build and read and written by the decisions. Every thread block
+    sweeps (SASS). DRAM (A17): J and h once, the spins read and written once per call (they are
+    bit masks in shared memory in between). Every thread block
     reads all of J once per sweep and once for the field build; those bytes are L2 hits (J is at
     most 32 MB here), not charged, and reported in the row (l2_j_bytes)."""
     hw = ctx.hw
@@ -622,16 +622,16 @@ def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     cta = -(-chains // t)
     blocks = -(-n // b)
     smem = bm_tile_smem(n, t)
-    dram = 8.0 * n * n + 8.0 * n + 32.0 * blocks * chains * (1 + 2 * sweeps)
-    kernel = ctx.find(BM_TILE_NAME)
-    k = run_kernel(ctx, "bm_tile_kernel<%d, 0>" % b, kernel,
+    dram = 8.0 * n * n + 8.0 * n + 2.0 * n * chains  # spins read and written once per call
+    kernel = ctx.find(BM_TILE_NAME % t)
+    k = run_kernel(ctx, "bm_tile_kernel<%d, 0, %d>" % (b, t), kernel,
                    models.bm_tile_specs(n, b, t, sweeps, threads), cta,
                    "thread block (a tile of %d chains, %d warps)" % (t, threads // 32), cta,
                    threads, smem, dram)
     setup = [memory_call("grid: row bounds, shift, quantize (3 kernels)", 8.0 * (3 * n * n + 4 * n),
                          hw, launches=3)]
-    row.update({"kernel": "bm_tile_kernel<%d, 0> (%d chains per block, %d sweeps per launch)"
-                % (b, t, sweeps), "kernels": [k] + setup,
+    row.update({"kernel": "bm_tile_kernel<%d, 0, %d> (%d chains per block, %d sweeps per launch)"
+                % (b, t, t, sweeps), "kernels": [k] + setup,
                 "l2_j_bytes": 8.0 * n * n * cta * (sweeps + 1)})
     rate, per = bm_rate(row, k, 1.0)
     if rate is None:

@@ -59,23 +59,26 @@ BOLTZKIT_BM_UNROLL
 }
 
 /// The thresholds of a block of sites (bm_threshold) for the chains of a tile, shared out among
-/// `workers` threads (worker `tid`): th[col·ldt + u] for u < B and col < cols (chain first + col),
-/// scale[col] = bm_threshold_scale of that chain's β. Sites past m and chains past `chains` get
-/// +∞ (no decision of bm_flips_at flips a spin −1 there).
+/// `workers` threads (worker `tid`; workers a multiple of cols): th[col·ldt + u] for u < B and
+/// col < cols (chain first + col), scale[col] = bm_threshold_scale of that chain's β. Sites past
+/// m and chains past `chains` get +∞ (no decision of bm_flips_at flips a spin −1 there).
 template <int B, int Alg>
 BOLTZKIT_HD inline void bm_block_thresholds(const PhiloxKeys& keys, std::int64_t k0, int m,
                                             const double* scale, int cols, std::int64_t first,
                                             std::int64_t chains, std::uint32_t sweep, double* th,
                                             int ldt, int tid, int workers) {
   static_assert(B % 4 == 0, "blocks start at a Philox group boundary");
-  for (int e = tid; e < B / 4 * cols; e += workers) {
-    const int g = e / cols, col = e % cols;
-    const std::int64_t c = first + col;
+  const int col = tid % cols;
+  const std::int64_t c = first + col;
+  const double sc = scale[col];
+  double* thc = th + col * ldt;
+  for (int g = tid / cols; g < B / 4; g += workers / cols) {
     const PhiloxWords w = philox(keys, static_cast<std::uint32_t>(k0 / 4 + g), static_cast<std::uint32_t>(c),
                                  sweep, bm_sweep_stream);
+    double t4[4];
+    bm_thresholds<4>(w.w, sc, Alg, t4);
 BOLTZKIT_BM_UNROLL
-    for (int i = 0; i < 4; ++i)
-      th[col * ldt + 4 * g + i] = c < chains && 4 * g + i < m ? bm_threshold(w.w[i], scale[col], Alg) : HUGE_VAL;
+    for (int i = 0; i < 4; ++i) thc[4 * g + i] = c < chains && 4 * g + i < m ? t4[i] : HUGE_VAL;
   }
 }
 

@@ -111,72 +111,89 @@ struct BmTileLaunch {
   std::int64_t chains;
   std::uint32_t first_sweep;
   std::int64_t n_sweeps;
-  int tile_chains;     // T: chains per thread block, a multiple of bm_tile_cols
+  int tile_chains;     // T: chains per thread block (8, 16 or 32; the launchers pick the kernel's T)
+  PhiloxKeys keys;     // philox_keys(p.seed), set by the launcher: read from the parameter space,
+                       // the round keys cost no instructions in the threshold loop
 };
 
 /// The tiled blocked path (MATH.md §2.8): thread block b owns chains b·T … b·T+T−1 and all of
 /// their sweeps in one launch. Shared memory (bm_policy::tile_shared_bytes): fields f (n, T), the
 /// J block (B, B) in quad order, the thresholds th (T, B + 1) and the chains' threshold scales
-/// (T) as doubles, then ΔS (T, B + 1) as the high words of doubles (bm_hi_word: 0, ±1, ±2); the
-/// rows of th and ΔS, one per chain, are padded to B + 1 so that the 8 chains of a warp's reads
-/// fall in different banks.
+/// (T) as doubles, then ΔS (T, B + 1) as the high words of doubles (bm_hi_word: 0, ±1, ±2) and
+/// the spins as masks (T, ⌈n/32⌉ words; bit v of word w: site 32w + v is +1). The rows of th and
+/// ΔS, one per chain, are padded to B + 1 so that the 8 chains of a warp's reads fall in
+/// different banks.
 /// Fields: h, then + J·s through bm_tile_fields with the spins (±1) as the operand, B sites at a
 /// time; per sweep and block of B sites every thread computes its share of the thresholds
 /// (bm_block_thresholds: Philox and a log, independent of the fields), then 4 lanes per chain
 /// decide (bm_tile_decide: all 4 warps at T = 32), then every warp adds J[:, block]·ΔS to its
-/// warp tiles (bm_tile_fields, DMMA). Columns past `chains` decide nothing (ΔS = 0).
-/// blockDim.x: a multiple of 32, >= T.
-template <int B, int Alg>
+/// warp tiles (bm_tile_fields, DMMA). Columns past `chains` decide nothing (ΔS = 0). The spins
+/// go back to global memory at the end. blockDim.x: a multiple of 32 and of T; n < 2³¹ / T.
+template <int B, int Alg, int T>
 static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel(BmTileLaunch a) {
-  constexpr int S = B / bm_tile_quad, L = B + 1;
-  const std::int64_t n = a.p.n;
-  const int t = a.tile_chains;
+  static_assert(B == 32, "one spin mask word per block of sites");
+  static_assert(T % bm_tile_cols == 0 && T <= 32, "whole DMMA column groups, one warp tile");
+  constexpr int S = B / bm_tile_quad, L = B + 1, t = T;
+  const int n = static_cast<int>(a.p.n), words = (n + 31) / 32;
   const int tid = static_cast<int>(threadIdx.x), workers = static_cast<int>(blockDim.x);
   double* f = reinterpret_cast<double*>(dynamic_shared_memory());
   double* jq = f + n * t;
   double* th = jq + B * B;
   double* scale = th + L * t;
   auto* ds = reinterpret_cast<std::uint32_t*>(scale + t);
+  std::uint32_t* spin_mask = ds + L * t;
   const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * t;
-  const PhiloxKeys keys = philox_keys(a.p.seed);
   if (tid < t) {  // blockDim.x >= T
     const std::int64_t c = first + tid < a.chains ? first + tid : 0;
     scale[tid] = bm_threshold_scale(a.p.chain_beta != nullptr ? a.p.chain_beta[c] : a.p.beta);
   }
-  for (std::int64_t e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
+  for (int e = tid; e < t * words; e += workers) {  // spins in: mask words, 0 past n and chains
+    const int col = e / words, w = e % words;
+    const std::int64_t c = first + col;
+    const int sites = c < a.chains ? (n - 32 * w < 32 ? n - 32 * w : 32) : 0;
+    std::uint32_t bits = 0u;
+    for (int v = 0; v < sites; ++v) bits |= a.spins[c * n + 32 * w + v] > 0 ? 1u << v : 0u;
+    spin_mask[e] = bits;
+  }
+  for (int e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
   const std::uint32_t plus = bm_hi_word(1.0), minus = bm_hi_word(-1.0);
-  for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // field build
-    const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
+  for (int k0 = 0; k0 < n; k0 += B) {  // field build
+    const int m = n - k0 < B ? n - k0 : B;
     __syncthreads();  // the previous block's update has read ds
     for (int e = tid; e < B * t; e += workers) {
       const int u = e % B, col = e / B;
-      const std::int64_t c = first + col;
-      ds[col * L + u] = u < m && c < a.chains ? (a.spins[c * n + k0 + u] > 0 ? plus : minus) : 0u;
+      const bool up = ((spin_mask[col * words + k0 / 32] >> u) & 1u) != 0u;
+      ds[col * L + u] = u < m && first + col < a.chains ? (up ? plus : minus) : 0u;
     }
     __syncthreads();
-    bm_tile_fields(a.p.j, n, k0, m, ds, L, t, f, tid / 32, workers / 32);
+    bm_tile_fields<T / bm_tile_cols>(a.p.j, n, k0, m, ds, L, f, tid / 32, workers / 32);
   }
   for (std::int64_t s = 0; s < a.n_sweeps; ++s) {
     const auto sweep = static_cast<std::uint32_t>(a.first_sweep + static_cast<std::uint32_t>(s));
-    for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // blocks of the sweep
-      const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
+    for (int k0 = 0; k0 < n; k0 += B) {  // blocks of the sweep
+      const int m = n - k0 < B ? n - k0 : B;
       __syncthreads();  // fields complete, ds, th and jq free
       for (int e = tid; e < B * B; e += workers) {  // row u of the block, site v: quad order
         const int u = e / B, v = e % B;
         jq[(bm_tile_quad * u + v % bm_tile_quad) * S + v / bm_tile_quad] =
-            u < m && v < m ? a.p.j[(k0 + u) * n + k0 + v] : 0.0;
+            u < m && v < m ? a.p.j[static_cast<std::int64_t>(k0 + u) * n + k0 + v] : 0.0;
       }
-      bm_block_thresholds<B, Alg>(keys, k0, m, scale, t, first, a.chains, sweep, th, L, tid, workers);
+      bm_block_thresholds<B, Alg>(a.keys, k0, m, scale, t, first, a.chains, sweep, th, L, tid, workers);
       __syncthreads();
       for (int e = tid; e < bm_tile_quad * t; e += workers) {  // a quad per chain: T/8 warps
         const int col = e / bm_tile_quad;
-        const bool live = first + col < a.chains;
-        bm_tile_decide<B, Alg>(jq, k0, m, f + col, t, live, a.spins + (live ? first + col : 0) * n,
-                               ds + col * L, th + col * L, e % bm_tile_quad);
+        bm_tile_decide<B, Alg>(jq, k0, m, f + col, t, spin_mask + col * words + k0 / 32, ds + col * L,
+                               th + col * L, e % bm_tile_quad);
       }
       __syncthreads();
-      bm_tile_fields(a.p.j, n, k0, m, ds, L, t, f, tid / 32, workers / 32);
+      bm_tile_fields<T / bm_tile_cols>(a.p.j, n, k0, m, ds, L, f, tid / 32, workers / 32);
     }
+  }
+  __syncthreads();
+  for (int e = tid; e < t * n; e += workers) {  // spins out
+    const int col = e / n, i = e % n;
+    if (first + col < a.chains)
+      a.spins[(first + col) * n + i] = (spin_mask[col * words + i / 32] >> (i % 32)) & 1u ? 1 : -1;
   }
 }
 

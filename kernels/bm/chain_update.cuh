@@ -63,12 +63,24 @@ BOLTZKIT_HD inline double bm_threshold_scale(double beta) { return rn_div(0.5, b
 /// Metropolis t = log(x)/(2β) = log(x)·scale < 0 (a flip iff −s·f > t).
 /// It does not depend on the field, so a kernel computes the thresholds of a whole block of
 /// sites in parallel before the (serial) decisions. Every operation is correctly rounded.
+/// bm_thresholds: N words at once in lockstep (the same bits as N calls of bm_threshold).
+template <int N>
+BOLTZKIT_HD inline void bm_thresholds(const std::uint32_t* words, double scale, int algorithm,
+                                      double (&t)[N]) {
+  double a[N], b[N];
+  for (int l = 0; l < N; ++l) {
+    a[l] = rn_add(static_cast<double>(words[l]), 0.5);  // exact
+    // log(x/(1 − x)) = log(a/(2³² − a)) and log(x) = log(a/2³²); 2³² − a is exact
+    b[l] = algorithm == bm_heat_bath ? rn_add(4294967296.0, -a[l]) : 4294967296.0;
+  }
+  portable_log_ratio_n<N>(a, b, t);
+  for (int l = 0; l < N; ++l) t[l] = rn_mul(t[l], scale);
+}
+
 BOLTZKIT_HD inline double bm_threshold(std::uint32_t word, double scale, int algorithm) {
-  const double a = rn_add(static_cast<double>(word), 0.5);  // exact
-  const double l = algorithm == bm_heat_bath
-                       ? portable_log(rn_div(a, rn_add(4294967296.0, -a)))  // 2³² − a exact
-                       : portable_log(rn_mul(a, 2.3283064365386962890625e-10));  // a·2⁻³² exact
-  return rn_mul(l, scale);
+  double t[1];
+  bm_thresholds<1>(&word, scale, algorithm, t);
+  return t[0];
 }
 
 /// True iff spin s (±1) with local field f flips at threshold t = bm_threshold(...): heat bath

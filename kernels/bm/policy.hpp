@@ -26,11 +26,12 @@ constexpr int tile_block_spins = boltzkit::bm::tuning::tile_block_spins;
 
 /// Dynamic shared memory of the tile kernel: fields (n, T), the J block (B, B), thresholds
 /// (T, B + 1) and threshold scales (T) as doubles, ΔS (T, B + 1) as 32-bit words (the high words
-/// of doubles).
+/// of doubles) and the spins as 32-bit masks (T, ⌈n/32⌉).
 inline std::size_t tile_shared_bytes(std::int64_t n, int tile_chains) {
   const auto t = static_cast<std::size_t>(tile_chains), b = static_cast<std::size_t>(tile_block_spins);
+  const auto words = static_cast<std::size_t>((n + 31) / 32);
   return (static_cast<std::size_t>(n) * t + b * b + (b + 1) * t + t) * sizeof(double) +
-         (b + 1) * t * sizeof(std::uint32_t);
+         ((b + 1) * t + t * words) * sizeof(std::uint32_t);
 }
 
 /// Chains per block of the tile kernel for n spins: tuning::tile_chains_max halved while the

@@ -258,12 +258,22 @@ namespace {
 namespace k = boltzkit::kernels;
 
 /// Runs the tile kernel on the emulator: all sweeps in one launch, T chains per thread block.
-template <int Alg>
+template <int Alg, int T>
 void launch_tile_on_emulator(const k::BmTileLaunch& a) {
   constexpr int b = k::bm_policy::tile_block_spins;
-  const auto blocks = static_cast<unsigned>((a.chains + a.tile_chains - 1) / a.tile_chains);
-  emu::launch(k::bm_tile_kernel<b, Alg>, blocks, static_cast<unsigned>(k::bm_policy::tile_threads),
-              k::bm_policy::tile_shared_bytes(a.p.n, a.tile_chains), a);
+  const auto blocks = static_cast<unsigned>((a.chains + T - 1) / T);
+  emu::launch(k::bm_tile_kernel<b, Alg, T>, blocks, static_cast<unsigned>(k::bm_policy::tile_threads),
+              k::bm_policy::tile_shared_bytes(a.p.n, T), a);
+}
+
+template <int Alg>
+void launch_tile_on_emulator(const k::BmTileLaunch& a) {
+  if (a.tile_chains == 32)
+    launch_tile_on_emulator<Alg, 32>(a);
+  else if (a.tile_chains == 16)
+    launch_tile_on_emulator<Alg, 16>(a);
+  else
+    launch_tile_on_emulator<Alg, 8>(a);
 }
 
 void launch_tile_on_emulator(const k::BmTileLaunch& a) {
@@ -292,7 +302,7 @@ TEST_P(BmTileKernelOnEmulator, EqualsScalarCpuBitForBit) {
   bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
   q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);  // the kernel's contract (BmTileLaunch)
   const k::BmTileLaunch a{bm::backend::chain_params(q.model(), 31, scalar), spins.data(), chains, 2u, sweeps,
-                          tile};
+                          tile, k::philox_keys(31)};
   launch_tile_on_emulator(a);
   EXPECT_EQ(spins, expected);
 }
@@ -334,8 +344,8 @@ TEST(BmTileKernelOnEmulator, PerChainBetaAndSplitCallsEqualScalarCpu) {
   q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);
   k::BmChainParams p = bm::backend::chain_params(q.model(), 3, scalar);
   p.chain_beta = betas.data();
-  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 5u, 1, 16});
-  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 6u, 3, 16});
+  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 5u, 1, 16, k::philox_keys(3)});
+  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 6u, 3, 16, k::philox_keys(3)});
   EXPECT_EQ(spins, expected);
 }
 
@@ -344,21 +354,21 @@ struct TileFieldsLaunch {
   std::int64_t n, k0;
   int m;
   const std::uint32_t* ds;
-  int cols;
   double* f;
 };
 
+template <int CT>
 static __global__ void tile_fields_kernel(TileFieldsLaunch a) {
-  k::bm_tile_fields(a.j, a.n, a.k0, a.m, a.ds, a.m + 1, a.cols, a.f, static_cast<int>(threadIdx.x / 32),
-                    static_cast<int>(blockDim.x / 32));
+  k::bm_tile_fields<CT>(a.j, a.n, a.k0, a.m, a.ds, a.m + 1, a.f, static_cast<int>(threadIdx.x / 32),
+                        static_cast<int>(blockDim.x / 32));
 }
 
-/// The DMMA field update alone (two warps, six warp tiles, a last row tile past n, m not a multiple
-/// of 4) against a plain loop, with small integers (every order exact); the padding past J and
+/// The DMMA field update alone (two warps, three warp tiles of 32 rows × 16 chains, a last row
+/// tile past n, m not a multiple of 4) against a plain loop, with small integers (every order exact); the padding past J and
 /// the stale ΔS entries past m hold values that must not reach the fields.
 TEST(BmTileFieldsOnEmulator, EqualsPlainLoop) {
   const std::int64_t n = 70, k0 = 4;
-  const int m = 7, cols = 16;
+  constexpr int m = 7, cols = 16;
   std::vector<double> j(static_cast<std::size_t>(n * n + k::bm_tile_j_padding), 1e300),
       f(static_cast<std::size_t>(n * cols));
   // ΔS(u, c) at ds[c·(m + 1) + u] as the high words of doubles (bm_hi_word); u = m: stale (the
@@ -377,8 +387,7 @@ TEST(BmTileFieldsOnEmulator, EqualsPlainLoop) {
       for (int u = 0; u < m; ++u)
         expected[static_cast<std::size_t>(i * cols + c)] +=
             j[static_cast<std::size_t>(i * n + k0 + u)] * k::bm_from_hi_word(ds[static_cast<std::size_t>(c * (m + 1) + u)]);
-  emu::launch(tile_fields_kernel, 1u, 64u, 0,
-              TileFieldsLaunch{j.data(), n, k0, m, ds.data(), cols, f.data()});
+  emu::launch(tile_fields_kernel<cols / 8>, 1u, 64u, 0, TileFieldsLaunch{j.data(), n, k0, m, ds.data(), f.data()});
   EXPECT_EQ(f, expected);
 }
 
