@@ -599,7 +599,7 @@ def bm_tile_warp_iterations(items, threads):
     return total
 
 
-def bm_tile_specs(n, b, t, sweeps, threads):
+def bm_tile_specs(n, b, t, sweeps, threads, tw=0):
     warps = threads // 32
     blocks = -(-n // b)
     tiles = -(-n // 32)             # warp tiles: 4 DMMA row tiles x all T chains (T/8 groups)
@@ -608,7 +608,7 @@ def bm_tile_specs(n, b, t, sweeps, threads):
     per_thread = lambda items: bm_tile_warp_iterations(items, threads) / float(warps)
     h_trips, out_trips = per_thread(n * t), per_thread(t * n)
     mask_words = int(round(per_thread(t * words)))
-    return [
+    specs = [
         # spins in: one mask word per iteration, its 32 sites by an x16 loop (x4 copy: n mod 32
         # sites of a last partial word, none here)
         LoopSpec("spins in: mask words (e = tid..T*words)", "chain_kernels.cuh", "bm_tile_kernel",
@@ -616,20 +616,33 @@ def bm_tile_specs(n, b, t, sweeps, threads):
         LoopSpec("spins in: sites of a word (x16, x4 copies)", "chain_kernels.cuh",
                  "bm_tile_kernel", r"v < sites", [[32] * mask_words, [0] * mask_words],
                  sig={"LDG": 1}, repeat=warps),
-        # a remainder copy (trips mod 4) and an x4 copy
-        LoopSpec("h broadcast (e = tid..n*T)", "chain_kernels.cuh", "bm_tile_kernel",
-                 r"f\[e\] = a\.p\.h\[e / t\]", [[h_trips % 4], [h_trips]], sig={"STS": 1},
-                 repeat=warps),
+    ]
+    if not tw:  # fields in registers (tw > 0): set to h in straight-line code instead
+        specs.append(
+            # a remainder copy (trips mod 4) and an x4 copy
+            LoopSpec("h broadcast (e = tid..n*T)", "chain_kernels.cuh", "bm_tile_kernel",
+                     r"f\[e\] = a\.p\.h\[e / t\]", [[h_trips % 4], [h_trips]], sig={"STS": 1},
+                     repeat=warps))
+    specs += [
         LoopSpec("field build: blocks k0", "chain_kernels.cuh", "bm_tile_kernel",
                  r"// field build", [[blocks]], repeat=warps),
         LoopSpec("field build: spins to ΔS (e = tid..B*T)", "chain_kernels.cuh", "bm_tile_kernel",
                  r"e < B \* t", [[per_thread(b * t)] * blocks], sig={"STS": 1}, repeat=warps),
-        LoopSpec("warp tiles (field build, sweeps)", "tile_update.cuh", "bm_tile_fields",
-                 r"tile < tiles", [[tiles] * blocks, [tiles] * (blocks * sweeps)]),
-        LoopSpec("k-steps u0 (4T/8 DMMA each; field build, sweeps)", "tile_update.cuh",
-                 "bm_tile_fields", r"u0 < m", [[steps] * (tiles * blocks),
-                                               [steps] * (tiles * blocks * sweeps)],
-                 sig={"DMMA": 4 * (t // 8)}),
+    ]
+    if tw:  # BmTileRegisterFields::add: every warp, its tw row tiles unrolled in each k-step
+        specs.append(
+            LoopSpec("k-steps u0 (4T/8 DMMA per row tile; field build, sweeps)", "tile_update.cuh",
+                     "add", r"u0 < m", [[steps] * blocks, [steps] * (blocks * sweeps)],
+                     sig={"DMMA": 4 * (t // 8) * tw}, repeat=warps))
+    else:
+        specs += [
+            LoopSpec("warp tiles (field build, sweeps)", "tile_update.cuh", "bm_tile_fields",
+                     r"tile < tiles", [[tiles] * blocks, [tiles] * (blocks * sweeps)]),
+            LoopSpec("k-steps u0 (4T/8 DMMA each; field build, sweeps)", "tile_update.cuh",
+                     "bm_tile_fields", r"u0 < m", [[steps] * (tiles * blocks),
+                                                   [steps] * (tiles * blocks * sweeps)],
+                     sig={"DMMA": 4 * (t // 8)})]
+    specs += [
         LoopSpec("sweeps s", "chain_kernels.cuh", "bm_tile_kernel", r"s < a\.n_sweeps",
                  [[sweeps]], repeat=warps),
         LoopSpec("sweep: blocks k0", "chain_kernels.cuh", "bm_tile_kernel",
@@ -651,6 +664,7 @@ def bm_tile_specs(n, b, t, sweeps, threads):
         LoopSpec("spins out (e = tid..T*n)", "chain_kernels.cuh", "bm_tile_kernel",
                  r"e < t \* n", [[out_trips % 4], [out_trips]], sig={"STG": 1}, repeat=warps),
     ]
+    return specs
 
 
 # ============================================================================================

@@ -103,7 +103,8 @@ BM_TILE_SPINS = 32
 BM_TILE_CHAINS = (32, 16, 8)
 BM_TILE_MAX_SPINS = 2048
 BM_SHARED_MAX = 227 * 1024
-BM_TILE_NAME = r"bm_tile_kernel<32, 0, %d>\(boltzkit::kernels::BmTileLaunch\)"  # % T
+BM_TILE_NAME = r"bm_tile_kernel<32, 0, %d, %d>\(boltzkit::kernels::BmTileLaunch\)"  # % (T, TW)
+BM_TILE_REGISTER_TILES = 2  # tuning::tile_register_tiles: fields in registers at T = 32, N <= 256
 # Tile kernel against the GEMM variant of the blocked path (tuning::tile_max_spins rests on it):
 # (N, chains, sweeps per call).
 BM_TILE_CROSSOVER = [(256, 4096, 1), (256, 4096, 5), (1024, 4096, 1), (1024, 4096, 5), (1536, 4096, 1), (1536, 4096, 5),
@@ -587,11 +588,18 @@ def bm_rate(row, k, launches):
     return updates / (total_ms * 1e6), per
 
 
+def bm_tile_register_tiles(n, t, threads=BM_TILE_THREADS):
+    """kernels/bm/policy.hpp tile_register_tiles: row tiles of fields per warp in registers."""
+    tw = BM_TILE_REGISTER_TILES
+    return tw if t == 32 and n <= tw * 32 * (threads // 32) else 0
+
+
 def bm_tile_smem(n, t):
-    """kernels/bm/policy.hpp tile_shared_bytes: fields, J block, thresholds, scales (doubles) and
-    ΔS (floats)."""
+    """kernels/bm/policy.hpp tile_shared_bytes: fields (or the block's rows), J block,
+    thresholds, scales (doubles), ΔS words and spin masks (32-bit)."""
     b = BM_TILE_SPINS
-    return 8 * (n * t + b * b + b * t + t) + 4 * b * t
+    rows = b if bm_tile_register_tiles(n, t) else n
+    return 8 * (rows * t + b * b + (b + 1) * t + t) + 4 * ((b + 1) * t + t * -(-n // 32))
 
 
 def bm_tile_chains(n):
@@ -623,15 +631,17 @@ def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     blocks = -(-n // b)
     smem = bm_tile_smem(n, t)
     dram = 8.0 * n * n + 8.0 * n + 2.0 * n * chains  # spins read and written once per call
-    kernel = ctx.find(BM_TILE_NAME % t)
-    k = run_kernel(ctx, "bm_tile_kernel<%d, 0, %d>" % (b, t), kernel,
-                   models.bm_tile_specs(n, b, t, sweeps, threads), cta,
+    tw = bm_tile_register_tiles(n, t, threads)
+    kernel = ctx.find(BM_TILE_NAME % (t, tw))
+    k = run_kernel(ctx, "bm_tile_kernel<%d, 0, %d, %d>" % (b, t, tw), kernel,
+                   models.bm_tile_specs(n, b, t, sweeps, threads, tw), cta,
                    "thread block (a tile of %d chains, %d warps)" % (t, threads // 32), cta,
                    threads, smem, dram)
     setup = [memory_call("grid: row bounds, shift, quantize (3 kernels)", 8.0 * (3 * n * n + 4 * n),
                          hw, launches=3)]
-    row.update({"kernel": "bm_tile_kernel<%d, 0, %d> (%d chains per block, %d sweeps per launch)"
-                % (b, t, t, sweeps), "kernels": [k] + setup,
+    row.update({"kernel": "bm_tile_kernel<%d, 0, %d, %d> (%d chains per block, %s, %d sweeps "
+                "per launch)" % (b, t, tw, t, "fields in registers" if tw else "fields in shared "
+                                 "memory", sweeps), "kernels": [k] + setup,
                 "l2_j_bytes": 8.0 * n * n * cta * (sweeps + 1)})
     rate, per = bm_rate(row, k, 1.0)
     if rate is None:

@@ -149,24 +149,28 @@ void launch_blocked(Context& ctx, const k::BmChainParams& p, std::int8_t* spins,
   }
 }
 
-template <int Alg, int T>
+template <int Alg, int T, int TW>
 void launch_tiled_for(Context& ctx, const k::BmTileLaunch& a, unsigned blocks, std::size_t shared) {
   constexpr int b = k::bm_policy::tile_block_spins;
   if (shared > 48 * 1024)
-    BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_tile_kernel<b, Alg, T>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(shared)));
-  k::bm_tile_kernel<b, Alg, T><<<blocks, k::bm_policy::tile_threads, shared, ctx.stream()>>>(a);
+    BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_tile_kernel<b, Alg, T, TW>,
+                                       cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared)));
+  k::bm_tile_kernel<b, Alg, T, TW><<<blocks, k::bm_policy::tile_threads, shared, ctx.stream()>>>(a);
   BOLTZKIT_CHECK_LAUNCH();
 }
 
+/// The kernel instance for T = a.tile_chains and the fields' place (bm_policy::tile_register_tiles).
 template <int Alg>
 void launch_tiled_for(Context& ctx, const k::BmTileLaunch& a, unsigned blocks, std::size_t shared) {
-  if (a.tile_chains == 32)
-    launch_tiled_for<Alg, 32>(ctx, a, blocks, shared);
+  constexpr int tw = tuning::tile_register_tiles;
+  if (a.tile_chains == 32 && k::bm_policy::tile_register_tiles(a.p.n, 32) == tw)
+    launch_tiled_for<Alg, 32, tw>(ctx, a, blocks, shared);
+  else if (a.tile_chains == 32)
+    launch_tiled_for<Alg, 32, 0>(ctx, a, blocks, shared);
   else if (a.tile_chains == 16)
-    launch_tiled_for<Alg, 16>(ctx, a, blocks, shared);
+    launch_tiled_for<Alg, 16, 0>(ctx, a, blocks, shared);
   else
-    launch_tiled_for<Alg, 8>(ctx, a, blocks, shared);
+    launch_tiled_for<Alg, 8, 0>(ctx, a, blocks, shared);
 }
 
 /// All n_sweeps sweeps in one launch of the tile kernel, T = bm_policy::tile_chains(n) chains

@@ -46,6 +46,12 @@ inline constexpr int tile_threads = 128;
 /// terms per decision).
 inline constexpr int tile_block_spins = 32;
 
+/// Row tiles of 32 sites per warp whose fields the tile kernel keeps in its DMMA accumulators for
+/// a whole call (only with 32 chains per block: 2 tiles x 4 x 4 DMMA accumulators = 64 doubles per
+/// lane), which covers N <= 256 with 4 warps. predicted (static model, SK N = 256, 4096 chains,
+/// 5 sweeps per call, bench/results/static_model.md): see the history entry of this change.
+inline constexpr int tile_register_tiles = 2;
+
 /// Chains per thread block of the tile kernel: the largest of these (halving; multiples of 8, the
 /// register tile's width) whose fields, N·T doubles, fit shared_bytes_max with the J block and
 /// ΔS. predicted: 32 fills one warp with decisions and makes 128 blocks for 4096 chains (one per

@@ -106,7 +106,7 @@ __device__ inline void bm_tile_steps(double (&g)[S], const std::uint32_t (&to_up
   (bm_tile_step<U, S, Alg>(g, to_up, to_down, jr, dsc, thc), ...);
 }
 
-/// The decisions of the B = 32 sites k0 … k0+m−1 (m <= 32) of one chain by the 4 lanes of a quad
+/// The decisions of the B = 32 sites k0 … k0+m−1 (m <= 32; k0 implicit in the pointers) of one chain by the 4 lanes of a quad
 /// (MATH.md §2.8 "tiles"), the same decisions as bm_block_decide bit for bit: lane j = 0 … 3
 /// keeps g for the sites v = 4i + j (i < 8) in registers; for site u the owner lane (u mod 4)
 /// compares g with the precomputed threshold thc[u], the quad learns Δs_u (as its high word,
@@ -116,11 +116,12 @@ __device__ inline void bm_tile_steps(double (&g)[S], const std::uint32_t (&to_up
 /// block), so each site's two possible Δs words are set up before the loop from the chain's spin
 /// mask word *mask (bit v: site k0+v is +1), which is updated once at the end. Sites past m and
 /// dead columns (past the chains) have threshold +∞ and spin bit 0 (−1): they never flip, and
-/// the loop has no tests. fc: the chain's fields, fc[i·cols]; jq: the J block in quad order,
+/// the loop has no tests. fc: the chain's fields of the block, fc[v·cols] for site k0+v; jq: the
+/// J block in quad order,
 /// jq[(4u + j)·8 + i] = J̃[k0+4i+j][k0+u] (zero past m, 16-byte aligned); thc, dsc: the chain's
 /// thresholds and Δs words, index u.
 template <int B, int Alg>
-__device__ inline void bm_tile_decide(const double* jq, int k0, int m, const double* fc, int cols,
+__device__ inline void bm_tile_decide(const double* jq, int m, const double* fc, int cols,
                                       std::uint32_t* mask, std::uint32_t* dsc, const double* thc,
                                       int j) {
   static_assert(B == 32, "one spin mask word per block");
@@ -132,7 +133,7 @@ __device__ inline void bm_tile_decide(const double* jq, int k0, int m, const dou
 BOLTZKIT_BM_UNROLL
   for (int i = 0; i < S; ++i) {
     const int v = bm_tile_quad * i + j;
-    g[i] = v < m ? fc[(k0 + v) * cols] : 0.0;
+    g[i] = v < m ? fc[v * cols] : 0.0;
     const bool up = ((up_bits >> v) & 1u) != 0u;
     to_up[i] = up ? 0u : plus2;
     to_down[i] = up ? minus2 : 0u;
@@ -212,5 +213,83 @@ BOLTZKIT_BM_UNROLL
     }
   }
 }
+
+/// The fields of a tile kept in the DMMA accumulators for a whole call (MATH.md §2.8 "tiles",
+/// fields in registers): warp `warp` of `warps` owns the row tiles warp, warp + warps, … (TW of
+/// them, 32 rows × T = 8·CT chains each), lane (g, q) holds rows 8r + g, columns 8ct + 2q and
+/// +1 of each, in the accumulator layout of bm_dmma_884. Every block of sites adds its DMMAs
+/// into them directly: no read-modify-write of the fields in shared memory; the decisions get the
+/// block's rows from the warp that owns them (store_rows). Exact for the same reason as
+/// bm_tile_fields: every partial sum is a field plus grid terms of one row.
+template <int CT, int TW>
+struct BmTileRegisterFields {
+  static constexpr int RT = bm_warp_row_tiles, R = bm_tile_rows, T = CT * bm_tile_cols;
+  double d[TW][RT][CT][2];
+
+  /// d = h of its rows (0 past n).
+  __device__ void init(const double* h, int n, int warp, int warps) {
+    const int g = static_cast<int>(threadIdx.x % 32) / 4;
+BOLTZKIT_BM_UNROLL
+    for (int w = 0; w < TW; ++w)
+BOLTZKIT_BM_UNROLL
+      for (int r = 0; r < RT; ++r) {
+        const int i = (warp + w * warps) * (R * RT) + R * r + g;
+        const double hi = i < n ? h[i] : 0.0;
+BOLTZKIT_BM_UNROLL
+        for (int ct = 0; ct < CT; ++ct) d[w][r][ct][0] = d[w][r][ct][1] = hi;
+      }
+  }
+
+  /// d += Jcols · ΔS for sites k0 … k0+m−1 (bm_tile_fields' operands and padding contract).
+  __device__ void add(const double* j, std::int64_t n, std::int64_t k0, int m, const std::uint32_t* ds,
+                      int ldd, int warp, int warps) {
+    const int lane = static_cast<int>(threadIdx.x % 32), q = lane % 4, g = lane / 4;
+    const int tiles = static_cast<int>((n + R * RT - 1) / (R * RT));
+    for (int u0 = 0; u0 < m; u0 += 4) {
+      const int u = u0 + q;
+      const bool in = u < m;
+      double b[CT];
+BOLTZKIT_BM_UNROLL
+      for (int ct = 0; ct < CT; ++ct) b[ct] = in ? bm_from_hi_word(ds[(bm_tile_cols * ct + g) * ldd + u]) : 0.0;
+      const double* jr = j + (k0 + (in ? u : 0)) * n + g;
+BOLTZKIT_BM_UNROLL
+      for (int w = 0; w < TW; ++w) {
+        const int tile = warp + w * warps;
+        if (tile < tiles) {  // warp-uniform
+BOLTZKIT_BM_UNROLL
+          for (int r = 0; r < RT; ++r) {
+            const double a = jr[tile * (R * RT) + R * r];
+BOLTZKIT_BM_UNROLL
+            for (int ct = 0; ct < CT; ++ct) bm_dmma_884(d[w][r][ct][0], d[w][r][ct][1], a, b[ct]);
+          }
+        }
+      }
+    }
+  }
+
+  /// fb (B = 32 rows, T) = the fields of rows k0 … k0+31 (k0 a multiple of 32), by the warp that
+  /// owns that row tile.
+  __device__ void store_rows(int k0, double* fb, int warp, int warps) const {
+    const int lane = static_cast<int>(threadIdx.x % 32), q = lane % 4, g = lane / 4;
+    const int tile = k0 / (R * RT);
+BOLTZKIT_BM_UNROLL
+    for (int w = 0; w < TW; ++w) {
+      if (warp + w * warps == tile) {  // warp-uniform
+BOLTZKIT_BM_UNROLL
+        for (int r = 0; r < RT; ++r)
+BOLTZKIT_BM_UNROLL
+          for (int ct = 0; ct < CT; ++ct) {
+            double* fi = fb + (R * r + g) * T + bm_tile_cols * ct + 2 * q;  // 16-byte aligned
+#if defined(__CUDA_ARCH__)
+            *reinterpret_cast<double2*>(fi) = double2{d[w][r][ct][0], d[w][r][ct][1]};
+#else
+            fi[0] = d[w][r][ct][0];
+            fi[1] = d[w][r][ct][1];
+#endif
+          }
+      }
+    }
+  }
+};
 
 }  // namespace boltzkit::kernels
