@@ -869,8 +869,10 @@ def render(rows, ctx, compare=None):
                    for r in rows if r.get("path") == "blocked" and "time_split_ms" in r])
     L.append("")
     L.append("Tiled (A17), the blocked path up to N = %d: one bm_tile_kernel launch per call "
-             "(a thread block owns T chains and their fields in shared memory; blocks of %d "
-             "sites; field update on the FP64 tensor cores, DMMA), ms per call; J is read "
+             "(a thread block owns T chains and their fields, in shared memory or, at T = 32 "
+             "and N <= 256, in the DMMA accumulators; blocks of %d sites: thresholds by all "
+             "warps, decisions by a quad of lanes per chain, field update on the FP64 tensor "
+             "cores, DMMA), ms per call; J is read "
              "from L2 by every thread block once per sweep and once for the field build (not "
              "charged):" % (BM_TILE_MAX_SPINS, BM_TILE_SPINS))
     L.append("")

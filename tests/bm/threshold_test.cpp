@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "kernels/bm/chain_update.cuh"
@@ -34,6 +35,33 @@ TEST(BmPortableLog, MatchesLibmWithinTwoUlpOverTheThresholdRange) {
     EXPECT_LE(std::fabs(got - want), 2.0 * ulp) << x;
   }
   EXPECT_EQ(k::portable_log(1.0), 0.0);
+}
+
+/// log(a/b) with one division, over the pairs the thresholds use (a = word + ½ against 2³² − a
+/// and 2³²) and mantissa ratios on both sides of the √2 split points; the four-word lockstep
+/// form gives the same bits as one word at a time.
+TEST(BmPortableLog, RatioMatchesLongDoubleAndLockstepMatchesScalar) {
+  std::vector<std::pair<double, double>> pairs = {{1.5, 1.0},       {1.0, 1.5},      {1.4142135, 1.0},
+                                                  {1.0, 1.4142136}, {1.99, 1.0},     {1.0, 1.99},
+                                                  {0.5, 4294967295.5}, {4294967295.5, 0.5},
+                                                  {2147483647.5, 2147483648.5}, {3.0, 0x1p40}};
+  for (std::uint64_t w = 0; w <= word_max; w += 0x01000193u) {
+    const double a = static_cast<double>(w) + 0.5;
+    pairs.emplace_back(a, 4294967296.0 - a);
+    pairs.emplace_back(a, 4294967296.0);
+  }
+  for (const auto& [a, b] : pairs) {
+    const long double want = std::log(static_cast<long double>(a) / static_cast<long double>(b));
+    const double got = k::portable_log_ratio(a, b);
+    const double ulp = std::fabs(std::nextafter(static_cast<double>(want), HUGE_VAL) - static_cast<double>(want));
+    EXPECT_LE(std::fabs(static_cast<double>(got - want)), 2.0 * ulp) << a << " / " << b;
+  }
+  const std::uint32_t words[4] = {0u, 0x7fffffffu, 0x9e3779b9u, word_max};
+  for (const int algorithm : {k::bm_heat_bath, k::bm_metropolis}) {
+    double t4[4];
+    k::bm_thresholds<4>(words, 0.37, algorithm, t4);
+    for (int l = 0; l < 4; ++l) EXPECT_EQ(t4[l], k::bm_threshold(words[l], 0.37, algorithm));
+  }
 }
 
 /// Heat bath: the new spin is +1 iff f > t(word); in exact arithmetic that is x < σ(2βf).
