@@ -581,11 +581,12 @@ def bm_block_specs(b, threads):
 # Tiled bm sweeps (kernels/bm/chain_kernels.cuh bm_tile_kernel<B, Alg>, the field update of
 # tile_update.cuh bm_tile_fields): work unit = one thread block = one tile of T chains, `threads`
 # threads (W warps); counts are summed over the block's warps. Every warp runs the grid-stride
-# loops (h broadcast, ΔS staging, J block); the field update's warp tiles (32 rows x 8 chains,
-# 4 DMMA per 4 sites) are shared out among the warps, warp-uniform, so a block of sites costs
-# `tiles` warp-tile iterations in all; only the first T threads (warp 0, T <= 32) run the decision
-# loop, once per block of sites (its body is the straight-line bm_block_decide of one algorithm:
-# Alg is a template argument).
+# loops (h broadcast, ΔS staging, J block); the field update's warp tiles (32 rows x all T chains,
+# 4T/8 DMMA per 4 sites) are shared out among the warps, warp-uniform, so a block of sites costs
+# `tiles` warp-tile iterations in all; every warp computes its share of the block's thresholds
+# (bm_block_thresholds: Philox and a log per site and chain); the decisions run on a quad of lanes
+# per chain (bm_tile_decide, straight-line code of one algorithm: Alg is a template argument), so
+# the first 4T threads (T/8 warps: all 4 at T = 32) run the decision loop once per block of sites.
 
 
 def bm_tile_warp_iterations(items, threads):
@@ -598,26 +599,50 @@ def bm_tile_warp_iterations(items, threads):
     return total
 
 
-def bm_tile_specs(n, b, t, sweeps, threads):
+def bm_tile_specs(n, b, t, sweeps, threads, tw=0):
     warps = threads // 32
     blocks = -(-n // b)
-    tiles = -(-n // 32) * (t // 8)  # warp tiles: 4 DMMA row tiles of 8 x 8 chains
+    tiles = -(-n // 32)             # warp tiles: 4 DMMA row tiles x all T chains (T/8 groups)
     steps = -(-b // 4)              # DMMA k-steps per block of sites
+    words = -(-n // 32)             # spin mask words per chain
     per_thread = lambda items: bm_tile_warp_iterations(items, threads) / float(warps)
-    return [
-        LoopSpec("h broadcast (e = tid..n*T)", "chain_kernels.cuh", "bm_tile_kernel",
-                 r"f\[e\] = a\.p\.h\[e / t\]", [[per_thread(n * t)]], sig={"STS": 1},
-                 repeat=warps),
+    h_trips, out_trips = per_thread(n * t), per_thread(t * n)
+    mask_words = int(round(per_thread(t * words)))
+    specs = [
+        # spins in: one mask word per iteration, its 32 sites by an x16 loop (x4 copy: n mod 32
+        # sites of a last partial word, none here)
+        LoopSpec("spins in: mask words (e = tid..T*words)", "chain_kernels.cuh", "bm_tile_kernel",
+                 r"e < t \* words", [[mask_words]], repeat=warps),
+        LoopSpec("spins in: sites of a word (x16, x4 copies)", "chain_kernels.cuh",
+                 "bm_tile_kernel", r"v < sites", [[32] * mask_words, [0] * mask_words],
+                 sig={"LDG": 1}, repeat=warps),
+    ]
+    if not tw:  # fields in registers (tw > 0): set to h in straight-line code instead
+        specs.append(
+            # a remainder copy (trips mod 4) and an x4 copy
+            LoopSpec("h broadcast (e = tid..n*T)", "chain_kernels.cuh", "bm_tile_kernel",
+                     r"f\[e\] = a\.p\.h\[e / t\]", [[h_trips % 4], [h_trips]], sig={"STS": 1},
+                     repeat=warps))
+    specs += [
         LoopSpec("field build: blocks k0", "chain_kernels.cuh", "bm_tile_kernel",
                  r"// field build", [[blocks]], repeat=warps),
         LoopSpec("field build: spins to ΔS (e = tid..B*T)", "chain_kernels.cuh", "bm_tile_kernel",
                  r"e < B \* t", [[per_thread(b * t)] * blocks], sig={"STS": 1}, repeat=warps),
-        LoopSpec("warp tiles (field build, sweeps)", "tile_update.cuh", "bm_tile_fields",
-                 r"tile < tiles", [[tiles] * blocks, [tiles] * (blocks * sweeps)]),
-        LoopSpec("k-steps u0 (4 DMMA each; field build, sweeps)", "tile_update.cuh",
-                 "bm_tile_fields", r"u0 < m", [[steps] * (tiles * blocks),
-                                               [steps] * (tiles * blocks * sweeps)],
-                 sig={"DMMA": 4}),
+    ]
+    if tw:  # BmTileRegisterFields::add: every warp, its tw row tiles unrolled in each k-step
+        specs.append(
+            LoopSpec("k-steps u0 (4T/8 DMMA per row tile; field build, sweeps)", "tile_update.cuh",
+                     "add", r"u0 < m", [[steps] * blocks, [steps] * (blocks * sweeps)],
+                     sig={"DMMA": 4 * (t // 8) * tw}, repeat=warps))
+    else:
+        specs += [
+            LoopSpec("warp tiles (field build, sweeps)", "tile_update.cuh", "bm_tile_fields",
+                     r"tile < tiles", [[tiles] * blocks, [tiles] * (blocks * sweeps)]),
+            LoopSpec("k-steps u0 (4T/8 DMMA each; field build, sweeps)", "tile_update.cuh",
+                     "bm_tile_fields", r"u0 < m", [[steps] * (tiles * blocks),
+                                                   [steps] * (tiles * blocks * sweeps)],
+                     sig={"DMMA": 4 * (t // 8)})]
+    specs += [
         LoopSpec("sweeps s", "chain_kernels.cuh", "bm_tile_kernel", r"s < a\.n_sweeps",
                  [[sweeps]], repeat=warps),
         LoopSpec("sweep: blocks k0", "chain_kernels.cuh", "bm_tile_kernel",
@@ -625,9 +650,21 @@ def bm_tile_specs(n, b, t, sweeps, threads):
         LoopSpec("J block to shared memory (e = tid..B*B)", "chain_kernels.cuh", "bm_tile_kernel",
                  r"e < B \* B", [[per_thread(b * b)] * (blocks * sweeps)], sig={"STS": 1},
                  repeat=warps),
-        LoopSpec("decisions (col = tid..T: warp 0)", "chain_kernels.cuh", "bm_tile_kernel",
-                 r"col < t", [[1] * (blocks * sweeps)]),
+        # Philox and 4 thresholds (a log each, in lockstep) per iteration, all warps, before the
+        # decisions: g = tid/T .. B/4 step threads/T, the flat index g*T + col = tid + k*threads
+        LoopSpec("thresholds (g = tid/T..B/4: all warps)", "block_update.cuh",
+                 "bm_block_thresholds", r"g < B / 4",
+                 [[per_thread(-(-b // 4) * t)] * (blocks * sweeps)], sig={"STS": 4},
+                 repeat=warps),
+        # bm_tile_decide: a quad of lanes per chain, 4T lanes = T/8 warps (all 4 at T = 32)
+        LoopSpec("decisions (e = tid..4T: a quad per chain)", "chain_kernels.cuh",
+                 "bm_tile_kernel", r"e < bm_tile_quad \* t",
+                 [[per_thread(4 * t)] * (blocks * sweeps)], repeat=warps),
+        # a remainder copy (trips mod 4) and an x4 copy
+        LoopSpec("spins out (e = tid..T*n)", "chain_kernels.cuh", "bm_tile_kernel",
+                 r"e < t \* n", [[out_trips % 4], [out_trips]], sig={"STG": 1}, repeat=warps),
     ]
+    return specs
 
 
 # ============================================================================================

@@ -103,7 +103,8 @@ BM_TILE_SPINS = 32
 BM_TILE_CHAINS = (32, 16, 8)
 BM_TILE_MAX_SPINS = 2048
 BM_SHARED_MAX = 227 * 1024
-BM_TILE_NAME = r"bm_tile_kernel<32, 0>\(boltzkit::kernels::BmTileLaunch\)"
+BM_TILE_NAME = r"bm_tile_kernel<32, 0, %d, %d>\(boltzkit::kernels::BmTileLaunch\)"  # % (T, TW)
+BM_TILE_REGISTER_TILES = 2  # tuning::tile_register_tiles: fields in registers at T = 32, N <= 256
 # Tile kernel against the GEMM variant of the blocked path (tuning::tile_max_spins rests on it):
 # (N, chains, sweeps per call).
 BM_TILE_CROSSOVER = [(256, 4096, 1), (256, 4096, 5), (1024, 4096, 1), (1024, 4096, 5), (1536, 4096, 1), (1536, 4096, 5),
@@ -587,10 +588,24 @@ def bm_rate(row, k, launches):
     return updates / (total_ms * 1e6), per
 
 
+def bm_tile_register_tiles(n, t, threads=BM_TILE_THREADS):
+    """kernels/bm/policy.hpp tile_register_tiles: row tiles of fields per warp in registers."""
+    tw = BM_TILE_REGISTER_TILES
+    return tw if t == 32 and n <= tw * 32 * (threads // 32) else 0
+
+
+def bm_tile_smem(n, t):
+    """kernels/bm/policy.hpp tile_shared_bytes: fields (or the block's rows), J block,
+    thresholds, scales (doubles), ΔS words and spin masks (32-bit)."""
+    b = BM_TILE_SPINS
+    rows = b if bm_tile_register_tiles(n, t) else n
+    return 8 * (rows * t + b * b + (b + 1) * t + t) + 4 * ((b + 1) * t + t * -(-n // 32))
+
+
 def bm_tile_chains(n):
     """kernels/bm/policy.hpp tile_chains: T for n spins, or 0 when no tile fits."""
     for t in BM_TILE_CHAINS:
-        if 8 * (n * t + BM_TILE_SPINS ** 2) + 4 * BM_TILE_SPINS * t <= BM_SHARED_MAX:
+        if bm_tile_smem(n, t) <= BM_SHARED_MAX:
             return t
     return 0
 
@@ -598,8 +613,8 @@ def bm_tile_chains(n):
 def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     """One bm::sweep call on the tiled blocked path (host/bm/gpu.cu launch_tiled): the grid
     (3 element-wise kernels over J, as the GEMM variant) and one bm_tile_kernel launch for all
-    sweeps (SASS). DRAM (A17): J and h once, the spins of every block of B sites in 32-byte
-    sectors, read by the field build and read and written by the decisions. Every thread block
+    sweeps (SASS). DRAM (A17): J and h once, the spins read and written once per call (they are
+    bit masks in shared memory in between). Every thread block
     reads all of J once per sweep and once for the field build; those bytes are L2 hits (J is at
     most 32 MB here), not charged, and reported in the row (l2_j_bytes)."""
     hw = ctx.hw
@@ -614,17 +629,19 @@ def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
         return row
     cta = -(-chains // t)
     blocks = -(-n // b)
-    smem = 8 * (n * t + b * b) + 4 * b * t
-    dram = 8.0 * n * n + 8.0 * n + 32.0 * blocks * chains * (1 + 2 * sweeps)
-    kernel = ctx.find(BM_TILE_NAME)
-    k = run_kernel(ctx, "bm_tile_kernel<%d, 0>" % b, kernel,
-                   models.bm_tile_specs(n, b, t, sweeps, threads), cta,
+    smem = bm_tile_smem(n, t)
+    dram = 8.0 * n * n + 8.0 * n + 2.0 * n * chains  # spins read and written once per call
+    tw = bm_tile_register_tiles(n, t, threads)
+    kernel = ctx.find(BM_TILE_NAME % (t, tw))
+    k = run_kernel(ctx, "bm_tile_kernel<%d, 0, %d, %d>" % (b, t, tw), kernel,
+                   models.bm_tile_specs(n, b, t, sweeps, threads, tw), cta,
                    "thread block (a tile of %d chains, %d warps)" % (t, threads // 32), cta,
                    threads, smem, dram)
     setup = [memory_call("grid: row bounds, shift, quantize (3 kernels)", 8.0 * (3 * n * n + 4 * n),
                          hw, launches=3)]
-    row.update({"kernel": "bm_tile_kernel<%d, 0> (%d chains per block, %d sweeps per launch)"
-                % (b, t, sweeps), "kernels": [k] + setup,
+    row.update({"kernel": "bm_tile_kernel<%d, 0, %d, %d> (%d chains per block, %s, %d sweeps "
+                "per launch)" % (b, t, tw, t, "fields in registers" if tw else "fields in shared "
+                                 "memory", sweeps), "kernels": [k] + setup,
                 "l2_j_bytes": 8.0 * n * n * cta * (sweeps + 1)})
     rate, per = bm_rate(row, k, 1.0)
     if rate is None:
@@ -852,8 +869,10 @@ def render(rows, ctx, compare=None):
                    for r in rows if r.get("path") == "blocked" and "time_split_ms" in r])
     L.append("")
     L.append("Tiled (A17), the blocked path up to N = %d: one bm_tile_kernel launch per call "
-             "(a thread block owns T chains and their fields in shared memory; blocks of %d "
-             "sites; field update on the FP64 tensor cores, DMMA), ms per call; J is read "
+             "(a thread block owns T chains and their fields, in shared memory or, at T = 32 "
+             "and N <= 256, in the DMMA accumulators; blocks of %d sites: thresholds by all "
+             "warps, decisions by a quad of lanes per chain, field update on the FP64 tensor "
+             "cores, DMMA), ms per call; J is read "
              "from L2 by every thread block once per sweep and once for the field build (not "
              "charged):" % (BM_TILE_MAX_SPINS, BM_TILE_SPINS))
     L.append("")

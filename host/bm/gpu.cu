@@ -149,23 +149,38 @@ void launch_blocked(Context& ctx, const k::BmChainParams& p, std::int8_t* spins,
   }
 }
 
-template <int Alg>
+template <int Alg, int T, int TW>
 void launch_tiled_for(Context& ctx, const k::BmTileLaunch& a, unsigned blocks, std::size_t shared) {
   constexpr int b = k::bm_policy::tile_block_spins;
   if (shared > 48 * 1024)
-    BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_tile_kernel<b, Alg>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(shared)));
-  k::bm_tile_kernel<b, Alg><<<blocks, k::bm_policy::tile_threads, shared, ctx.stream()>>>(a);
+    BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_tile_kernel<b, Alg, T, TW>,
+                                       cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared)));
+  k::bm_tile_kernel<b, Alg, T, TW><<<blocks, k::bm_policy::tile_threads, shared, ctx.stream()>>>(a);
   BOLTZKIT_CHECK_LAUNCH();
 }
 
+/// The kernel instance for T = a.tile_chains and the fields' place (bm_policy::tile_register_tiles).
+template <int Alg>
+void launch_tiled_for(Context& ctx, const k::BmTileLaunch& a, unsigned blocks, std::size_t shared) {
+  constexpr int tw = tuning::tile_register_tiles;
+  if (a.tile_chains == 32 && k::bm_policy::tile_register_tiles(a.p.n, 32) == tw)
+    launch_tiled_for<Alg, 32, tw>(ctx, a, blocks, shared);
+  else if (a.tile_chains == 32)
+    launch_tiled_for<Alg, 32, 0>(ctx, a, blocks, shared);
+  else if (a.tile_chains == 16)
+    launch_tiled_for<Alg, 16, 0>(ctx, a, blocks, shared);
+  else
+    launch_tiled_for<Alg, 8, 0>(ctx, a, blocks, shared);
+}
+
 /// All n_sweeps sweeps in one launch of the tile kernel, T = bm_policy::tile_chains(n) chains
-/// per thread block.
+/// per thread block (32, 16 or 8: a template argument of the kernel).
 void launch_tiled(Context& ctx, const k::BmChainParams& p, std::int8_t* spins, std::int64_t chains,
                   std::uint64_t first_sweep, std::int64_t n_sweeps) {
   if (n_sweeps == 0 || chains == 0) return;
   const int t = k::bm_policy::tile_chains(p.n);
-  const k::BmTileLaunch a{p, spins, chains, static_cast<std::uint32_t>(first_sweep), n_sweeps, t};
+  const k::BmTileLaunch a{p, spins, chains, static_cast<std::uint32_t>(first_sweep), n_sweeps, t,
+                          k::philox_keys(p.seed)};
   const auto blocks = static_cast<unsigned>((chains + t - 1) / t);
   const std::size_t shared = k::bm_policy::tile_shared_bytes(p.n, t);
   if (p.algorithm == k::bm_metropolis)

@@ -32,32 +32,45 @@ inline constexpr int block_spins = 64;
 inline constexpr int block_threads = 32;
 
 /// Threads of the tile kernel (bm_tile_kernel: one thread block owns a tile of chains and keeps
-/// their fields in shared memory for a whole call, MATH.md §2.8). predicted (static model): the
-/// field update's warp tiles (32 rows x 8 chains, DMMA) of a 32-chain tile at N = 256 are 32,
-/// 8 per warp; the first 32 threads also make the decisions.
+/// their fields on chip for a whole call, MATH.md §2.8). predicted (static model,
+/// bench/results/static_model.md, 2026-12-03): at T = 32 the decisions take all 4 warps (a quad
+/// of lanes per chain), the thresholds are shared out among them, and the field update's 8 row
+/// tiles at N = 256 (32 rows x 32 chains, DMMA) are 2 per warp, kept in registers
+/// (tile_register_tiles); more warps would need more chains per block (fewer, fuller blocks than
+/// the 132 SMs for 4096 chains) or split a chain's decisions further.
 inline constexpr int tile_threads = 128;
 
-/// Sites per block of the tile kernel. predicted (static model, SK, 4096 chains, 5 sweeps per
-/// call, heat bath; bench/results/static_model.md): 16 / 32 / 64 gave 26.7 / 29.0 / 26.9 flips/ns
-/// at N = 256 and 7.3 / 8.4 / 8.4 at N = 1024 with the CUDA-core field update (before ΔS went to
-/// floats and the update to DMMA). The field update costs
-/// N²·T multiply-adds per sweep whatever the block size; a larger block amortizes the fields'
-/// shared-memory read-modify-write over more sites but lengthens the in-block correction (B/2
-/// terms per decision).
+/// Sites per block of the tile kernel; the kernel requires 32 (one spin-mask word per chain and
+/// block, 8 sites per lane of a decision quad). predicted (static model, SK, 4096 chains, 5 sweeps
+/// per call, heat bath; bench/results/static_model.md): 16 / 32 / 64 gave 26.7 / 29.0 / 26.9
+/// flips/ns at N = 256 and 7.3 / 8.4 / 8.4 at N = 1024 with the CUDA-core field update (an
+/// earlier kernel: one thread per chain, before DMMA). The field update costs N²·T
+/// multiply-adds per sweep whatever the block size; a larger block amortizes the fields' shared
+/// memory traffic over more sites but lengthens the in-block correction (B/2 terms per decision).
 inline constexpr int tile_block_spins = 32;
 
+/// Row tiles of 32 sites per warp whose fields the tile kernel keeps in its DMMA accumulators for
+/// a whole call (only with 32 chains per block: 2 tiles x 4 x 4 DMMA accumulators = 64 doubles per
+/// lane), which covers N <= 256 with 4 warps. predicted (static model, SK N = 256, 4096 chains,
+/// 5 sweeps per call, bench/results/static_model_history.md, 2026-12-03): 63.8 flips/ns against
+/// 52.3 with the fields in shared memory (their read-modify-write after every block of sites was
+/// the LSU bound). Costs 255 registers (40 B of spills, outside the inner loops); more tiles per
+/// warp (N = 512) would not fit the register file.
+inline constexpr int tile_register_tiles = 2;
+
 /// Chains per thread block of the tile kernel: the largest of these (halving; multiples of 8, the
-/// register tile's width) whose fields, N·T doubles, fit shared_bytes_max with the J block and
-/// ΔS. predicted: 32 fills one warp with decisions and makes 128 blocks for 4096 chains (one per
-/// SM); 16 and 8 reach N = 1024 and 2048.
+/// DMMA tile's width) whose shared memory (policy tile_shared_bytes: fields N·T doubles unless in
+/// registers, J block, thresholds, ΔS, spin masks) fits shared_bytes_max. predicted: 32 fills
+/// the 4 warps with decision quads and makes 128 blocks for 4096 chains (one per SM); 16 and 8
+/// reach N = 1024 and 2048 (with 2 and 1 warps deciding).
 inline constexpr int tile_chains_max = 32;
 inline constexpr int tile_chains_min = 8;
 
 /// The blocked path on the GPU takes the tile kernel up to this N and the decision kernel +
 /// DGEMM per block above. predicted (static model, SK, 4096 chains, "tile kernel against the GEMM
-/// path" table of bench/results/static_model.md): with the DMMA field update the tile kernel is
-/// faster at N = 256 … 2048 with 1 and with 5 sweeps per call (2048, 1 sweep: 3.84 against 3.44
-/// flips/ns; each call rebuilds its fields, about one sweep's update). The model also has it
+/// path" table of bench/results/static_model.md, 2026-12-03): the tile kernel is faster at
+/// N = 256 … 2048 with 1 and with 5 sweeps per call (2048, 1 sweep: 3.94 against 3.46 flips/ns;
+/// each call rebuilds its fields, about one sweep's update). The model also has it
 /// faster at 3072, but it does not charge the L2 reads of J (every thread block reads all of J
 /// each sweep: at N = 3072, 512 blocks x 72 MB per sweep for 4096 chains), so the tile kernel
 /// stops at 2048 until a GPU measures the crossover.

@@ -3,7 +3,7 @@
 // backend and the GPU block kernel. A sweep visits the sites in blocks of B; inside a block one
 // chain decides its B spins in order from g_u = F_u + Σ_{v<u in the block} J_uv Δs_v (the fields
 // F at the block's start plus the exact in-block correction), with the same Philox words and the
-// same bm_flips as bm_chain_sweeps, and records Δs (0 or ∓2). Afterwards the caller adds
+// same thresholds and bm_flips_at as bm_chain_sweeps, and records Δs (0 or ∓2). Afterwards the caller adds
 // J[:, block]·ΔS to every field (a GEMM over all chains). With J and h on the grid of
 // quantize.cuh every one of these sums is exact, so the chains equal the scalar path's bit for
 // bit whatever order the GEMM adds in.
@@ -35,7 +35,7 @@ BOLTZKIT_HD inline void bm_block_decide(const BmChainParams& p, const double* jb
                                         std::int64_t col, std::uint32_t chain, std::uint32_t sweep) {
   static_assert(B % 4 == 0, "blocks start at a Philox group boundary");
   const int algorithm = Alg >= 0 ? Alg : p.algorithm;
-  const double beta = p.chain_beta != nullptr ? p.chain_beta[chain] : p.beta;
+  const double scale = bm_threshold_scale(p.chain_beta != nullptr ? p.chain_beta[chain] : p.beta);
   double g[B];
 BOLTZKIT_BM_UNROLL
   for (int u = 0; u < B; ++u) g[u] = u < m ? f[(k0 + u) * cols + col] : 0.0;
@@ -46,7 +46,7 @@ BOLTZKIT_BM_UNROLL
       if (u % 4 == 0)
         w = philox(p.seed, static_cast<std::uint32_t>((k0 + u) / 4), chain, sweep, bm_sweep_stream);
       const std::int8_t old = s[k0 + u];
-      const bool flip = bm_flips(g[u], old, beta, algorithm, w.w[u % 4]);
+      const bool flip = bm_flips_at(g[u], old, bm_threshold(w.w[u % 4], scale, algorithm), algorithm);
       const double d = flip ? (old > 0 ? -2.0 : 2.0) : 0.0;
       ds[u * cols + col] = static_cast<D>(d);
       if (flip) s[k0 + u] = static_cast<std::int8_t>(-old);
@@ -55,6 +55,30 @@ BOLTZKIT_BM_UNROLL
       for (int v = u + 1; v < B; ++v)
         if (v < m) g[v] = rn_add(g[v], rn_mul(d, jb[v * ldj + u]));
     }
+  }
+}
+
+/// The thresholds of a block of sites (bm_threshold) for the chains of a tile, shared out among
+/// `workers` threads (worker `tid`; workers a multiple of cols): th[col·ldt + u] for u < B and
+/// col < cols (chain first + col), scale[col] = bm_threshold_scale of that chain's β. Sites past
+/// m and chains past `chains` get +∞ (no decision of bm_flips_at flips a spin −1 there).
+template <int B, int Alg>
+BOLTZKIT_HD inline void bm_block_thresholds(const PhiloxKeys& keys, std::int64_t k0, int m,
+                                            const double* scale, int cols, std::int64_t first,
+                                            std::int64_t chains, std::uint32_t sweep, double* th,
+                                            int ldt, int tid, int workers) {
+  static_assert(B % 4 == 0, "blocks start at a Philox group boundary");
+  const int col = tid % cols;
+  const std::int64_t c = first + col;
+  const double sc = scale[col];
+  double* thc = th + col * ldt;
+  for (int g = tid / cols; g < B / 4; g += workers / cols) {
+    const PhiloxWords w = philox(keys, static_cast<std::uint32_t>(k0 / 4 + g), static_cast<std::uint32_t>(c),
+                                 sweep, bm_sweep_stream);
+    double t4[4];
+    bm_thresholds<4>(w.w, sc, Alg, t4);
+BOLTZKIT_BM_UNROLL
+    for (int i = 0; i < 4; ++i) thc[4 * g + i] = c < chains && 4 * g + i < m ? t4[i] : HUGE_VAL;
   }
 }
 

@@ -111,58 +111,105 @@ struct BmTileLaunch {
   std::int64_t chains;
   std::uint32_t first_sweep;
   std::int64_t n_sweeps;
-  int tile_chains;     // T: chains per thread block, a multiple of bm_tile_cols
+  int tile_chains;     // T: chains per thread block (8, 16 or 32; the launchers pick the kernel's T)
+  PhiloxKeys keys;     // philox_keys(p.seed), set by the launcher: read from the parameter space,
+                       // the round keys cost no instructions in the threshold loop
 };
 
 /// The tiled blocked path (MATH.md §2.8): thread block b owns chains b·T … b·T+T−1 and all of
-/// their sweeps in one launch. Shared memory: fields f (n, T) and the J block (B, B) as doubles,
-/// then ΔS (B, T) as floats (0, ±1, ±2 are exact).
+/// their sweeps in one launch. Shared memory (bm_policy::tile_shared_bytes): fields f (n, T), the
+/// J block (B, B) in quad order, the thresholds th (T, B + 1) and the chains' threshold scales
+/// (T) as doubles, then ΔS (T, B + 1) as the high words of doubles (bm_hi_word: 0, ±1, ±2) and
+/// the spins as masks (T, ⌈n/32⌉ words; bit v of word w: site 32w + v is +1). The rows of th and
+/// ΔS, one per chain, are padded to B + 1 so that the 8 chains of a warp's reads fall in
+/// different banks.
 /// Fields: h, then + J·s through bm_tile_fields with the spins (±1) as the operand, B sites at a
-/// time; per sweep and block of B sites the first T threads decide (bm_block_decide, thread =
-/// chain) and then every warp adds J[:, block]·ΔS to its warp tiles (bm_tile_fields, DMMA).
-/// Threads past `chains` decide nothing and leave ΔS = 0. blockDim.x: a multiple of 32.
-template <int B, int Alg>
+/// time; per sweep and block of B sites every thread computes its share of the thresholds
+/// (bm_block_thresholds: Philox and a log, independent of the fields), then 4 lanes per chain
+/// decide (bm_tile_decide: all 4 warps at T = 32), then every warp adds J[:, block]·ΔS to its
+/// warp tiles (bm_tile_fields, DMMA). Columns past `chains` decide nothing (ΔS = 0). The spins
+/// go back to global memory at the end. TW > 0 (bm_policy::tile_register_tiles): the fields
+/// stay in the DMMA accumulators of their warps (BmTileRegisterFields, TW row tiles of 32 sites
+/// per warp, so n <= 32·TW·warps) and only the block's rows go to shared memory for the
+/// decisions. blockDim.x: a multiple of 32 and of T; n < 2³¹ / T.
+template <int B, int Alg, int T, int TW>
 static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel(BmTileLaunch a) {
-  const std::int64_t n = a.p.n;
-  const int t = a.tile_chains;
+  static_assert(B == 32, "one spin mask word per block of sites");
+  static_assert(T % bm_tile_cols == 0 && T <= 32, "whole DMMA column groups, one warp tile");
+  constexpr int S = B / bm_tile_quad, L = B + 1, t = T;
+  const int n = static_cast<int>(a.p.n), words = (n + 31) / 32;
   const int tid = static_cast<int>(threadIdx.x), workers = static_cast<int>(blockDim.x);
+  const int warp = tid / 32, warps = workers / 32;
+  // fields: (n, T) in shared memory, or TW > 0: the block's rows (B, T) only, the rest in registers
   double* f = reinterpret_cast<double*>(dynamic_shared_memory());
-  double* jb = f + n * t;
-  auto* ds = reinterpret_cast<float*>(jb + B * B);  // 16-byte aligned: T is a multiple of 8
+  double* jq = f + (TW > 0 ? B : n) * t;
+  double* th = jq + B * B;
+  double* scale = th + L * t;
+  auto* ds = reinterpret_cast<std::uint32_t*>(scale + t);
+  std::uint32_t* spin_mask = ds + L * t;
   const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * t;
-  for (std::int64_t e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
-  for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // field build
-    const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
+  if (tid < t) {  // blockDim.x >= T
+    const std::int64_t c = first + tid < a.chains ? first + tid : 0;
+    scale[tid] = bm_threshold_scale(a.p.chain_beta != nullptr ? a.p.chain_beta[c] : a.p.beta);
+  }
+  for (int e = tid; e < t * words; e += workers) {  // spins in: mask words, 0 past n and chains
+    const int col = e / words, w = e % words;
+    const std::int64_t c = first + col;
+    const int sites = c < a.chains ? (n - 32 * w < 32 ? n - 32 * w : 32) : 0;
+    std::uint32_t bits = 0u;
+    for (int v = 0; v < sites; ++v) bits |= a.spins[c * n + 32 * w + v] > 0 ? 1u << v : 0u;
+    spin_mask[e] = bits;
+  }
+  BmTileRegisterFields<T / bm_tile_cols, (TW > 0 ? TW : 1)> fr;
+  if constexpr (TW > 0)
+    fr.init(a.p.h, n, warp, warps);
+  else
+    for (int e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
+  const std::uint32_t plus = bm_hi_word(1.0), minus = bm_hi_word(-1.0);
+  for (int k0 = 0; k0 < n; k0 += B) {  // field build
+    const int m = n - k0 < B ? n - k0 : B;
     __syncthreads();  // the previous block's update has read ds
     for (int e = tid; e < B * t; e += workers) {
-      const int u = e / t;
-      const std::int64_t c = first + e % t;
-      ds[e] = u < m && c < a.chains ? static_cast<float>(a.spins[c * n + k0 + u]) : 0.0f;
+      const int u = e % B, col = e / B;
+      const bool up = ((spin_mask[col * words + k0 / 32] >> u) & 1u) != 0u;
+      ds[col * L + u] = u < m && first + col < a.chains ? (up ? plus : minus) : 0u;
     }
     __syncthreads();
-    bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid / 32, workers / 32);
+    if constexpr (TW > 0)
+      fr.add(a.p.j, n, k0, m, ds, L, warp, warps);
+    else
+      bm_tile_fields<T / bm_tile_cols>(a.p.j, n, k0, m, ds, L, f, warp, warps);
   }
   for (std::int64_t s = 0; s < a.n_sweeps; ++s) {
     const auto sweep = static_cast<std::uint32_t>(a.first_sweep + static_cast<std::uint32_t>(s));
-    for (std::int64_t k0 = 0; k0 < n; k0 += B) {  // blocks of the sweep
-      const int m = n - k0 < B ? static_cast<int>(n - k0) : B;
-      __syncthreads();  // fields complete, ds and jb free
-      for (int e = tid; e < B * B; e += workers) {
+    for (int k0 = 0; k0 < n; k0 += B) {  // blocks of the sweep
+      const int m = n - k0 < B ? n - k0 : B;
+      __syncthreads();  // fields complete, ds, th and jq free
+      if constexpr (TW > 0) fr.store_rows(k0, f, warp, warps);
+      for (int e = tid; e < B * B; e += workers) {  // row u of the block, site v: quad order
         const int u = e / B, v = e % B;
-        jb[e] = u < m && v < m ? a.p.j[(k0 + u) * n + k0 + v] : 0.0;
+        jq[(bm_tile_quad * u + v % bm_tile_quad) * S + v / bm_tile_quad] =
+            u < m && v < m ? a.p.j[static_cast<std::int64_t>(k0 + u) * n + k0 + v] : 0.0;
+      }
+      bm_block_thresholds<B, Alg>(a.keys, k0, m, scale, t, first, a.chains, sweep, th, L, tid, workers);
+      __syncthreads();
+      for (int e = tid; e < bm_tile_quad * t; e += workers) {  // a quad per chain: T/8 warps
+        const int col = e / bm_tile_quad;
+        bm_tile_decide<B, Alg>(jq, m, f + (TW > 0 ? 0 : k0 * t) + col, t, spin_mask + col * words + k0 / 32,
+                               ds + col * L, th + col * L, e % bm_tile_quad);
       }
       __syncthreads();
-      for (int col = tid; col < t; col += workers) {  // the first T threads, one chain each
-        const std::int64_t c = first + col;
-        if (c < a.chains)
-          bm_block_decide<B, Alg>(a.p, jb, B, k0, m, f, t, a.spins + c * n, ds, col,
-                                  static_cast<std::uint32_t>(c), sweep);
-        else
-          for (int u = 0; u < B; ++u) ds[u * t + col] = 0.0f;
-      }
-      __syncthreads();
-      bm_tile_fields(a.p.j, n, k0, m, ds, t, f, tid / 32, workers / 32);
+      if constexpr (TW > 0)
+        fr.add(a.p.j, n, k0, m, ds, L, warp, warps);
+      else
+        bm_tile_fields<T / bm_tile_cols>(a.p.j, n, k0, m, ds, L, f, warp, warps);
     }
+  }
+  __syncthreads();
+  for (int e = tid; e < t * n; e += workers) {  // spins out
+    const int col = e / n, i = e % n;
+    if (first + col < a.chains)
+      a.spins[(first + col) * n + i] = (spin_mask[col * words + i / 32] >> (i % 32)) & 1u ? 1 : -1;
   }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // One chain of a dense Boltzmann machine (MATH.md §2.2, §2.7), shared by the CPU backend and the
 // GPU kernel so that a seed gives the same chain on both: the same Philox words, the same
-// decisions (portable_exp, rn_add, rn_mul: correctly rounded only), and the same sequence of
+// decisions (thresholds by portable_log, rn_*: correctly rounded only), and the same sequence of
 // additions into every local field. The field update after a flip is split over `stride`
 // workers (the lanes of a warp on the GPU, one worker on the CPU); each field is touched by one
 // worker in flip order, so the split does not change any bit.
@@ -10,6 +10,7 @@
 #include "kernels/common/host_device.hpp"
 #include "kernels/common/philox.cuh"
 #include "kernels/common/portable_exp.cuh"
+#include "kernels/common/portable_log.cuh"
 
 namespace boltzkit::kernels {
 
@@ -53,19 +54,41 @@ BOLTZKIT_HD inline double bm_field(const double* j, const double* h, const std::
   return rn_add(acc, h[i]);
 }
 
-/// True iff spin s (±1) with local field f flips, given one uniform 32-bit word.
-/// Heat bath: the new spin is +1 iff word < σ(2βf)·2³²; a flip iff it differs from s.
-/// Metropolis: ΔE = 2 s f; flip iff ΔE <= 0 or word < e^{−βΔE}·2³².
-BOLTZKIT_HD inline bool bm_flips(double f, std::int8_t s, double beta, int algorithm,
-                                 std::uint32_t word) {
-  if (algorithm == bm_heat_bath) {
-    const double p_up = 1.0 / rn_add(1.0, portable_exp(rn_mul(rn_mul(-2.0, beta), f)));
-    const bool up = static_cast<double>(word) < rn_mul(p_up, 4294967296.0);
-    return up != (s > 0);
+/// 1/(2β), the factor of every threshold of a chain at inverse temperature β (+inf at β = 0).
+BOLTZKIT_HD inline double bm_threshold_scale(double beta) { return rn_div(0.5, beta); }
+
+/// The field threshold of one uniform 32-bit word (MATH.md §2.7 "Decisions by thresholds"), with
+/// x = (word + ½)/2³² in (0, 1) and scale = bm_threshold_scale(β):
+/// heat bath t = logit(x)/(2β) = log(x/(1 − x))·scale (the new spin is +1 iff f > t);
+/// Metropolis t = log(x)/(2β) = log(x)·scale < 0 (a flip iff −s·f > t).
+/// It does not depend on the field, so a kernel computes the thresholds of a whole block of
+/// sites in parallel before the (serial) decisions. Every operation is correctly rounded.
+/// bm_thresholds: N words at once in lockstep (the same bits as N calls of bm_threshold).
+template <int N>
+BOLTZKIT_HD inline void bm_thresholds(const std::uint32_t* words, double scale, int algorithm,
+                                      double (&t)[N]) {
+  double a[N], b[N];
+  for (int l = 0; l < N; ++l) {
+    a[l] = rn_add(static_cast<double>(words[l]), 0.5);  // exact
+    // log(x/(1 − x)) = log(a/(2³² − a)) and log(x) = log(a/2³²); 2³² − a is exact
+    b[l] = algorithm == bm_heat_bath ? rn_add(4294967296.0, -a[l]) : 4294967296.0;
   }
-  const double x = rn_mul(-beta, rn_mul(2.0 * static_cast<double>(s), f));  // −βΔE
-  if (!(x < 0.0)) return true;
-  return static_cast<double>(word) < rn_mul(portable_exp(x), 4294967296.0);
+  portable_log_ratio_n<N>(a, b, t);
+  for (int l = 0; l < N; ++l) t[l] = rn_mul(t[l], scale);
+}
+
+BOLTZKIT_HD inline double bm_threshold(std::uint32_t word, double scale, int algorithm) {
+  double t[1];
+  bm_thresholds<1>(&word, scale, algorithm, t);
+  return t[0];
+}
+
+/// True iff spin s (±1) with local field f flips at threshold t = bm_threshold(...): heat bath
+/// sets the spin to +1 iff f > t (a flip iff that differs from s); Metropolis flips iff −s·f > t,
+/// i.e. ΔE = 2sf < −log(x)/β (always when ΔE <= 0, since t < 0). Ties (f = t) go to −1 / no flip.
+BOLTZKIT_HD inline bool bm_flips_at(double f, std::int8_t s, double t, int algorithm) {
+  if (algorithm == bm_heat_bath) return (f > t) != (s > 0);
+  return (s > 0 ? -f : f) > t;
 }
 
 /// Site of a random-scan update: ⌊word · n / 2³²⌋ (exact integer arithmetic).
@@ -87,7 +110,7 @@ BOLTZKIT_HD void bm_chain_sweeps(const BmChainParams& p, std::int8_t* s, double*
                                  std::uint32_t chain, std::uint32_t first_sweep,
                                  std::int64_t n_sweeps, int lane, int stride, Sync sync) {
   const std::int64_t n = p.n;
-  const double beta = p.chain_beta != nullptr ? p.chain_beta[chain] : p.beta;
+  const double scale = bm_threshold_scale(p.chain_beta != nullptr ? p.chain_beta[chain] : p.beta);
   for (std::int64_t i = lane; i < n; i += stride) f[i] = bm_field(p.j, p.h, s, n, i);
   sync();
   const int per = bm_updates_per_draw(p.scan);
@@ -100,7 +123,7 @@ BOLTZKIT_HD void bm_chain_sweeps(const BmChainParams& p, std::int8_t* s, double*
       const std::int64_t k = p.scan == bm_random ? bm_random_site(w.w[2 * q], n) : u;
       const std::uint32_t word = p.scan == bm_random ? w.w[2 * q + 1] : w.w[q];
       const std::int8_t old = s[k];
-      if (!bm_flips(f[k], old, beta, p.algorithm, word)) continue;
+      if (!bm_flips_at(f[k], old, bm_threshold(word, scale, p.algorithm), p.algorithm)) continue;
       sync();  // every worker has read s[k] and f[k]
       const double d = old > 0 ? -2.0 : 2.0;  // s_new − s_old; J symmetric: row k is column k
       const double* jk = p.j + k * n;

@@ -15,10 +15,12 @@ namespace boltzkit::kernels {
 __device__ inline double rn_add(double a, double b) { return __dadd_rn(a, b); }
 __device__ inline double rn_mul(double a, double b) { return __dmul_rn(a, b); }
 __device__ inline double rn_fma(double a, double b, double c) { return __fma_rn(a, b, c); }
+__device__ inline double rn_div(double a, double b) { return __ddiv_rn(a, b); }
 #else
 inline double rn_add(double a, double b) { return a + b; }
 inline double rn_mul(double a, double b) { return a * b; }
 inline double rn_fma(double a, double b, double c) { return std::fma(a, b, c); }
+inline double rn_div(double a, double b) { return a / b; }
 #endif
 
 BOLTZKIT_HD inline double portable_exp(double x) {

@@ -258,12 +258,26 @@ namespace {
 namespace k = boltzkit::kernels;
 
 /// Runs the tile kernel on the emulator: all sweeps in one launch, T chains per thread block.
-template <int Alg>
+template <int Alg, int T, int TW = 0>
 void launch_tile_on_emulator(const k::BmTileLaunch& a) {
   constexpr int b = k::bm_policy::tile_block_spins;
-  const auto blocks = static_cast<unsigned>((a.chains + a.tile_chains - 1) / a.tile_chains);
-  emu::launch(k::bm_tile_kernel<b, Alg>, blocks, static_cast<unsigned>(k::bm_policy::tile_threads),
-              k::bm_policy::tile_shared_bytes(a.p.n, a.tile_chains), a);
+  const auto blocks = static_cast<unsigned>((a.chains + T - 1) / T);
+  emu::launch(k::bm_tile_kernel<b, Alg, T, TW>, blocks, static_cast<unsigned>(k::bm_policy::tile_threads),
+              k::bm_policy::tile_shared_bytes(a.p.n, T), a);
+}
+
+/// host/bm/gpu.cu's choice of instance: T, and the fields in registers at T = 32 when they fit.
+template <int Alg>
+void launch_tile_on_emulator(const k::BmTileLaunch& a) {
+  constexpr int tw = bm::tuning::tile_register_tiles;
+  if (a.tile_chains == 32 && k::bm_policy::tile_register_tiles(a.p.n, 32) == tw)
+    launch_tile_on_emulator<Alg, 32, tw>(a);
+  else if (a.tile_chains == 32)
+    launch_tile_on_emulator<Alg, 32>(a);
+  else if (a.tile_chains == 16)
+    launch_tile_on_emulator<Alg, 16>(a);
+  else
+    launch_tile_on_emulator<Alg, 8>(a);
 }
 
 void launch_tile_on_emulator(const k::BmTileLaunch& a) {
@@ -292,7 +306,7 @@ TEST_P(BmTileKernelOnEmulator, EqualsScalarCpuBitForBit) {
   bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
   q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);  // the kernel's contract (BmTileLaunch)
   const k::BmTileLaunch a{bm::backend::chain_params(q.model(), 31, scalar), spins.data(), chains, 2u, sweeps,
-                          tile};
+                          tile, k::philox_keys(31)};
   launch_tile_on_emulator(a);
   EXPECT_EQ(spins, expected);
 }
@@ -303,12 +317,32 @@ INSTANTIATE_TEST_SUITE_P(Sizes, BmTileKernelOnEmulator,
                                                               bm::Algorithm::metropolis),
                                             ::testing::Values(0.8)));
 
+/// Fields in registers with a second row tile per warp (n = 161: six row tiles over four warps,
+/// a partial last block) and a partial second tile of chains, both algorithms.
+TEST(BmTileKernelOnEmulator, RegisterFieldsWithTwoRowTilesPerWarpEqualScalarCpu) {
+  const std::int64_t n = 161, chains = 33, sweeps = 2;
+  ASSERT_EQ(k::bm_policy::tile_register_tiles(n, 32), 2);
+  for (const auto algorithm : {bm::Algorithm::heat_bath, bm::Algorithm::metropolis}) {
+    const auto m = bm_cases::sk(n, 0.7, 321);
+    const bm::SweepOptions scalar{algorithm, bm::Scan::sequential, bm::FieldUpdate::scalar};
+    auto [spins, expected] = scalar_cpu_chains(m.model(), chains, sweeps, scalar);
+    bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
+    q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);
+    launch_tile_on_emulator(k::BmTileLaunch{bm::backend::chain_params(q.model(), 31, scalar), spins.data(), chains,
+                                            2u, sweeps, 32, k::philox_keys(31)});
+    EXPECT_EQ(spins, expected);
+  }
+}
+
 /// The policy's choice: 32 chains per tile while the fields fit, then 16 and 8, none past that.
 TEST(BmTilePolicy, ChainsPerTileShrinkWithN) {
   EXPECT_EQ(k::bm_policy::tile_chains(256), 32);
   EXPECT_EQ(k::bm_policy::tile_chains(1024), 16);
   EXPECT_EQ(k::bm_policy::tile_chains(2048), 8);
   EXPECT_EQ(k::bm_policy::tile_chains(bm::max_spins), 0);
+  EXPECT_EQ(k::bm_policy::tile_register_tiles(256, 32), bm::tuning::tile_register_tiles);
+  EXPECT_EQ(k::bm_policy::tile_register_tiles(257, 32), 0);
+  EXPECT_EQ(k::bm_policy::tile_register_tiles(100, 16), 0);
   for (const std::int64_t n : {1, 256, 700, 1024, 2048, 3000}) {
     const int t = k::bm_policy::tile_chains(n);
     if (t > 0) {
@@ -334,8 +368,8 @@ TEST(BmTileKernelOnEmulator, PerChainBetaAndSplitCallsEqualScalarCpu) {
   q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);
   k::BmChainParams p = bm::backend::chain_params(q.model(), 3, scalar);
   p.chain_beta = betas.data();
-  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 5u, 1, 16});
-  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 6u, 3, 16});
+  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 5u, 1, 16, k::philox_keys(3)});
+  launch_tile_on_emulator(k::BmTileLaunch{p, spins.data(), chains, 6u, 3, 16, k::philox_keys(3)});
   EXPECT_EQ(spins, expected);
 }
 
@@ -343,39 +377,41 @@ struct TileFieldsLaunch {
   const double* j;
   std::int64_t n, k0;
   int m;
-  const float* ds;
-  int cols;
+  const std::uint32_t* ds;
   double* f;
 };
 
+template <int CT>
 static __global__ void tile_fields_kernel(TileFieldsLaunch a) {
-  k::bm_tile_fields(a.j, a.n, a.k0, a.m, a.ds, a.cols, a.f, static_cast<int>(threadIdx.x / 32),
-                    static_cast<int>(blockDim.x / 32));
+  k::bm_tile_fields<CT>(a.j, a.n, a.k0, a.m, a.ds, a.m + 1, a.f, static_cast<int>(threadIdx.x / 32),
+                        static_cast<int>(blockDim.x / 32));
 }
 
-/// The DMMA field update alone (two warps, six warp tiles, a last row tile past n, m not a multiple
-/// of 4) against a plain loop, with small integers (every order exact); the padding past J and
-/// the stale ΔS rows past m hold values that must not reach the fields.
+/// The DMMA field update alone (two warps, three warp tiles of 32 rows × 16 chains, a last row
+/// tile past n, m not a multiple of 4) against a plain loop, with small integers (every order exact); the padding past J and
+/// the stale ΔS entries past m hold values that must not reach the fields.
 TEST(BmTileFieldsOnEmulator, EqualsPlainLoop) {
   const std::int64_t n = 70, k0 = 4;
-  const int m = 7, cols = 16;
+  constexpr int m = 7, cols = 16;
   std::vector<double> j(static_cast<std::size_t>(n * n + k::bm_tile_j_padding), 1e300),
       f(static_cast<std::size_t>(n * cols));
-  std::vector<float> ds(static_cast<std::size_t>((m + 1) * cols), 3e38f);  // row m: stale
+  // ΔS(u, c) at ds[c·(m + 1) + u] as the high words of doubles (bm_hi_word); u = m: stale (the
+  // high word of 1e300)
+  std::vector<std::uint32_t> ds(static_cast<std::size_t>((m + 1) * cols), k::bm_hi_word(1e300));
   for (std::int64_t a = 0; a < n; ++a)
     for (std::int64_t b = 0; b < n; ++b)
       j[static_cast<std::size_t>(a * n + b)] = a == b ? 0.0 : static_cast<double>((a + b) * 37 % 11) - 5.0;
-  for (std::size_t e = 0; e < static_cast<std::size_t>(m * cols); ++e)
-    ds[e] = static_cast<float>((static_cast<int>(e * 13 % 3) - 1) * 2);
+  for (int c = 0; c < cols; ++c)
+    for (int u = 0; u < m; ++u)
+      ds[static_cast<std::size_t>(c * (m + 1) + u)] = k::bm_hi_word(static_cast<double>(((u * cols + c) * 13 % 3 - 1) * 2));
   for (std::size_t e = 0; e < f.size(); ++e) f[e] = static_cast<double>(e % 17);
   std::vector<double> expected = f;
   for (std::int64_t i = 0; i < n; ++i)
     for (int c = 0; c < cols; ++c)
       for (int u = 0; u < m; ++u)
         expected[static_cast<std::size_t>(i * cols + c)] +=
-            j[static_cast<std::size_t>(i * n + k0 + u)] * ds[static_cast<std::size_t>(u * cols + c)];
-  emu::launch(tile_fields_kernel, 1u, 64u, 0,
-              TileFieldsLaunch{j.data(), n, k0, m, ds.data(), cols, f.data()});
+            j[static_cast<std::size_t>(i * n + k0 + u)] * k::bm_from_hi_word(ds[static_cast<std::size_t>(c * (m + 1) + u)]);
+  emu::launch(tile_fields_kernel<cols / 8>, 1u, 64u, 0, TileFieldsLaunch{j.data(), n, k0, m, ds.data(), f.data()});
   EXPECT_EQ(f, expected);
 }
 
