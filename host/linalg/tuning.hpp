@@ -17,4 +17,18 @@ constexpr std::size_t tile_shared_budget_bytes = 100 * 1024;
 /// 256 threads through __launch_bounds__).
 constexpr int tile_warps_per_block_max = 8;
 
+/// The library path's triangular inverse W = L^-1 (host/linalg/triangular_blocks.hpp): the
+/// diagonal blocks of this size are inverted by one thread per column, the blocks between them
+/// by level-batched cuBLAS trsm. Chosen, not measured: 32 keeps the per-thread substitution at
+/// <= 528 multiply-adds (n * 32 / 2 per matrix, under 0.1 % of the n^3 / 3 of the levels at
+/// n >= 257) and adds one level (two trsmBatched calls) per doubling of n / 32.
+constexpr int library_inverse_leaf_dim = 32;
+
+/// Rows of C = W^T W per gemmStridedBatched call of the library path's product (one call per
+/// block row, C's lower block triangle). Chosen, not measured: n / 64 calls, and the full
+/// diagonal blocks and zero upper triangles the GEMMs multiply cost about (1 + 3 * 64 / n) times
+/// the n^3 / 3 of the triangle (1.4x at n = 512 with 8 block rows, counted in
+/// bench/static_model); a GPU run should weigh that against the calls at 32 and 128.
+constexpr int library_gram_block_dim = 64;
+
 }  // namespace boltzkit::tuning
