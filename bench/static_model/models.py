@@ -461,9 +461,12 @@ def gaussian_floor_bytes(n, batch, scalar=4):
 # The D > 64 path (host/gaussian/large_chunk.hpp) for covariance + all outputs
 
 
-# Copies of host/linalg/tuning.hpp: library_inverse_leaf_dim, library_gram_block_dim.
+# Copies of host/linalg/tuning.hpp: library_inverse_leaf_dim, library_gram_block_dim(n).
 INVERSE_LEAF = 32
-GRAM_BLOCK = 64
+
+
+def gram_block(n):
+    return 32 * max(1, (n + 256) // 512)
 
 
 def inverse_steps(n, leaf=INVERSE_LEAF):
@@ -482,8 +485,9 @@ def inverse_steps(n, leaf=INVERSE_LEAF):
     return steps
 
 
-def gram_rows(n, block=GRAM_BLOCK):
+def gram_rows(n, block=None):
     """lower_gram: (m, ncols, k) of the gemmStridedBatched of each block row of C = W^T W."""
+    block = block or gram_block(n)
     return [(min(block, n - i0), i0 + min(block, n - i0), n - i0) for i0 in range(0, n, block)]
 
 

@@ -11,7 +11,7 @@
 //                  (a level whose last pair is ragged adds one call for it). ~n^3/3 flops.
 //   lower_gram:    C = W^T W (symmetric, full): block row I of C's lower block triangle is
 //                  W(I0:n, I)^T W(I0:n, 0:I0+|I|), one gemmStridedBatched per block row of
-//                  tuning::library_gram_block_dim rows (W's zeros above the diagonal make the
+//                  tuning::library_gram_block_dim(n) rows (W's zeros above the diagonal make the
 //                  full-rectangle GEMMs exact), then the upper triangle mirrored. ~n^3/3 flops.
 // For Sigma^-1 = L^-T L^-1 this replaces trsm against [I] twice (n^3 + n^3 flops plus building I).
 //
@@ -88,10 +88,10 @@ void invert_lower(E& ex, const InversePlan& p, T* factor, T* inverse, T** ptrs,
 }
 
 /// C = W^T W (full symmetric) for `count` lower-triangular W with zeros above the diagonal;
-/// C must not overlap W.
+/// C must not overlap W. block = rows per GEMM, 0 for tuning::library_gram_block_dim(n).
 template <class T, class E>
-void lower_gram(E& ex, int n, const T* w, T* c, std::int64_t count,
-                int block = tuning::library_gram_block_dim) {
+void lower_gram(E& ex, int n, const T* w, T* c, std::int64_t count, int block = 0) {
+  if (block <= 0) block = tuning::library_gram_block_dim(n);
   const std::int64_t nn = static_cast<std::int64_t>(n) * n;
   for (int i0 = 0; i0 < n; i0 += block) {
     const int rows = std::min(block, n - i0);
