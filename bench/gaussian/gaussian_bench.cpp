@@ -4,10 +4,13 @@
 // covariance parameterization, "logp" = log p alone; info is always written):
 //   D ∈ {4, 8, 16, 32, 64, 128} with B = {1048576, 1048576, 262144, 65536, 16384, 4096},
 //   fp64 also at D = 16, B = 65536 and D = 64, B = 4096 (docs/ANCHORS.md's PyTorch float64 sizes),
-//   plus the large path fp32: D = 256, B = 1024 and D = 512, B = 256.
-// Which kernel runs is gaussian::evaluate's dispatch (host/gaussian/gpu.cu): D = 4 and 8 the
-// register kernel (packed inputs and outputs: the staged, coalesced I/O), D = 16 and 32 the
-// row-register kernel, D = 64 the group-tile kernel, D = 128 and up the library path.
+//   plus D = 256, B = 1024 (fp32: the block kernel's largest size; fp64: the library path) and
+//   the library path D = 384, B = 512 (fp32) and D = 512, B = 256 (fp32 and fp64).
+// Which kernel runs is gaussian::evaluate's dispatch (host/gaussian/gpu.cu, tuning.hpp): D = 4
+// and 8 the register kernel (packed inputs and outputs: the staged, coalesced I/O), D = 16 and 32
+// the row-register kernel, D = 64 the group-tile kernel, D = 128 and 256 the block-per-matrix
+// kernel in fp32 (D = 128 in fp64), larger D the library path (potrfBatched, then W = L^-1 and
+// W^T W on triangular blocks; host/linalg/triangular_blocks.hpp).
 // Inputs are fresh random SPD matrices, means and points made on the host and copied once;
 // enough independent sets are rotated that they exceed twice the L2. Timing: CUDA events on
 // ctx.stream() around a batch of k back-to-back calls of gaussian::evaluate (k chosen in warm-up
@@ -444,11 +447,16 @@ void register_all() {
   // fp64 at the sizes docs/ANCHORS.md gives PyTorch's float64 times for.
   register_gpu<double>(16, 65536, gaussian_outputs::full);
   register_gpu<double>(64, 4096, gaussian_outputs::full);
-  // The large-D path (cuSOLVER/cuBLAS beyond the fused kernel), fp32.
+  // Past the fused kernels: D = 256 is the fp32 block kernel's last size and the library path in
+  // fp64; D = 384 and 512 run the library path in both (tuning::gaussian_block_max_dim<T>).
   register_gpu<float>(256, 1024, gaussian_outputs::full);
   register_gpu<float>(256, 1024, gaussian_outputs::log_prob_only);
+  register_gpu<double>(256, 1024, gaussian_outputs::full);
+  register_gpu<float>(384, 512, gaussian_outputs::full);
+  register_gpu<float>(384, 512, gaussian_outputs::log_prob_only);
   register_gpu<float>(512, 256, gaussian_outputs::full);
   register_gpu<float>(512, 256, gaussian_outputs::log_prob_only);
+  register_gpu<double>(512, 256, gaussian_outputs::full);
 
   // The CPU reference backend at small sizes: runs everywhere.
   for (std::int64_t dim : {4, 16, 64}) {

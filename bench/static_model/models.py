@@ -461,11 +461,41 @@ def gaussian_floor_bytes(n, batch, scalar=4):
 # The D > 64 path (host/gaussian/large_chunk.hpp) for covariance + all outputs
 
 
+# Copies of host/linalg/tuning.hpp: library_inverse_leaf_dim, library_gram_block_dim(n).
+INVERSE_LEAF = 32
+
+
+def gram_block(n):
+    return 32 * max(1, (n + 256) // 512)
+
+
+def inverse_steps(n, leaf=INVERSE_LEAF):
+    """InversePlan::make (host/linalg/triangular_blocks.hpp): (cols, rows, pairs) per trsm step
+    of W = L^-1, the full pairs of each level and its ragged last pair."""
+    steps = []
+    s = leaf
+    while s < n:
+        full = n // (2 * s)
+        if full > 0:
+            steps.append((s, s, full))
+        a = 2 * s * full
+        if a + s < n:
+            steps.append((s, n - a - s, 1))
+        s *= 2
+    return steps
+
+
+def gram_rows(n, block=None):
+    """lower_gram: (m, ncols, k) of the gemmStridedBatched of each block row of C = W^T W."""
+    block = block or gram_block(n)
+    return [(min(block, n - i0), i0 + min(block, n - i0), n - i0) for i0 in range(0, n, block)]
+
+
 def large_chunks(n, batch, scalar=4, budget=512 << 20):
     """chunk_size(batch, bytes_per_element) of workspace_layout.hpp with LargePlan's element
-    size (cols = n + 1 for covariance with grad_Sigma)."""
-    cols = n + 1
-    per = scalar * (n * n + n * cols + 3 * n) + 2 * 8 + 4 + 5 * 256
+    size (covariance with grad_Sigma: rhs = W, n x n; three vectors; trsm pointers)."""
+    pairs = sum(p for _, _, p in inverse_steps(n))
+    per = scalar * (n * n + n * n + 3 * n) + (2 + 3 * pairs) * 8 + 4 + 6 * 256
     largest = min(max(1, budget // (per + 1)), 0x7fffffff)
     count = -(-batch // largest)  # balanced, as chunk_size() does
     chunk = -(-batch // count)

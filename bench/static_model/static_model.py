@@ -60,6 +60,9 @@ ROWS_DIMS = (9, 64)  # host/gaussian/tuning.hpp gaussian_rows_min_dim / gaussian
 BLOCK_NAME = r"gaussian_block_kernel<float, \(boltzkit::kernels::MatrixKind\)0>"
 BLOCK_MAX_DIM = 256
 CROSSOVER_CASES = [(128, 4096), (256, 1024)]
+# The library path on its own (fp32 covariance, every gradient): the crossover sizes and the
+# bench's library-path sizes above the block kernel (bench/gaussian/gaussian_bench.cpp).
+LIBRARY_CASES = [(128, 4096), (256, 1024), (384, 512), (512, 256)]
 REGISTER_NAME = r"gaussian_register_kernel<float, %d, \(boltzkit::kernels::MatrixKind\)0>"
 REGISTER_MAX_DIM = 8  # host/gaussian/tuning.hpp gaussian_register_max_dim
 # The plane loop is chosen by the thresholds (prepare_packed_update): two fractional levels for
@@ -335,10 +338,19 @@ def gaussian_register_case(ctx, n, batch, target):
 
 
 def gaussian_large_case(ctx, n, batch, target):
+    """The library path, fp32 covariance with every gradient (host/gaussian/large_chunk.hpp):
+    potrfBatched, W = L^-1 (copy, leaf kernel, pointer kernel, two trsmBatched per step of
+    models.inverse_steps), z = W d and g = W^T z (one kernel), log p, C = W^T W (one
+    gemmStridedBatched per block row of models.gram_rows, then the mirror kernel), the stores.
+    The kernels new with this sequence are charged by their DRAM bytes (memory_call); their
+    flops are < 1 % of the library calls' from D = 257 on (README A9)."""
     hw = ctx.hw
     kernels = []
-    cols = n + 1
     names = {key: ctx.find(pat, prefer="gaussian") for key, pat in LARGE_NAMES.items()}
+    s = 4
+    nn = n * n
+    steps = models.inverse_steps(n)
+    pairs = sum(p for _, _, p in steps)
     for count in models.large_chunks(n, batch):
         def elementwise(key, items, per_block_items=256, warps_per_item=None, dram=0.0):
             if warps_per_item:
@@ -351,32 +363,45 @@ def gaussian_large_case(ctx, n, batch, target):
             specs = models.elementwise_specs(key, per_thread, n)
             return run_kernel(ctx, key, names[key], specs, warps, "warp", blocks, 256, 0, dram)
 
-        s = 4
-        nn = n * n
         tri = sum(32 * models.sectors(i * n * s, i * n * s + (i + 1) * s - 1) for i in range(n))
         kernels.append(elementwise("pack_lower", count * nn, dram=count * (tri + nn * s)))
-        kernels.append(elementwise("set_pointers", count, dram=count * 8))
         kernels.append(elementwise("set_pointers", count, dram=count * 8))
         kernels.append(library_call(ctx, "cusolverDnSpotrfBatched (n=%d, batch=%d)" % (n, count),
                                     count * n ** 3 / 3.0, count * 2.0 * nn * s))
         kernels.append(elementwise("check_diagonal", count, dram=count * (n * 32 + 8)))
-        kernels.append(elementwise("build_rhs", count * n * cols,
-                                   dram=count * (n * cols * s + 2 * n * s)))
-        trsm_flops = count * float(nn) * cols
-        trsm_bytes = count * (nn * s / 2.0 + 2.0 * n * cols * s)
-        kernels.append(library_call(ctx, "cublasStrsmBatched L^-1 [I|d] (n=%d, %d cols)"
-                                    % (n, cols), trsm_flops, trsm_bytes))
+        kernels.append(elementwise("build_rhs", count * n, dram=count * 3 * n * s))
+        # W = L^-1: L's lower half read, W written whole; leaves; the trsm pointers
+        kernels.append(memory_call("copy_lower_kernel (bytes only)", count * 1.5 * nn * s, hw))
+        kernels.append(memory_call("invert_diagonal_blocks_kernel (bytes only)",
+                                   count * 2.0 * n * models.INVERSE_LEAF * s, hw))
+        kernels.append(memory_call("inverse_pointers_kernel (bytes only)",
+                                   count * 3.0 * pairs * 8, hw))
+        for cols, rows, npairs in steps:
+            b = count * npairs
+            kernels.append(library_call(
+                ctx, "cublasStrsmBatched x 2, W21 (%d x %d) by L11 and L22 (%d per matrix)"
+                % (rows, cols, npairs),
+                b * (float(rows) * cols * cols + float(rows) * rows * cols),
+                b * (cols * cols / 2.0 + rows * rows / 2.0 + 4.0 * rows * cols) * s, launches=2))
+        kernels.append(memory_call("triangular_vectors_kernel z = W d, g = W^T z (bytes only)",
+                                   count * (nn * s + 3 * n * s), hw))
         kernels.append(elementwise("log_prob", count, warps_per_item=True,
                                    dram=count * (n * 32 + n * s + 16)))
-        kernels.append(library_call(ctx, "cublasStrsmBatched L^-T (n=%d, %d cols)" % (n, cols),
-                                    trsm_flops, trsm_bytes))
+        gram = models.gram_rows(n)
+        kernels.append(library_call(
+            ctx, "cublasSgemmStridedBatched C = W^T W, %d block rows of %d"
+            % (len(gram), models.gram_block(n)),
+            count * sum(2.0 * m * c * k for m, c, k in gram),
+            count * sum((k * m + k * c + m * c) * s for m, c, k in gram), launches=len(gram)))
+        kernels.append(memory_call("mirror_lower_kernel (bytes only)", count * nn * s, hw))
         kernels.append(elementwise("store_gradient_vectors", count * n,
                                    dram=count * (2 * n * s + 4)))
         kernels.append(elementwise("store_matrix_gradient", count * nn,
                                    dram=count * (nn * s + nn * s + 2 * n * s)))
     floor_ms = models.gaussian_floor_bytes(n, batch) / hw.dram_bytes_per_s * 1e3
     chunks = models.large_chunks(n, batch)
-    desc = "library path: %d chunk(s) x (7 kernels + potrfBatched + 2 trsmBatched)" % len(chunks)
+    desc = ("library path: %d chunk(s) x (potrfBatched + %d trsmBatched + %d gemmStridedBatched "
+            "+ 11 kernels)" % (len(chunks), 2 * len(steps), len(models.gram_rows(n))))
     row = gaussian_row(n, batch, target, kernels, desc, floor_ms, matrices=batch)
     row["chunks"] = chunks
     return row
@@ -434,6 +459,43 @@ def crossover_section(crossover):
     L.append("fp32 covariance, log p + d/dmu + d/dSigma. gpu.cu sends fused_max_dim < D <= "
              "tuning::gaussian_block_max_dim_float to the block kernel because it is predicted "
              "faster at both sizes; re-measure the crossover when a GPU is lent.")
+    L.append("")
+    return L
+
+
+def library_rows(ctx):
+    out = []
+    for n, batch in LIBRARY_CASES:
+        row = gaussian_large_case(ctx, n, batch, 0.0)
+        ks = row["kernels"]
+        out.append({"D": n, "B": batch, "ms": row.get("predicted_ms"),
+                    "bound": row.get("bound") or row["status"], "chunks": len(row["chunks"]),
+                    "launches": sum(k.get("launches", 1) for k in ks),
+                    "library_gflop": sum(k.get("flops", 0.0) for k in ks) / 1e9,
+                    "library_ms": sum(k["time_ms"] for k in ks if k.get("library") and
+                                      k.get("flops")),
+                    "floor_ms": row["floor_ms"], "kernels": ks})
+    return out
+
+
+def library_section(rows):
+    L = ["## Library path (potrfBatched and cuBLAS beyond the block kernel)", ""]
+    table = [[r["D"], "{:,}".format(r["B"]), r["chunks"], r["launches"], fmt(r["library_gflop"]),
+              fmt(r["library_ms"]), fmt(r["ms"]), r["bound"], fmt(r["floor_ms"])] for r in rows]
+    L += md_table(["D", "B", "chunks", "launches", "library GFLOP", "library calls ms",
+                   "total ms", "bound", "floor ms"], table)
+    L.append("")
+    L.append("fp32 covariance, log p + d/dmu + d/dSigma (host/gaussian/large_chunk.hpp). Library "
+             "calls at --library-efficiency of the FP32 peak (README A9); the element-wise "
+             "kernels from their SASS or, where marked, their DRAM bytes. Calls at the largest "
+             "size:")
+    L.append("")
+    last = rows[-1]
+    calls = [[k["name"], k.get("launches", 1), fmt(k.get("flops", 0.0) / 1e9),
+              fmt(k.get("dram_bytes", 0.0) / 1e6), fmt(k.get("time_ms")), k.get("bound", "-")]
+             for k in last["kernels"][:len(last["kernels"]) // max(1, last["chunks"])]]
+    L += md_table(["call (D = %d, one chunk of %d)" % (last["D"], last["B"] // last["chunks"]),
+                   "launches", "GFLOP", "DRAM MB", "ms", "bound"], calls)
     L.append("")
     return L
 
@@ -1199,6 +1261,7 @@ def main(argv=None):
 
     measured = load_measured(args.compare) if args.compare else None
     lines = (render(rows, ctx, measured) + crossover_section(crossover) +
+             library_section(library_rows(ctx)) +
              bm_tile_crossover_section(bm_tile_crossover_rows(ctx)))
     loops = loop_tables(rows)
     print("\n".join(lines + (loops if args.loops else [])))

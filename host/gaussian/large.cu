@@ -1,6 +1,9 @@
-// D > 64: factor with cuSOLVER potrfBatched, solve with cuBLAS trsmBatched against [I | d]
-// (giving L^-1 and z in one call, then Sigma^-1 and g), finish with element-wise kernels.
-// The batch is processed in chunks that bound the workspace.
+// D > tuning::gaussian_block_max_dim<T>(): factor with cuSOLVER potrfBatched; the matrix
+// gradient's Sigma^-1 (or Sigma for the precision parameterization) from W = L^-1 (leaf kernel +
+// level-batched cuBLAS trsmBatched) and W^T W (gemmStridedBatched per block row), with no
+// identity right-hand side (host/linalg/triangular_blocks.hpp); vectors and log p by small
+// kernels or one-column trsm (large_chunk.hpp). The batch runs in balanced chunks that bound the
+// workspace.
 #include "host/linalg/cuda_executor.cuh"
 #include "large.hpp"
 #include "large_chunk.hpp"
@@ -18,14 +21,16 @@ void gaussian_evaluate_large(Context& ctx, const gaussian::Inputs<T>& in,
   WorkspaceLayout ws;
   const LibraryChunkSlots<T> slots(ws, chunk, p.n, p.rhs_stride());
   const int s_vectors = ws.reserve<T>(3 * chunk * p.n);
+  const int s_blocks = ws.reserve<T*>(chunk * p.block_pointers());
   ws.bind(ctx.workspace(ws.bytes()));
   CudaExecutor ex(ctx);
   for (std::int64_t first = 0; first < batch; first += chunk) {
     const std::int64_t count = std::min(chunk, batch - first);
     T** ptrs = ws.get<T*>(slots.pointers);
-    const LargeBuffers<T> buffers{ws.get<T>(slots.factor), ws.get<T>(slots.rhs),
-                                  ws.get<T>(s_vectors),    ptrs,
-                                  ptrs + count,            ws.get<std::int32_t>(slots.info)};
+    const LargeBuffers<T> buffers{ws.get<T>(slots.factor),          ws.get<T>(slots.rhs),
+                                  ws.get<T>(s_vectors),             ptrs,
+                                  ptrs + count,                     ws.get<std::int32_t>(slots.info),
+                                  ws.get<T*>(s_blocks)};
     run_large_chunk(ex, in, out, p, first, count, buffers);
   }
 }

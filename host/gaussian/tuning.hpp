@@ -44,14 +44,20 @@ constexpr std::int64_t gaussian_rows_min_dim = 9;
 constexpr std::int64_t gaussian_rows_max_dim = 64;
 
 /// Largest D of the block-per-matrix kernel (kernels/gaussian/fused_block.cuh), which takes
-/// fused_max_dim < D <= these; the cuSOLVER/cuBLAS library path takes larger D. Predicted by the
-/// static model (bench/static_model, bench/results/static_model.md); re-measure the crossover
-/// when a GPU is lent. float: 256, the largest size the kernel is built for (8 tiles a side,
-/// 156 KB of shared memory), predicted faster than the library path there (fp32 covariance with
-/// every gradient, bench/results/static_model.md at the commit that set this: D = 128, B = 4096
-/// 0.57 ms vs 2.05 ms; D = 256, B = 1024 0.77 ms vs 3.4 ms). double: 192, as far as
-/// shared memory allows (21 tiles of 32 x 33 doubles, 184 KB; D = 224 would need 237 KB > 227 KB);
-/// the model covers fp32 only, so this limit is the shared-memory one, not a measured crossover.
+/// fused_max_dim < D <= these; the library path (host/gaussian/large.cu: potrfBatched, then
+/// W = L^-1 and W^T W on triangular blocks without an identity right-hand side,
+/// host/linalg/triangular_blocks.hpp) takes larger D. The crossover is a model figure, not a
+/// measurement: no GPU has measured either side yet; re-measure it when one is lent
+/// (bench/gaussian: gaussian/gpu/fp32/full at D = 256 and 384, fp64 at 256 and 512).
+/// float: 256, the largest size the kernel is built for (8 tiles a side, 156 KB of shared
+/// memory), predicted faster than the library path there by the static model (bench/static_model,
+/// bench/results/static_model.md "Block kernel against the library path", fp32 covariance with
+/// every gradient): D = 128, B = 4096 0.56 ms vs 1.64 ms; D = 256, B = 1024 0.77 ms vs 2.2 ms
+/// (the library path before the triangular blocks: 2.05 and 3.4 ms). The model charges every
+/// cuBLAS/cuSOLVER call at one assumed 25 % of the FP32 peak (README A9), so the library side is
+/// the less certain one. double: 192, as far as shared memory allows (21 tiles of 32 x 33
+/// doubles, 184 KB; D = 224 would need 237 KB > 227 KB); the model covers fp32 only, so this limit
+/// is the shared-memory one, not a measured or modelled crossover.
 constexpr std::int64_t gaussian_block_max_dim_float = 256;
 constexpr std::int64_t gaussian_block_max_dim_double = 192;
 

@@ -54,13 +54,15 @@ void run_large(Context& ctx, const LinalgLargeCall<T>& call, std::int64_t batch)
   const std::int64_t chunk = chunk_size(batch, call.template bytes_per_element<T>());
   WorkspaceLayout ws;
   const LibraryChunkSlots<T> slots(ws, chunk, call.n, call.rhs_stride());
+  const int s_blocks = ws.reserve<T*>(chunk * call.block_pointers());
   ws.bind(ctx.workspace(ws.bytes()));
   CudaExecutor ex(ctx);
   for (std::int64_t first = 0; first < batch; first += chunk) {
     const std::int64_t count = std::min(chunk, batch - first);
     T** ptrs = ws.get<T*>(slots.pointers);
     run_linalg_large_chunk(ex, call, first, count, ws.get<T>(slots.factor), ws.get<T>(slots.rhs),
-                           ptrs, ptrs + count, ws.get<std::int32_t>(slots.info));
+                           ptrs, ptrs + count, ws.get<std::int32_t>(slots.info),
+                           ws.get<T*>(s_blocks));
   }
 }
 

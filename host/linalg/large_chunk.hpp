@@ -1,7 +1,10 @@
 #pragma once
 // One chunk of the D > 64 linalg building blocks on an executor (see gaussian_large_chunk.hpp):
-// pack the lower triangle column-major, factor or solve with the library, unpack row-major.
+// pack the lower triangle column-major, factor or solve with the library, invert through the
+// triangular blocks (no identity right-hand side), unpack row-major.
 #include <cstdint>
+
+#include "host/linalg/triangular_blocks.hpp"
 
 #include "kernels/linalg/large_dim.cuh"
 #include "kernels/linalg/linalg_small.cuh"
@@ -28,17 +31,24 @@ struct LinalgLargeCall {
     }
   }
   std::int64_t rhs_stride() const { return static_cast<std::int64_t>(n) * (cols() > 0 ? cols() : 1); }
+  /// trsm pointers of the triangular inverse per element (inverses only).
+  std::int64_t block_pointers() const {
+    return op == kernels::LinalgOp::triangular_inverse || op == kernels::LinalgOp::cholesky_inverse
+               ? InversePlan::make(n).pointers_per_element()
+               : 0;
+  }
   template <class U>
   std::size_t bytes_per_element() const {
     return sizeof(U) * (static_cast<std::size_t>(n) * n + static_cast<std::size_t>(rhs_stride())) +
-           2 * sizeof(U*) + sizeof(std::int32_t) + 4 * 256;
+           (2 + static_cast<std::size_t>(block_pointers())) * sizeof(U*) + sizeof(std::int32_t) +
+           5 * 256;
   }
 };
 
 template <class T, class E>
 void run_linalg_large_chunk(E& ex, const LinalgLargeCall<T>& c, std::int64_t first,
                             std::int64_t count, T* factor, T* rhs, T** factor_ptrs, T** rhs_ptrs,
-                            std::int32_t* work_info) {
+                            std::int32_t* work_info, T** block_ptrs) {
   namespace k = kernels;
   using Op = k::LinalgOp;
   const int n = c.n;
@@ -67,15 +77,16 @@ void run_linalg_large_chunk(E& ex, const LinalgLargeCall<T>& c, std::int64_t fir
                 c.vector_out);
       break;
     case Op::triangular_inverse:
-    case Op::cholesky_inverse:
-      ex.launch(k::build_rhs_kernel<T>, count * rhs_stride, none, none, std::int64_t{0}, count, n,
-                n, n, rhs);
-      ex.solve(false, n, n, factor_ptrs, rhs_ptrs, count);
-      if (c.op == Op::cholesky_inverse) ex.solve(true, n, n, factor_ptrs, rhs_ptrs, count);
-      ex.launch(k::unpack_matrix_kernel<T>, count * nn, static_cast<const T*>(rhs), rhs_stride,
-                static_cast<const std::int32_t*>(nullptr), first, count, n,
-                c.op == Op::triangular_inverse, c.matrix_out);
+    case Op::cholesky_inverse: {
+      invert_lower(ex, InversePlan::make(n), factor, rhs, block_ptrs, count);  // W = L^-1
+      const bool triangular = c.op == Op::triangular_inverse;
+      if (!triangular) lower_gram(ex, n, static_cast<const T*>(rhs), factor, count);  // W^T W
+      ex.launch(k::unpack_matrix_kernel<T>, count * nn,
+                static_cast<const T*>(triangular ? rhs : factor), nn,
+                static_cast<const std::int32_t*>(nullptr), first, count, n, triangular,
+                c.matrix_out);
       break;
+    }
   }
 }
 

@@ -37,29 +37,52 @@ __global__ void log_prob_kernel(const T* factor, const T* vectors, int cols, int
   }
 }
 
-/// Precision parameterization: y = L^T d and g = L y, one block per element (d, y, g: n each).
+/// out = F^T in for a lower column-major F, one warp per column (contiguous in memory).
 template <class T>
-__global__ void precision_vectors_kernel(const T* factor, const T* d, T* y, T* g,
-                                         std::int64_t count, int n, bool want_g) {
+__device__ void lower_transposed_times(const T* f, const T* in, T* out, int n) {
   const int lane = static_cast<int>(threadIdx.x) % warp_size;
   const int warp = static_cast<int>(threadIdx.x) / warp_size;
   const int warps = static_cast<int>(blockDim.x) / warp_size;
+  for (int k = warp; k < n; k += warps) {
+    T s = T(0);
+    for (int i = k + lane; i < n; i += warp_size) s += f[static_cast<std::int64_t>(k) * n + i] * in[i];
+    s = group_sum(s, warp_size);
+    if (lane == 0) out[k] = s;
+  }
+}
+
+/// out = F in for a lower column-major F, one thread per row (neighbouring rows are
+/// neighbouring addresses of each column).
+template <class T>
+__device__ void lower_times(const T* f, const T* in, T* out, int n) {
+  for (int i = threadIdx.x; i < n; i += blockDim.x) {
+    T s = T(0);
+    for (int k = 0; k <= i; ++k) s += f[static_cast<std::int64_t>(k) * n + i] * in[k];
+    out[i] = s;
+  }
+}
+
+/// The vectors of log p and its gradient from one lower factor, one block per element
+/// (d, y, g: n each):
+///   precision (transpose_first):  y = L^T d, g = L y = Lambda d       (factor = L)
+///   covariance:                   z = W d,   g = W^T z = Sigma^-1 d   (factor = W = L^-1)
+template <class T>
+__global__ void triangular_vectors_kernel(const T* factor, const T* d, T* y, T* g,
+                                          std::int64_t count, int n, bool transpose_first,
+                                          bool want_g) {
   for (std::int64_t m = blockIdx.x; m < count; m += gridDim.x) {
     const std::int64_t off = m * n;
     const T* f = factor + m * static_cast<std::int64_t>(n) * n;
-    for (int k = warp; k < n; k += warps) {  // column k of L is contiguous
-      T s = T(0);
-      for (int i = k + lane; i < n; i += warp_size) s += f[static_cast<std::int64_t>(k) * n + i] * d[off + i];
-      s = group_sum(s, warp_size);
-      if (lane == 0) y[off + k] = s;
-    }
+    if (transpose_first)
+      lower_transposed_times(f, d + off, y + off, n);
+    else
+      lower_times(f, d + off, y + off, n);
     __syncthreads();
     if (want_g) {
-      for (int i = threadIdx.x; i < n; i += blockDim.x) {
-        T s = T(0);
-        for (int k = 0; k <= i; ++k) s += f[static_cast<std::int64_t>(k) * n + i] * y[off + k];
-        g[off + i] = s;
-      }
+      if (transpose_first)
+        lower_times(f, static_cast<const T*>(y + off), g + off, n);
+      else
+        lower_transposed_times(f, static_cast<const T*>(y + off), g + off, n);
     }
     __syncthreads();
   }

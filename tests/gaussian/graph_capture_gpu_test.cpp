@@ -62,7 +62,7 @@ TEST_P(GraphCapture, EvaluateIsCapturableAndReplays) {
 INSTANTIATE_TEST_SUITE_P(FusedAndLibraryPaths, GraphCapture,
                          ::testing::Combine(::testing::Values(Kind::covariance, Kind::precision,
                                                               Kind::cholesky),
-                                            ::testing::Values(5, 48, 100)));
+                                            ::testing::Values(5, 48, 100, 300)));  // 300: library path
 
 }  // namespace
 }  // namespace boltzkit::testing
