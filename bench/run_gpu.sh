@@ -142,7 +142,9 @@ timeout 90 python3 bench/peers/bm_peers.py --budget-s 60 --out "$OUT_DIR/peers_b
 echo "bm_peers.py exit status: $?"
 # Mixture family (issue 12): one Gaussian's log p + score + summed ∂/∂Σ at D = 16/64/256, the
 # E-step at D = 32, N = 262144, K = 64 and one EM iteration, then the PyTorch / numpy /
-# scikit-learn peers on the same sizes, each under its own limit.
+# scikit-learn peers on the same sizes, each under its own limit; last, while the limit lasts,
+# scikit-learn's one EM iteration at the GPU size on this machine's CPUs (peers_mixture.json
+# "cpu_large"; the file is written before it, so a timeout keeps the GPU figures).
 run_bench boltzkit_bench_mixture 60 "mixture/gpu" bench_mixture.json
 step "mixture peers (PyTorch by hand on the GPU, numpy / scikit-learn on the CPU)"
 timeout 75 python3 -W ignore bench/peers/mixture_peers.py --budget-s 60 \

@@ -96,6 +96,22 @@ inline double mixture_flops(std::int64_t n_points, std::int64_t dim, std::int64_
   return single_gaussian ? 3.0 * np * d * d : np * static_cast<double>(k) * (d * d + 3 * d);
 }
 
+/// One EM iteration of K full-covariance components (E-step, weighted statistics, M-step), the
+/// least any method moves: x read once (a one-pass EM fuses the E-step with shifted sums); the
+/// responsibilities need never reach memory, and the K·D² parameters are negligible.
+inline double mixture_em_bytes(std::size_t scalar_bytes, std::int64_t n_points, std::int64_t dim) {
+  return static_cast<double>(scalar_bytes) * static_cast<double>(n_points) *
+         static_cast<double>(dim);
+}
+
+/// Flops of one EM iteration: the E-step's N·K·(D² + 3D) (mixture_flops) plus the statistics'
+/// count (1), mean (2D) and symmetric scatter (D(D + 1)) per point and component:
+/// N·K·(2D² + 6D + 1). The M-step's K Cholesky factorizations (K·D³/3) are negligible.
+inline double mixture_em_flops(std::int64_t n_points, std::int64_t dim, std::int64_t k) {
+  const double d = static_cast<double>(dim);
+  return static_cast<double>(n_points) * static_cast<double>(k) * (2 * d * d + 6 * d + 1);
+}
+
 /// H100 SXM fp32 (non-tensor) peak, for the arithmetic floor: 67 TFLOP/s (NVIDIA data sheet).
 constexpr double fp32_peak_flops_per_s = 6.7e13;
 

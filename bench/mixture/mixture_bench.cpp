@@ -4,20 +4,26 @@
 //   mixture/gpu/single/D:{16,64,256}/N:{4194304,1048576,262144}  log p + score + summed ∂/∂Σ
 //   mixture/gpu/single_tf32/D:{64,256}/...                       the same with allow_tf32
 //   mixture/gpu/estep/D:32/N:262144/K:64                          mix log p + responsibilities
-//   mixture/gpu/em_iter/D:32/N:262144/K:64                        one EM iteration (fit, 1 iter)
+//   mixture/gpu/em_iter/D:32/N:262144/K:64                        one EM iteration: the time of
+//                                                                 fit with max_iter = 2 minus
+//                                                                 max_iter = 1 (same given start):
+//                                                                 one E-step with statistics +
+//                                                                 M-step, its download and wait
 //   mixture/gpu/fit/D:32/N:262144/K:64                            one whole fit: k-means++ and
 //                                                                 Lloyd on the device, then EM
 //                                                                 to tol 1e-3 (counter em_iters)
 // CPU cases (fp64, always run; compare with bench/peers/mixture_peers.py on the same machine):
 //   mixture/cpu/single/D:16/N:65536, mixture/cpu/estep/D:8/N:16384/K:8,
-//   mixture/cpu/em_iter/D:8/N:16384/K:8, mixture/cpu/fit/D:8/N:16384/K:8
+//   mixture/cpu/em_iter/D:8/N:16384/K:8 (fit with max_iter = 1, as scikit-learn's peer),
+//   mixture/cpu/fit/D:8/N:16384/K:8
 // GPU timing: CUDA events on ctx.stream() around 5 back-to-back calls (UseManualTime); one
 // untimed call first, whose log p is checked finite (a whole fit: 1 call per iteration, not 5). Counters: GB/s, floor_ms (max of the
-// memory floor at BOLTZKIT_BW_BYTES_PER_S, default 3.0e12, and the fp32 arithmetic floor),
-// pct_of_floor. Without a CUDA device the GPU cases report SkipWithError("no CUDA device").
+// memory floor at BOLTZKIT_BW_BYTES_PER_S, default 3.0e12, and the fp32 arithmetic floor; the
+// EM iteration's: mixture_em_bytes / mixture_em_flops), pct_of_floor (GPU, not for a whole fit). Without a CUDA device the GPU cases report SkipWithError("no CUDA device").
 #include <benchmark/benchmark.h>
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -65,14 +71,15 @@ enum class Kind { single, estep, em_iter, fit };
 
 void report(benchmark::State& state, std::int64_t n, std::int64_t d, std::int64_t k, Kind kind,
             std::size_t scalar, bool gpu) {
-  const bool single = kind == Kind::single;
-  const double bytes = bench::mixture_bytes(scalar, n, d, k, single);
-  const double flops = bench::mixture_flops(n, d, k, single);
+  const bool single = kind == Kind::single, em = kind == Kind::em_iter;
+  const double bytes = em ? bench::mixture_em_bytes(scalar, n, d)
+                          : bench::mixture_bytes(scalar, n, d, k, single);
+  const double flops = em ? bench::mixture_em_flops(n, d, k) : bench::mixture_flops(n, d, k, single);
   const double bw = environment.bw.bytes_per_s;
   const double floor_s = std::max(bytes / bw, flops / bench::fp32_peak_flops_per_s);
   state.counters["GB/s"] = benchmark::Counter(bytes * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["floor_ms"] = floor_s * 1e3;
-  if (gpu && state.iterations() > 0 && kind != Kind::em_iter && kind != Kind::fit)
+  if (gpu && state.iterations() > 0 && kind != Kind::fit)
     state.counters["pct_of_floor"] = benchmark::Counter(
         100.0 * floor_s * static_cast<double>(state.iterations()),
         benchmark::Counter::kIsRate);  // floor time / measured time per call, in %
@@ -81,10 +88,12 @@ void report(benchmark::State& state, std::int64_t n, std::int64_t d, std::int64_
   state.SetItemsProcessed(state.iterations() * n);
 }
 
-/// Returns the EM iterations of a fit (0 for the other kinds).
+/// Returns the EM iterations of a fit (0 for the other kinds). em_iter: a fit of `em_iters`
+/// iterations (max_iter) from the given start.
 template <class T>
 std::int64_t run_once(Context& ctx, const Data<T>& data, const T* x, const T* mean, const T* cov,
-                      const T* w, T* a, T* b, T* c, T* e, Kind kind, bool tf32 = false) {
+                      const T* w, T* a, T* b, T* c, T* e, Kind kind, bool tf32 = false,
+                      int em_iters = 1) {
   const std::int64_t n = data.n, d = data.d, k = data.k;
   mixture::Components<T> comp;
   comp.mean = vector_batch<const T>(mean, k, d, d);
@@ -102,7 +111,8 @@ std::int64_t run_once(Context& ctx, const Data<T>& data, const T* x, const T* me
   if (kind == Kind::em_iter) {
     mixture::FitOptions o;
     o.components = k;
-    o.max_iter = 1;
+    o.max_iter = em_iters;
+    o.tol = 0.0;  // both fits run their max_iter iterations
     o.init = mixture::Init::given;
     o.init_weights.assign(data.weights.begin(), data.weights.end());
     o.init_means.assign(data.mean.begin(), data.mean.end());
@@ -143,12 +153,23 @@ void gpu_case(benchmark::State& state, std::int64_t n, std::int64_t d, std::int6
   bench::event_pair ev;
   const int calls = kind == Kind::fit ? 1 : 5;
   for (auto _ : state) {
+    // em_iter: fits of 2 and of 1 iteration; the difference is one EM iteration (its E-step with
+    // statistics, download, wait and host M-step), without the fit's checks and last E-step.
+    double other = 0.0;
+    if (kind == Kind::em_iter) {
+      ev.start(ctx.stream());
+      for (int i = 0; i < calls; ++i)
+        run_once(ctx, data, x.data(), mean.data(), cov.data(), w.data(), a.data(), b.data(),
+                 c.data(), e.data(), kind, tf32, 1);
+      ev.stop(ctx.stream());
+      other = ev.seconds();
+    }
     ev.start(ctx.stream());
     for (int i = 0; i < calls; ++i)
       run_once(ctx, data, x.data(), mean.data(), cov.data(), w.data(), a.data(), b.data(),
-               c.data(), e.data(), kind, tf32);
+               c.data(), e.data(), kind, tf32, 2);
     ev.stop(ctx.stream());
-    state.SetIterationTime(ev.seconds() / calls);
+    state.SetIterationTime(std::max(ev.seconds() - other, 0.0) / calls);
   }
   report(state, n, d, k, kind, sizeof(T), true);
   if (kind == Kind::fit) state.counters["em_iters"] = static_cast<double>(em_iters);
@@ -222,7 +243,8 @@ int main(int argc, char** argv) {
   p.add_context = [] {
     benchmark::AddCustomContext("mixture_work_model",
                                 "single: 3·N·D² flops, s·N·(2D+1) bytes; estep: N·K·(D²+3D) "
-                                "flops, s·N·(D+1+K) bytes (bench/common/floors.hpp)");
+                                "flops, s·N·(D+1+K) bytes; em_iter: N·K·(2D²+6D+1) flops, "
+                                "s·N·D bytes (bench/common/floors.hpp)");
   };
   p.register_all = register_all;
   p.release = [] {};

@@ -6,6 +6,11 @@
   estep    mixture log-likelihood + responsibilities of K components: numpy (CPU) / PyTorch (GPU)
   em_iter  one EM iteration: scikit-learn GaussianMixture(max_iter=1, given init) on the CPU,
            and the E-step + M-step by hand in PyTorch on the GPU
+  sklearn_em_iter  one EM iteration of scikit-learn at the GPU case's size (D = 32,
+           N = 262,144, K = 64; same recipe of data as the GPU peers and boltzkit_bench_mixture):
+           GaussianMixture._e_step + _m_step from a given start, float64 on the CPU, so one
+           iteration exactly (fit(max_iter=1) adds an initial M-step and a final E-step). Runs
+           last, after the GPU peers, while the budget lasts; --no-large skips it.
 
 CPU sizes are boltzkit_bench_mixture's mixture/cpu/* cases, GPU sizes its mixture/gpu/* cases.
 Median wall time (CPU: perf_counter, GPU: CUDA events via peer_common); on the CPU also the
@@ -26,6 +31,7 @@ from peer_common import (deadline_of, dry_run_status, log, new_doc, past, probe_
 CPU_CASES = [("single", 65536, 16, 1), ("estep", 16384, 8, 8), ("em_iter", 16384, 8, 8)]
 GPU_CASES = [("single", 4194304, 16, 1), ("single", 1048576, 64, 1), ("single", 262144, 256, 1),
              ("estep", 262144, 32, 64), ("em_iter", 262144, 32, 64)]
+LARGE_EM_CASE = (262144, 32, 64)  # the GPU em_iter case, scikit-learn on the CPU
 
 
 def data(xp, n, d, k, rng, dtype):
@@ -160,12 +166,53 @@ def gpu_peers(args, doc, deadline):
     doc["gpu"] = rows
 
 
+def sklearn_em_iter(args, doc, deadline):
+    """One EM iteration of scikit-learn's GaussianMixture at the GPU em_iter size: the E-step
+    (log responsibilities) and the M-step (weights, means, covariances, precision Cholesky
+    factors) from a given start, timed per repetition."""
+    try:
+        import numpy as np
+        from sklearn.mixture import GaussianMixture
+        from sklearn.mixture._gaussian_mixture import _compute_precision_cholesky
+    except Exception as e:
+        doc["cpu_large"] = {"status": "skipped", "reason": f"numpy/scikit-learn: {e}"}
+        return
+    n, d, k = LARGE_EM_CASE
+    rng = np.random.default_rng(12)
+    x, mu, cov = data(np, n, d, k, rng, np.float64)
+    gm = GaussianMixture(k, covariance_type="full", reg_covar=1e-6)
+    gm.weights_, gm.means_, gm.covariances_ = np.full(k, 1.0 / k), mu.copy(), cov.copy()
+    gm.precisions_cholesky_ = _compute_precision_cholesky(cov, "full")
+    times, cpu = [], []
+    for _ in range(max(1, min(args.reps, 3))):
+        if past(deadline):
+            break
+        t, c = time.perf_counter(), time.process_time()
+        _, log_resp = gm._e_step(x)
+        gm._m_step(x, log_resp)
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+        gm.weights_, gm.means_, gm.covariances_ = np.full(k, 1.0 / k), mu.copy(), cov.copy()
+        gm.precisions_cholesky_ = _compute_precision_cholesky(cov, "full")
+    if not times:
+        doc["cpu_large"] = {"status": "skipped", "reason": "no budget left"}
+        return
+    row = {"case": f"mixture/gpu/em_iter/D:{d}/N:{n}/K:{k}", "peer": "scikit-learn (CPU)",
+           "dtype": "float64", "threads": os.cpu_count(), "reps": len(times),
+           "median_ms": 1e3 * statistics.median(times), "cpu_ms": 1e3 * statistics.median(cpu)}
+    doc["cpu_large"] = [row]
+    log(f"{row['case']} scikit-learn one EM iteration (CPU): {row['median_ms']:.1f} ms wall, "
+        f"{row['cpu_ms']:.1f} ms CPU")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="")
     ap.add_argument("--budget-s", type=float, default=300)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--no-gpu", action="store_true", help="only the CPU peers")
+    ap.add_argument("--no-large", action="store_true",
+                    help="skip scikit-learn's EM iteration at the GPU case's size")
     ap.add_argument("--dry-run", action="store_true")
     args = ap.parse_args()
     doc = new_doc("boltzkit-mixture-peers-1")
@@ -177,6 +224,9 @@ def main():
     cpu_peers(args, doc, deadline)
     if not args.no_gpu:
         gpu_peers(args, doc, deadline)
+    if not args.no_large:
+        write_doc(args.out, doc)  # the figures so far survive a kill during the long case
+        sklearn_em_iter(args, doc, deadline)
     write_doc(args.out, doc)
 
 

@@ -39,7 +39,16 @@ def main():
               "|---|---|---|---|---|---|---|---|---|---|"]
     for r in new:
         o = old.get(r["case"])
-        if o is None:
+        if o is None:  # a case new in NEW: no before column
+            a, unit, target = figure(r)
+            if a is None:
+                continue
+            goal = ("%s %.4g" % ("<=" if unit == "ms" else ">=", target) if target is not None
+                    else "to be measured")
+            wa = words_per_unit(r)
+            lines.append("| %s | (new case) | %s | - | %.4g | %s | %s | - | - -> %s | - -> %s |" % (
+                r["case"], r["kernel"], a, unit, goal, "%.1f" % wa if wa else "-",
+                r.get("bound", "-")))
             continue
         b, unit, target = figure(o)
         a, _, _ = figure(r)
@@ -47,9 +56,10 @@ def main():
             continue
         ratio = (b / a) if unit == "ms" else (a / b)
         wb, wa = words_per_unit(o), words_per_unit(r)
-        lines.append("| %s | %s | %s | %.4g | %.4g | %s | %s %.4g | %.2f | %s -> %s | %s -> %s |" % (
-            r["case"], o["kernel"], r["kernel"], b, a, unit, "<=" if unit == "ms" else ">=",
-            target, ratio, "%.1f" % wb if wb else "-", "%.1f" % wa if wa else "-",
+        goal = ("%s %.4g" % ("<=" if unit == "ms" else ">=", target) if target is not None
+                else "to be measured")
+        lines.append("| %s | %s | %s | %.4g | %.4g | %s | %s | %.2f | %s -> %s | %s -> %s |" % (
+            r["case"], o["kernel"], r["kernel"], b, a, unit, goal, ratio, "%.1f" % wb if wb else "-", "%.1f" % wa if wa else "-",
             o.get("bound", "-"), r.get("bound", "-")))
     print("\n".join(lines))
 

@@ -18,6 +18,11 @@ Per call (host/mixture/gpu.cu evaluate, gpu_steps.hpp factor_components / run_ev
               center + scale_rows + GEMM (score) + GEMM (sum w d) + GEMM (scatter); GEMM (sum w)
   finish      with sums, per component: GEMM (Sigma^-1 sum w d), store, scatter_minus_cov,
               2 GEMMs (Sigma^-1 M Sigma^-1), store
+
+One EM iteration of mixture::fit on the GPU (em_iter_case; EM_ITER_CALLS is its list of what
+the code issues, in order, read from host/mixture/fit.cpp run_em, fit_runner.hpp
+TypedStepRunner::step, gpu.cu evaluate / weighted_statistics / sum_on_device_to, gpu_steps.hpp
+run_statistics, fit_steps.hpp sum_to, blas_gpu.cu).
 """
 
 import math
@@ -46,6 +51,46 @@ LARGE_THREADS = 256            # kernels::large_threads (CudaExecutor::launch)
 SINGLE_MAX_DIM = 64            # kernels::mixture_single_max_dim_for<float>
 SINGLE_THREADS = 128           # kernels::mixture_single_threads (= mixture_single_points)
 SINGLE_BLOCKS_PER_SM = 8       # tuning::gpu_single_blocks_per_sm (cap on the occupancy)
+
+# One EM iteration, steady state (run_em: safe_step with statistics, then m_step), in the order
+# the code issues it. The one place that lists the calls; em_iter_case charges each entry.
+EM_ITER_CALLS = [
+    ("host", "runner: cast weights, means, covariances to float (fit_runner.hpp step)"),
+    ("h2d", "3 uploads (Context::upload: pinned staging + cudaMemcpyAsync, no wait)"),
+    ("estep", "evaluate: set-up kernels, potrfBatched, trsmBatched L^-1, per tile "
+              "fused_logp_kernel + lse_kernel (weights, mix log p, resp): the E-step row"),
+    ("d2d", "evaluate: cudaMemcpyAsync of the K statuses into the results buffer"),
+    ("stats1", "weighted_statistics pass 1, per tile: fill ones, center (copy), GEMM X^T R "
+               "(D x K x tile), GEMM R^T 1 (K x 1 x tile); then divide_means_kernel"),
+    ("stats2", "weighted_statistics pass 2, per tile: fill ones; per component: center "
+               "(x - m_k), scale_rows (r_k * y), GEMM Y^T V (D x D x tile); then per component "
+               "store_component_vector + store_component_matrix"),
+    ("sum", "sum_to: fill_kernel<double> (sum_blocks), sum_kernel<float> (sum_blocks x 256), "
+            "sum_kernel<double> (1 block) into the results buffer"),
+    ("d2h", "one cudaMemcpyAsync of the results buffer (ResultLayout) + one synchronize"),
+    ("host", "runner: unpack + widen to float64; fit.cpp m_step: K float64 Cholesky checks "
+             "(is_spd), weights, collapse handling"),
+]
+
+# Host-side constants of the EM iteration (not in the SASS):
+# SYNC_US: one host wait on the stream after its last copy (cudaMemcpyAsync D2H +
+#   cudaStreamSynchronize): kernel completion to host wake-up plus the copy's set-up. Model
+#   assumption, not measured (no GPU lent yet): 10 us, the order of the ~5-10 us round trip of a
+#   small synchronous copy on PCIe-attached NVIDIA GPUs (CUDA C++ Best Practices Guide,
+#   "Data Transfer Between Host and Device": each transfer has a fixed overhead). Re-measure
+#   with the em_iter case.
+SYNC_US = 10.0
+# PCIE_BYTES_PER_S: pinned host <-> device copies, PCIe Gen 5 x16 (64 GB/s per direction raw;
+#   ~50 GB/s achieved, assumption).
+PCIE_BYTES_PER_S = 50e9
+# HOST_MSTEP_MS, HOST_RUNNER_MS at K = 64, D = 32: measured on the development machine (AMD
+#   EPYC, 2 shared cores, loaded; min of 200 repetitions, g++ -O3) by a copy of the host work:
+#   the K float64 Cholesky checks of m_step (cpu::cholesky_in_place on a copy, isfinite scans):
+#   0.20-0.27 ms; the runner's casts to float, the results' unpack and widening, and their
+#   allocations: 0.37-0.40 ms. Scaled by K * D^3 and K * D^2 for other sizes.
+HOST_MSTEP_MS = 0.20
+HOST_RUNNER_MS = 0.37
+HOST_REF_K, HOST_REF_D = 64, 32
 
 # bench/common/floors.hpp: the floors of boltzkit_bench_mixture (mixture_bytes, mixture_flops,
 # fp32_peak_flops_per_s = 67 TFLOP/s, NVIDIA's data sheet) at the bench's 3.0e12 B/s.
@@ -496,6 +541,155 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
     return row
 
 
+def em_floor_bytes(n, npts, k, s=4):
+    """floors.hpp mixture_em_bytes: read x once (a one-pass EM: E-step and shifted sums fused);
+    the K·D^2 parameters and statistics are negligible."""
+    return s * npts * n
+
+
+def em_floor_flops(n, npts, k):
+    """floors.hpp mixture_em_flops: the E-step's N·K·(D^2 + 3D) plus the statistics' counts
+    (1), means (2D) and symmetric scatter (D(D+1)): N·K·(2D^2 + 6D + 1)."""
+    return npts * k * (2.0 * n * n + 6.0 * n + 1.0)
+
+
+def em_iter_case(sm, ctx, n, npts, kk):
+    """One EM iteration of the GPU fit (EM_ITER_CALLS), in ms: host work + every launch, library
+    call and copy on the stream + one wait. Groups add up in `time_split_ms`."""
+    hw = ctx.hw
+    s = 4
+    nn = n * n
+    c = Case(sm, ctx)
+    split, members = {}, {}
+
+    def group(key, first):
+        split[key] = split.get(key, 0.0) + sum(k.get("time_ms", 0.0) for k in c.kernels[first:])
+        members.setdefault(key, []).extend(c.kernels[first:])
+
+    def host(name, ms):
+        c.kernels.append({"name": name, "launches": 0, "host": True, "fixed": True,
+                          "bounds_ms": {"host": ms},
+                          "bound": "host", "time_ms": ms, "dram_bytes": 0})
+
+    def copy(name, nbytes, copies, sync=False):
+        t = copies * hw.launch_overhead_us * 1e-3 + nbytes / PCIE_BYTES_PER_S * 1e3
+        bounds = {"pcie": nbytes / PCIE_BYTES_PER_S * 1e3,
+                  "launch": copies * hw.launch_overhead_us * 1e-3}
+        if sync:
+            bounds["sync"] = SYNC_US * 1e-3
+            t += SYNC_US * 1e-3
+        c.kernels.append({"name": name, "launches": copies, "copy": True, "fixed": True,
+                          "bounds_ms": bounds,
+                          "bound": "sync" if sync else "pcie", "time_ms": t, "dram_bytes": 0})
+
+    scale_r = float(kk * n * n) / (HOST_REF_K * HOST_REF_D ** 2)
+    scale_m = float(kk * n ** 3) / (HOST_REF_K * HOST_REF_D ** 3)
+    params = s * (kk + kk * n + kk * nn)
+    results = 8 + s * (kk + kk * n + kk * nn) + 4 * kk  # ResultLayout
+    # --- host, before the step: the runner's casts (part of HOST_RUNNER_MS, split evenly)
+    i0 = len(c.kernels)
+    host("host: runner casts (float) of weights, means, covariances", HOST_RUNNER_MS * scale_r / 2)
+    group("host", i0)
+    i0 = len(c.kernels)
+    copy("cudaMemcpyAsync H2D x3 (weights, means, covariances; %d B)" % params, params, 3)
+    group("copies + wait", i0)
+    # --- E-step: the estep case's kernels (same evaluate call: weights, mix log p, resp)
+    e_target = next((t for kind, d, m, k, t in MIXTURE_CASES
+                     if (kind, d, m, k) == ("estep", n, npts, kk)), float("inf"))
+    e = mixture_case(sm, ctx, "estep", n, npts, kk, e_target)
+    i0 = len(c.kernels)
+    c.kernels.extend(e["kernels"])
+    c.fixed("cudaMemcpyAsync D2D (statuses into the results buffer)", 1)
+    group("E-step", i0)
+    # --- weighted statistics (gpu_steps.hpp run_statistics), tile of tile_points(N, s(2D + 1))
+    tile = max(1, min(TILE_POINTS, TILE_CAP_BYTES // (s * (2 * n + 1)), npts))
+    tiles = -(-npts // tile)
+    if npts % tile:
+        raise ValueError("the EM case uses N a multiple of the statistics tile")
+    xb, yb, rb = s * tile * n, s * tile * n, s * tile * kk
+    # Pass 1: y (a copy of x's tile) and ones are read back at once from L2 (A14); R's tile,
+    # written by the E-step long before (N·K floats > L2), comes from DRAM once, and the counts
+    # GEMM re-reads it from L2 right after.
+    i0 = len(c.kernels)
+    c.elementwise("fill", fill_specs, tile, s * tile, tiles)
+    c.elementwise("center", center_specs, tile * n, xb, tiles)
+    c.gemm("means X^T R", n, kk, tile, rb, tiles)
+    c.gemm("counts R^T 1", kk, 1, tile, 0.0, tiles)
+    c.fixed("divide_means_kernel", 1)
+    group("statistics pass 1", i0)
+    # Pass 2, per tile and component: y = x - m_k and v = r_k * y (tile x D each, 2 x 8.4 MB at
+    # D = 32) are written and read back at once: they stay in L2 (together <= half of it, A14).
+    # x's tile and R's tile beside them (25 MB more) do not: x's tile is re-read from DRAM for
+    # each component, and R's column k in 32-byte sectors (one per point).
+    i0 = len(c.kernels)
+    c.elementwise("fill", fill_specs, tile, s * tile, tiles)
+    c.elementwise("center", center_specs, tile * n, xb, tiles * kk)
+    c.elementwise("scale_rows", scale_rows_specs, tile * n, 32.0 * tile, tiles * kk)
+    c.gemm("scatter Y^T V", n, n, tile, 0.0, tiles * kk)
+    c.fixed("store_component_vector + store_component_matrix", 2 * kk)
+    group("statistics pass 2", i0)
+    # --- log-likelihood sum (sum_to): N floats read once; K-sized otherwise
+    i0 = len(c.kernels)
+    c.fixed("fill_kernel<double> (sum partials)", 1)
+    c.library("sum_kernel<float> (256 blocks; not SASS-modelled: N floats once)", 0.0, s * npts)
+    c.fixed("sum_kernel<double> (1 block over the partials)", 1)
+    group("log-likelihood sum", i0)
+    i0 = len(c.kernels)
+    copy("cudaMemcpyAsync D2H (results buffer, %d B) + synchronize" % results, results, 1,
+         sync=True)
+    group("copies + wait", i0)
+    i0 = len(c.kernels)
+    host("host: runner unpack + widen (float64)", HOST_RUNNER_MS * scale_r / 2)
+    host("host: m_step (K float64 Cholesky checks)", HOST_MSTEP_MS * scale_m)
+    group("host", i0)
+
+    name = "mixture/gpu/em_iter/D:%d/N:%d/K:%d" % (n, npts, kk)
+    fb, ff = em_floor_bytes(n, npts, kk), em_floor_flops(n, npts, kk)
+    floor_mem = fb / hw.dram_bytes_per_s * 1e3
+    floor_arith = ff / FLOOR_FP32_FLOPS * 1e3
+    row = {"case": name, "family": "mixture", "kind": "em_iter", "D": n, "N": npts, "K": kk,
+           "target_ms": None,
+           "target_note": "to be measured: 10x the PyTorch EM iteration (bench/peers/"
+                          "mixture_peers.py em_iter) of the same GPU run; no anchor in "
+                          "docs/ANCHORS.md",
+           "pytorch_ms": None,
+           "floor_ms": max(floor_mem, floor_arith),
+           "floor_bound": "memory" if floor_mem >= floor_arith else "arithmetic (fp32)",
+           "floor_memory_ms": floor_mem, "floor_fp32_ms": floor_arith,
+           "floor_tf32_ms": max(floor_mem, ff / (hw.sms * hw.tf32_tensor_flops_per_clk_per_sm *
+                                                 hw.clock_ghz * 1e9) * 1e3),
+           "tile": tile, "tiles": tiles, "tile_buffers_in_l2": False,
+           "kernel": "E-step (%s) + weighted statistics (2 passes, %d tile(s) of %d points, "
+                     "%d launches per component and tile) + sum + 1 download/wait + host M-step"
+                     % (e["kernel"], tiles, tile, 3),
+           "kernels": c.kernels, "calls": [what for _, what in EM_ITER_CALLS]}
+    errors = [k["error"] for k in c.kernels if "error" in k]
+    if errors or e.get("status") != "ok":
+        row.update({"predicted_ms": None, "status": "stale: " + (errors or [e["status"]])[0]})
+        return row
+    total = sum(k["time_ms"] for k in c.kernels)
+    launches = sum(k["launches"] for k in c.kernels)
+    worst = max(split, key=split.get)
+    top = sorted(members[worst], key=lambda k: -k.get("time_ms", 0.0))[:3]
+    row.update({"predicted_ms": total, "status": "ok", "meets_target": None,
+                "pct_of_floor": row["floor_ms"] / total * 100, "launches": launches,
+                "launch_overhead_ms": launches * hw.launch_overhead_us * 1e-3,
+                "time_split_ms": split,
+                "bound": "%s %.2f ms of %.2f: %s; launch gaps %.2f ms in all" % (
+                    worst, split[worst], total, ", ".join(
+                        "%s %.2f ms (%s, %d launches)" % (sm.short_kernel(k["name"]),
+                                                          k["time_ms"], k["bound"],
+                                                          k["launches"]) for k in top),
+                    launches * hw.launch_overhead_us * 1e-3)})
+    per = models.Counter()
+    for k in c.kernels:
+        if "totals" in k:
+            models.add_into(per, k["totals"], k["launches"] / float(npts))
+    row["per_unit"] = {"unit": "point (own kernels; GEMMs, copies, host not in SASS)",
+                       "counts": per}
+    return row
+
+
 def mixture_rows(sm, ctx):
     rows = []
     for kind, n, npts, kk, target in MIXTURE_CASES:
@@ -505,6 +699,7 @@ def mixture_rows(sm, ctx):
             t = mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=True)
             row["predicted_ms_tf32"] = t.get("predicted_ms")
         rows.append(row)
+    rows.append(em_iter_case(sm, ctx, 32, 262144, 64))
     return rows
 
 
@@ -527,9 +722,12 @@ def render_mixture(rows, md_table):
     table = []
     for r in m:
         what = ("one Gaussian: log p + score + sum dSigma" if r["kind"] == "single"
-                else "E-step K=%d: mix log p + resp" % r["K"])
+                else "one EM iteration K=%d (E-step + statistics + M-step)" % r["K"]
+                if r["kind"] == "em_iter" else "E-step K=%d: mix log p + resp" % r["K"])
+        target = ("<= %g" % r["target_ms"] if r["target_ms"] is not None
+                  else "to be measured")
         table.append([what, r["D"], "{:,}".format(r["N"]), fmt(r.get("predicted_ms")),
-                      fmt(r.get("predicted_ms_tf32")), "<= %g" % r["target_ms"],
+                      fmt(r.get("predicted_ms_tf32")), target,
                       fmt(r.get("pytorch_ms")), yes_no(r.get("meets_target")),
                       "%s (%s)" % (fmt(r["floor_ms"]), r["floor_bound"]),
                       fmt(r.get("pct_of_floor")), r.get("launches", "-"),
@@ -544,6 +742,20 @@ def render_mixture(rows, md_table):
                  fmt(next((r["floor_fp32_ms"] for r in m if r["D"] == 256), None)),
                  fmt(next((r["floor_tf32_ms"] for r in m if r["D"] == 256), None))))
     L.append("")
+    for r in m:
+        if r["kind"] != "em_iter" or not r.get("time_split_ms"):
+            continue
+        L.append("One EM iteration (%s), where the %s ms go (EM_ITER_CALLS, mixture_model.py): %s. "
+                 "Floor: x read once (%s ms) and N*K*(2D^2+6D+1) flops (%s ms at 67 TFLOP/s); "
+                 "target %s. Host constants: one wait %g us (assumption), PCIe %g GB/s, "
+                 "host M-step and runner work measured on the development machine (see "
+                 "mixture_model.py)." % (
+                     r["case"], fmt(r["predicted_ms"]),
+                     "; ".join("%s %s" % (k, fmt(v)) for k, v in
+                               sorted(r["time_split_ms"].items(), key=lambda kv: -kv[1])),
+                     fmt(r["floor_memory_ms"]), fmt(r["floor_fp32_ms"]), r["target_note"],
+                     SYNC_US, PCIE_BYTES_PER_S / 1e9))
+        L.append("")
     return L
 
 
@@ -567,4 +779,10 @@ def json_mixture(r):
     for f in ("launches", "launch_overhead_ms"):
         if f in r:
             o[f] = round(r[f], 4) if isinstance(r[f], float) else r[f]
+    if r.get("target_note"):
+        o["target_note"] = r["target_note"]
+    if r.get("time_split_ms"):
+        o["time_split_ms"] = {k: round(v, 4) for k, v in r["time_split_ms"].items()}
+    if r.get("calls"):
+        o["calls"] = r["calls"]
     return o

@@ -5,6 +5,7 @@
 // backend (fit_runner.hpp); the K-sized updates here, in float64 on the host.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <set>
@@ -138,10 +139,10 @@ struct HostStore {
     return b;
   }
   template <class U>
-  double sum(Context&, const std::vector<U>& b, std::int64_t count) const {
+  void sum_to(Context&, const std::vector<U>& b, std::int64_t count, double* out) const {
     double s = 0.0;  // in point order, as before
     for (std::int64_t p = 0; p < count; ++p) s += static_cast<double>(b[p]);
-    return s;
+    std::memcpy(out, &s, sizeof s);  // *out: a slot of the runner's byte buffer
   }
   template <class T>
   bool all_finite(Context&, vector_batch<const T>) const {

@@ -1,7 +1,8 @@
 // mixture::fit on a GPU context: the step runner's buffers in device memory. The E-step, the
 // statistics, the log-likelihood sum, the finiteness check and the k-means start stay on the
-// device; only K-sized results, one double per E-step and one flag per Lloyd iteration come back
-// (DESIGN.md §6, Mixtures). The device steps are in gpu.cu / fit_steps.hpp.
+// device; only K-sized results and one flag per Lloyd iteration come back: an EM step's
+// statistics, status and log-likelihood sum in one copy and one wait (fit_runner.hpp
+// ResultLayout; DESIGN.md §6, Mixtures). The device steps are in gpu.cu / fit_steps.hpp.
 #include <algorithm>
 #include <memory>
 #include <vector>
@@ -34,8 +35,8 @@ struct DeviceStore {
     return h;
   }
   template <class T>
-  double sum(Context& c, const DeviceBuffer<T>& b, std::int64_t count) const {
-    return sum_on_device(c, b.data(), count);
+  void sum_to(Context& c, const DeviceBuffer<T>& b, std::int64_t count, double* out) const {
+    sum_on_device_to(c, b.data(), count, out);
   }
   template <class T>
   bool all_finite(Context& c, vector_batch<const T> x) const {

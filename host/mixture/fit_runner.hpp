@@ -7,9 +7,11 @@
 // label statistics, unchanged), DeviceBuffer on a GPU context (fit_gpu.cpp: the checks and the
 // k-means on the device, fit_steps.hpp; the statistics of all-ones and one-hot
 // responsibilities by the same weighted-statistics step as EM's). Parameters go in and
-// statistics come out in float64 on the host; nothing of size N·D crosses to the host.
+// statistics come out in float64 on the host; nothing of size N·D crosses to the host, and a
+// step's K-sized results come back in one copy (ResultLayout): one synchronization per step.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -32,6 +34,19 @@ struct EStep {
   std::vector<std::int32_t> info;
 };
 
+/// Byte offsets of a step's results in one buffer, so that the GPU brings them back with one
+/// copy and one wait (DESIGN.md §6, Mixtures): the sum of the per-point log-likelihoods
+/// (double), counts (K), means (K, D), covariances (K, D, D) in T, and the factorization status
+/// (K int32). Every offset is a multiple of its type's size (8 is a multiple of sizeof(T)).
+template <class T>
+struct ResultLayout {
+  std::size_t sum, counts, means, covs, info, bytes;
+  ResultLayout(std::int64_t k, std::int64_t n)
+      : sum(0), counts(sizeof(double)), means(counts + sizeof(T) * k),
+        covs(means + sizeof(T) * k * n), info(covs + sizeof(T) * k * n * n),
+        bytes(info + sizeof(std::int32_t) * k) {}
+};
+
 class StepRunner {
  public:
   virtual ~StepRunner() = default;
@@ -48,7 +63,8 @@ class StepRunner {
 
 /// Store: typename Store::template Buffer<U> with data(); Store::put(buffer, host vector),
 /// Store::get(buffer) -> host vector, Store::make<U>(count); all_finite(ctx, x) -> bool;
-/// sum(ctx, buffer, count) -> float64 sum of its first count values; and
+/// sum_to(ctx, buffer, count, double* out): the float64 sum of its first count values into *out
+/// (the Store's memory; read back with the other results); and
 /// either (Store::host_init) data_statistics(x) and kmeans_statistics(x, K, seed, init) -> Stats
 /// of its own, or kmeans_one_hot(ctx, x, K, seed, init, resp): the one-hot rows of the k-means
 /// labels in a Buffer<T> of (N, K), whose statistics the runner takes as EM's.
@@ -61,9 +77,8 @@ class TypedStepRunner final : public StepRunner {
         weights_(store_.template make<T>(k)), means_(store_.template make<T>(k * x.dim)),
         covs_(store_.template make<T>(k * x.dim * x.dim)),
         resp_(store_.template make<T>(x.batch * k)), mix_(store_.template make<T>(x.batch)),
-        counts_(store_.template make<T>(k)), s_means_(store_.template make<T>(k * x.dim)),
-        s_covs_(store_.template make<T>(k * x.dim * x.dim)),
-        info_(store_.template make<std::int32_t>(k)) {}
+        layout_(k, x.dim), results_(store_.template make<std::uint8_t>(
+                               static_cast<std::int64_t>(layout_.bytes))) {}
 
   EStep step(const Params& p, Stats* stats) override {
     const std::int64_t n = x_.dim, npts = x_.batch;
@@ -77,12 +92,15 @@ class TypedStepRunner final : public StepRunner {
     Outputs<T> out;
     out.mix_log_prob = mix_.data();
     out.resp = stats ? resp_.data() : nullptr;
-    out.info = info_.data();
+    out.info = slot<std::int32_t>(layout_.info);
     evaluate(ctx_, x_, c, out, eval_);
-    if (stats) *stats = statistics(resp_.data(), k_);
+    if (stats) statistics_to_results(resp_.data(), k_);
+    store_.sum_to(ctx_, mix_, npts, slot<double>(layout_.sum));  // the per-point values stay
+    const std::vector<std::uint8_t> h = store_.get(results_);  // the step's one download
+    if (stats) *stats = unpack_statistics(h, k_);
     EStep e;
-    e.info = store_.get(info_);
-    const double sum = store_.sum(ctx_, mix_, npts);  // the per-point values stay where they are
+    e.info = unpack<std::int32_t>(h, layout_.info, k_);
+    const double sum = unpack<double>(h, layout_.sum, 1)[0];
     e.avg_log_likelihood = npts > 0 ? sum / static_cast<double>(npts) : 0.0;
     return e;
   }
@@ -106,18 +124,39 @@ class TypedStepRunner final : public StepRunner {
   }
 
  private:
-  /// Weighted statistics of `resp` ((N, kk); unit weights when null, kk = 1) into the runner's
-  /// K-sized buffers, brought back in float64.
+  /// Weighted statistics of `resp` ((N, kk); unit weights when null, kk = 1) brought back in
+  /// float64 (one download).
   Stats statistics(const T* resp, std::int64_t kk) {
+    statistics_to_results(resp, kk);
+    return unpack_statistics(store_.get(results_), kk);
+  }
+
+  /// Weighted statistics into the results buffer's first kk counts, means and covariances.
+  void statistics_to_results(const T* resp, std::int64_t kk) {
     const std::int64_t n = x_.dim;
-    weighted_statistics(ctx_, x_, resp, kk, counts_.data(),
-                        vector_batch<T>(s_means_.data(), kk, n, n),
-                        matrix_batch<T>(s_covs_.data(), kk, n, n * n, n));
-    Stats s{widen(store_.get(counts_)), widen(store_.get(s_means_)), widen(store_.get(s_covs_))};
-    s.counts.resize(kk);
-    s.means.resize(kk * n);
-    s.covs.resize(kk * n * n);
-    return s;
+    weighted_statistics(ctx_, x_, resp, kk, slot<T>(layout_.counts),
+                        vector_batch<T>(slot<T>(layout_.means), kk, n, n),
+                        matrix_batch<T>(slot<T>(layout_.covs), kk, n, n * n, n));
+  }
+
+  Stats unpack_statistics(const std::vector<std::uint8_t>& h, std::int64_t kk) const {
+    const std::int64_t n = x_.dim;
+    return Stats{widen(unpack<T>(h, layout_.counts, kk)), widen(unpack<T>(h, layout_.means, kk * n)),
+                 widen(unpack<T>(h, layout_.covs, kk * n * n))};
+  }
+
+  /// Typed pointer at byte offset `at` of the results buffer (the Store's memory).
+  template <class U>
+  U* slot(std::size_t at) {
+    return reinterpret_cast<U*>(results_.data() + at);
+  }
+  /// `count` values of type U at byte offset `at` of the downloaded results.
+  template <class U>
+  static std::vector<U> unpack(const std::vector<std::uint8_t>& h, std::size_t at,
+                               std::int64_t count) {
+    std::vector<U> v(static_cast<std::size_t>(count));
+    if (count > 0) std::memcpy(v.data(), h.data() + at, sizeof(U) * v.size());
+    return v;
   }
 
   static std::vector<T> cast(const std::vector<double>& v) { return std::vector<T>(v.begin(), v.end()); }
@@ -130,9 +169,9 @@ class TypedStepRunner final : public StepRunner {
   std::int64_t k_;
   Store store_;
   EvaluateOptions eval_;
-  typename Store::template Buffer<T> weights_, means_, covs_, resp_, mix_, counts_, s_means_,
-      s_covs_;
-  typename Store::template Buffer<std::int32_t> info_;
+  typename Store::template Buffer<T> weights_, means_, covs_, resp_, mix_;
+  ResultLayout<T> layout_;
+  typename Store::template Buffer<std::uint8_t> results_;  // layout_: one download per step
 };
 
 #if BOLTZKIT_WITH_CUDA
@@ -140,9 +179,10 @@ class TypedStepRunner final : public StepRunner {
 template <class T>
 std::unique_ptr<StepRunner> make_gpu_runner(Context& ctx, vector_batch<const T> x, std::int64_t k,
                                             EvaluateOptions eval);
-/// gpu.cu: Σ v[0, count) in float64 on the device, fixed order (one double comes back).
+/// gpu.cu: *out (device memory) = Σ v[0, count) in float64 on the device, fixed order; nothing
+/// comes back.
 template <class T>
-double sum_on_device(Context& ctx, const T* v, std::int64_t count);
+void sum_on_device_to(Context& ctx, const T* v, std::int64_t count, double* out);
 /// gpu.cu: the finiteness check of x on the device (one int32 comes back).
 template <class T>
 bool all_finite_on_device(Context& ctx, vector_batch<const T> x);

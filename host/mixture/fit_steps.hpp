@@ -4,7 +4,8 @@
 // (tests/mixture): the finiteness check of x, k-means++ seeding and Lloyd iterations with the
 // CPU k-means' rules (fit.cpp), the one-hot responsibilities of its labels, and the sum of the
 // per-point log-likelihoods. Nothing of size N leaves the device: one int32 comes back per check
-// and per Lloyd iteration (has a label changed?), one double per sum.
+// and per Lloyd iteration (has a label changed?), one double per sum; sum_to reads nothing back
+// (the EM step's sum stays on the device for its single download, fit_runner.hpp).
 //
 // Executor interface (E), on top of gpu_steps.hpp's: zero(int32*, count), and
 // fetch(const U* p) -> U: one value read back (the GPU synchronizes the stream).
@@ -95,17 +96,24 @@ int run_kmeans(E& ex, vector_batch<const T> x, std::int64_t kk, std::uint64_t se
   return it;
 }
 
-/// Σ v in float64 by two fixed-shape passes (sum_kernel): sum_blocks partials, then their sum;
-/// one double back. `partials` holds blocks + 1 doubles.
+/// Σ v in float64 by two fixed-shape passes (sum_kernel): sum_blocks partials, then their sum
+/// into *out (device memory), nothing read back: an EM step downloads it with its other
+/// results (fit_runner.hpp). `partials` holds blocks doubles.
 template <class T, class E>
-double sum(E& ex, const T* v, std::int64_t count, double* partials, int blocks, int threads) {
+void sum_to(E& ex, const T* v, std::int64_t count, double* partials, int blocks, int threads,
+            double* out) {
   const std::size_t shared = sizeof(double) * static_cast<std::size_t>(threads);
   // Zeros first: an executor that runs fewer blocks (the emulator) leaves no stale partial.
   ex.launch(k::fill_kernel<double>, blocks, partials, static_cast<std::int64_t>(blocks), 0.0);
   ex.launch_shared(k::sum_kernel<T>, blocks, threads, shared, v, count, partials);
   ex.launch_shared(k::sum_kernel<double>, 1, threads, shared,
-                   static_cast<const double*>(partials), static_cast<std::int64_t>(blocks),
-                   partials + blocks);
+                   static_cast<const double*>(partials), static_cast<std::int64_t>(blocks), out);
+}
+
+/// sum_to, then the one double read back. `partials` holds blocks + 1 doubles.
+template <class T, class E>
+double sum(E& ex, const T* v, std::int64_t count, double* partials, int blocks, int threads) {
+  sum_to(ex, v, count, partials, blocks, threads, partials + blocks);
   return ex.fetch(static_cast<const double*>(partials + blocks));
 }
 

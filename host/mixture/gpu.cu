@@ -238,18 +238,18 @@ void kmeans_one_hot_on_device(Context& ctx, vector_batch<const T> x, std::int64_
 }
 
 template <class T>
-double sum_on_device(Context& ctx, const T* v, std::int64_t count) {
+void sum_on_device_to(Context& ctx, const T* v, std::int64_t count, double* out) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
   WorkspaceLayout ws;
-  const int s_partials = ws.reserve<double>(kernels::sum_blocks + 1);
+  const int s_partials = ws.reserve<double>(kernels::sum_blocks);
   ws.bind(ctx.workspace(ws.bytes()));
   MixtureCudaExecutor ex(ctx);
-  return fit_steps::sum(ex, v, count, ws.get<double>(s_partials), kernels::sum_blocks,
-                        kernels::kmeans_threads);
+  fit_steps::sum_to(ex, v, count, ws.get<double>(s_partials), kernels::sum_blocks,
+                    kernels::kmeans_threads, out);
 }
 
-template double sum_on_device<float>(Context&, const float*, std::int64_t);
-template double sum_on_device<double>(Context&, const double*, std::int64_t);
+template void sum_on_device_to<float>(Context&, const float*, std::int64_t, double*);
+template void sum_on_device_to<double>(Context&, const double*, std::int64_t, double*);
 template bool all_finite_on_device<float>(Context&, vector_batch<const float>);
 template bool all_finite_on_device<double>(Context&, vector_batch<const double>);
 template void kmeans_one_hot_on_device<float>(Context&, vector_batch<const float>, std::int64_t,

@@ -11,6 +11,7 @@
 
 #include "boltzkit/boltzkit.hpp"
 #include "cases.hpp"
+#include "host/mixture/fit_runner.hpp"
 
 namespace boltzkit::testing {
 namespace {
@@ -537,6 +538,30 @@ TEST(MixtureFit, GivenInitializationIsUsed) {
   for (const double v : mix) s += v;
   EXPECT_NEAR(r.log_likelihood[0], s / p.n_points, 1e-12);
   EXPECT_EQ(r.iterations, 1);
+}
+
+/// One EM step's results share one buffer (one download per step on the GPU): every slot is
+/// aligned for its type, they follow each other without overlap, and the buffer ends at the last.
+template <class T>
+void check_result_layout(std::int64_t k, std::int64_t n) {
+  const mixture::detail::ResultLayout<T> l(k, n);
+  const std::size_t s = sizeof(T), kk = static_cast<std::size_t>(k), nn = static_cast<std::size_t>(n);
+  EXPECT_EQ(l.sum, 0u);
+  EXPECT_EQ(l.counts, sizeof(double));
+  EXPECT_EQ(l.means, l.counts + s * kk);
+  EXPECT_EQ(l.covs, l.means + s * kk * nn);
+  EXPECT_EQ(l.info, l.covs + s * kk * nn * nn);
+  EXPECT_EQ(l.bytes, l.info + sizeof(std::int32_t) * kk);
+  for (const std::size_t at : {l.counts, l.means, l.covs}) EXPECT_EQ(at % s, 0u);
+  EXPECT_EQ(l.info % sizeof(std::int32_t), 0u);
+}
+
+TEST(MixtureFit, StepResultsShareOneBufferWithAlignedDisjointSlots) {
+  for (const std::int64_t k : {1, 3, 64})
+    for (const std::int64_t n : {1, 5, 32}) {
+      check_result_layout<float>(k, n);
+      check_result_layout<double>(k, n);
+    }
 }
 
 TEST(MixtureFit, CollapsedComponentsAreRegularizedAndReportedNeverNaN) {

@@ -423,7 +423,7 @@ TEST(KmeansEmulation, OneHotStatisticsAreTheLabelStatistics) {
 }
 
 /// The per-point log-likelihood sum of the EM loop: two fixed-shape passes against a float64
-/// sum; the same value twice; an empty input sums to 0.
+/// sum; the same value twice and by sum_to into another buffer; an empty input sums to 0.
 template <class T>
 void check_sum(std::int64_t count) {
   Rng rng(static_cast<std::uint64_t>(count));
@@ -440,6 +440,14 @@ void check_sum(std::int64_t count) {
   const double got = ks::sum(ex, static_cast<const T*>(v.data()), count, partials.data(), blocks, threads);
   EXPECT_NEAR(got, want, 1e-12 * std::max(1.0, std::abs(want))) << "count " << count;
   EXPECT_EQ(ks::sum(ex, static_cast<const T*>(v.data()), count, partials.data(), blocks, threads), got);
+  // sum_to, as an EM step runs it: the same bits in a slot of the step's results buffer, and
+  // nothing written past the `blocks` partials (the slot's neighbours keep their values).
+  std::vector<double> own(blocks, std::nan("")), results{-1.0, std::nan(""), -2.0};
+  ks::sum_to(ex, static_cast<const T*>(v.data()), count, own.data(), blocks, threads,
+             results.data() + 1);
+  EXPECT_EQ(results[1], got);
+  EXPECT_EQ(results[0], -1.0);
+  EXPECT_EQ(results[2], -2.0);
 }
 
 TEST(KmeansEmulation, LogLikelihoodSumMatchesFloat64) {
