@@ -58,6 +58,14 @@ inline constexpr int tile_block_spins = 32;
 /// warp (N = 512) would not fit the register file.
 inline constexpr int tile_register_tiles = 2;
 
+// The tile kernel's field update runs on the FP64 tensor cores (DMMA), not on the integer ones.
+// predicted (static model per-loop counts, SK, 4096 chains, 5 sweeps per call,
+// bench/results/static_model_history.md "IMMA evaluated", 2026-12-03): IMMA m16n8k32 s8 on J̃'s
+// grid integers in 6 (SK) or 7 (any grid) int8 limbs, exact by MATH.md §2.8, would give
+// 70.6 / 69.0 flips/ns at N = 256 against 63.8 and 20.4 / 19.4 at N = 1024 against 16.8: the
+// LSU stays the bound (decisions; the fields' read-modify-write), and each field pays a
+// recombination (8–9 instructions) per block of sites. Not worth a second update path yet.
+
 /// Chains per thread block of the tile kernel: the largest of these (halving; multiples of 8, the
 /// DMMA tile's width) whose shared memory (policy tile_shared_bytes: fields N·T doubles unless in
 /// registers, J block, thresholds, ΔS, spin masks) fits shared_bytes_max. predicted: 32 fills
