@@ -118,10 +118,7 @@ __global__ void store_matrix_gradient_kernel(const T* factor, const T* inverse,
                                              MatrixRef<T> grad) {
   const std::int64_t per = static_cast<std::int64_t>(n) * n;
   BOLTZKIT_GRID_STRIDE(e, count * per) {
-    const std::int64_t m = e / per;
-    const int rest = static_cast<int>(e - m * per);
-    const int i = rest / n;
-    const int j = rest - i * n;
+    const auto [m, i, j] = block_element(e, per, n);
     T value;
     if (K == MatrixKind::cholesky) {
       const T lii = factor[m * per + static_cast<std::int64_t>(i) * n + i];

@@ -13,6 +13,19 @@ namespace boltzkit::kernels {
   for (std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;     \
        e < (total); e += static_cast<std::int64_t>(gridDim.x) * blockDim.x)
 
+/// Element e of a run of blocks of `per` elements, each column-major with `minor` rows
+/// (or row-major with `minor` columns): its block, its major and its minor index.
+struct BlockElement {
+  std::int64_t block;
+  int major, minor;
+};
+__device__ inline BlockElement block_element(std::int64_t e, std::int64_t per, int minor) {
+  const std::int64_t block = e / per;
+  const int rest = static_cast<int>(e - block * per);
+  const int major = rest / minor;
+  return {block, major, rest - major * minor};
+}
+
 /// factor(m)[c*n + r] = src(first+m, r, c) for r >= c, 0 above: the row-major lower triangle as
 /// a column-major lower triangle.
 template <class T>
@@ -20,10 +33,7 @@ __global__ void pack_lower_kernel(MatrixRef<const T> src, std::int64_t first, st
                                   int n, T* factor) {
   const std::int64_t per = static_cast<std::int64_t>(n) * n;
   BOLTZKIT_GRID_STRIDE(e, count * per) {
-    const std::int64_t m = e / per;
-    const int rest = static_cast<int>(e - m * per);
-    const int c = rest / n;
-    const int r = rest - c * n;
+    const auto [m, c, r] = block_element(e, per, n);
     factor[e] = r >= c ? src(first + m, r, c) : T(0);
   }
 }
@@ -41,10 +51,7 @@ __global__ void build_rhs_kernel(VectorRef<const T> a, VectorRef<const T> c, std
                                  std::int64_t count, int n, int cols, int identity_cols, T* rhs) {
   const std::int64_t per = static_cast<std::int64_t>(n) * cols;
   BOLTZKIT_GRID_STRIDE(e, count * per) {
-    const std::int64_t m = e / per;
-    const int rest = static_cast<int>(e - m * per);
-    const int col = rest / n;
-    const int r = rest - col * n;
+    const auto [m, col, r] = block_element(e, per, n);
     T value;
     if (col < identity_cols)
       value = r == col ? T(1) : T(0);
@@ -92,10 +99,7 @@ __global__ void unpack_matrix_kernel(const T* work, std::int64_t work_stride,
                                      MatrixRef<T> dst) {
   const std::int64_t per = static_cast<std::int64_t>(n) * n;
   BOLTZKIT_GRID_STRIDE(e, count * per) {
-    const std::int64_t m = e / per;
-    const int rest = static_cast<int>(e - m * per);
-    const int i = rest / n;
-    const int j = rest - i * n;
+    const auto [m, i, j] = block_element(e, per, n);
     T value = (lower_only && j > i) ? T(0) : work[m * work_stride + static_cast<std::int64_t>(j) * n + i];
     if (work_info != nullptr && work_info[m] != 0) value = quiet_nan<T>();
     dst(first + m, i, j) = value;

@@ -54,10 +54,7 @@ template <class T>
 __global__ void copy_lower_kernel(const T* factor, T* inverse, std::int64_t count, int n) {
   const std::int64_t per = static_cast<std::int64_t>(n) * n;
   BOLTZKIT_GRID_STRIDE(e, count * per) {
-    const std::int64_t m = e / per;
-    const int rest = static_cast<int>(e - m * per);
-    const int c = rest / n;
-    const int r = rest - c * n;
+    const auto [m, c, r] = block_element(e, per, n);
     inverse[e] = r >= c ? factor[e] : T(0);
   }
 }
