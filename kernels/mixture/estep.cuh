@@ -178,6 +178,31 @@ __global__ void scale_rows_kernel(const T* y, const T* w, std::int64_t k, std::i
   }
 }
 
+/// Pass 2 of the weighted statistics for every component of a tile at once (MATH.md §1.6):
+/// y_k(p, i) = x(first + p, i) − m(k, i) and v_k(p, i) = w(p, k) · y_k(p, i) (w = 1 when null),
+/// each component's rows stored column-major (count × n, ld count, component k at k·count·n), so
+/// one strided-batched GEMM Y_kᵀ V_k gives all K scatters. One thread per (component, point)
+/// pair — K·count threads, so a small tile still fills the GPU — and 32-bit offsets (the host
+/// keeps K·count·n < 2³¹): one 32-bit division per pair, none per element, and a warp's stores
+/// are consecutive points of one column. The same operands as center + scale_rows per component.
+template <class T>
+__global__ void center_weight_all_kernel(VectorRef<const T> x, std::int64_t first, int count,
+                                         int n, const T* means, const T* w, int kk, T* y, T* v) {
+  const int pairs = count * kk, stride = static_cast<int>(gridDim.x * blockDim.x);
+  for (int e = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x); e < pairs; e += stride) {
+    const int k = e / count, p = e - k * count;
+    const T* xp = x.data + (first + p) * x.batch_stride;
+    const T* mk = means + k * n;
+    const T wk = w ? w[p * kk + k] : T(1);
+    int out = k * n * count + p;  // (k·n + i)·count + p, stepped by count
+    for (int i = 0; i < n; ++i, out += count) {
+      const T d = xp[i] - mk[i];
+      y[out] = d;
+      v[out] = wk * d;
+    }
+  }
+}
+
 template <class T>
 __global__ void fill_kernel(T* p, std::int64_t count, T value) {
   BOLTZKIT_GRID_STRIDE(e, count) { p[e] = value; }
