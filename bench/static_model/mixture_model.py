@@ -66,7 +66,7 @@ EM_ITER_CALLS = [
     ("stats2", "weighted_statistics pass 2, per scatter tile (K x tile x D x 2 floats <= "
                "gpu_stats_batch_bytes): center_weight_all_kernel (Y_k = x - m_k and V_k = r_k * "
                "Y_k for all K), one gemmStridedBatched Y_k^T V_k (D x D x tile, batch K); then "
-               "per component store_component_vector + store_component_matrix"),
+               "one store_statistics_kernel (means and covariances of all K)"),
     ("sum", "sum_to: fill_kernel<double> (sum_blocks), sum_kernel<float> (sum_blocks x 256), "
             "sum_kernel<double> (1 block) into the results buffer"),
     ("d2h", "one cudaMemcpyAsync of the results buffer (ResultLayout) + one synchronize"),
@@ -651,7 +651,7 @@ def em_iter_case(sm, ctx, n, npts, kk):
                                           else 2.0 * s * kk * btile * n), btiles)
     c.library("cublasSgemmStridedBatched scatter Y_k^T V_k (%d x %d x %d, batch %d)"
               % (n, n, btile, kk), 2.0 * n * n * btile * kk, 2.0 * s * kk * nn, btiles)
-    c.fixed("store_component_vector + store_component_matrix", 2 * kk)
+    c.fixed("store_statistics_kernel (means and covariances of all K)", 1)
     group("statistics pass 2", i0)
     # --- log-likelihood sum (sum_to): N floats read once; K-sized otherwise
     i0 = len(c.kernels)

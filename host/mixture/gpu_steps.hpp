@@ -274,16 +274,11 @@ void run_statistics(E& ex, vector_batch<const T> x, const T* resp, std::int64_t 
                     static_cast<const T*>(w.v), cnt, per, first == 0 ? T(0) : T(1), w.scatter, n,
                     nn, kk);
   }
-  for (std::int64_t j = 0; j < kk; ++j) {
-    if (means.data)
-      ex.launch(k::store_component_vector_kernel<T>, n, static_cast<const T*>(w.means + j * n),
-                static_cast<const T*>(nullptr), static_cast<const std::int32_t*>(nullptr), j, n,
-                k::VectorRef<T>{means.data, means.batch_stride});
-    if (covs.data)
-      ex.launch(k::store_component_matrix_kernel<T>, nn, static_cast<const T*>(w.scatter + j * nn),
-                T(1), static_cast<const T*>(w.counts), static_cast<const std::int32_t*>(nullptr),
-                j, n, k::MatrixRef<T>{covs.data, covs.batch_stride, covs.row_stride});
-  }
+  if (means.data || covs.data)
+    ex.launch(k::store_statistics_kernel<T>, kk * nn, static_cast<const T*>(w.means),
+              static_cast<const T*>(w.scatter), static_cast<const T*>(w.counts), kk, n,
+              k::VectorRef<T>{means.data, means.batch_stride},
+              k::MatrixRef<T>{covs.data, covs.batch_stride, covs.row_stride});
 }
 
 /// KL buffers: two factor blocks, the solution block, δ, pointers, two status arrays.

@@ -245,6 +245,22 @@ __global__ void store_component_vector_kernel(const T* g, const T* divisor,
   }
 }
 
+/// The statistics' outputs of all K components in one launch: cov_out(k) = scatter_k / counts_k
+/// (column-major scatter; 0 when counts_k = 0) and mean_out(k) = means_k, either skipped when not
+/// wanted. The arithmetic of store_component_matrix / store_component_vector per component.
+template <class T>
+__global__ void store_statistics_kernel(const T* means, const T* scatter, const T* counts,
+                                        std::int64_t kk, int n, VectorRef<T> mean_out,
+                                        MatrixRef<T> cov_out) {
+  const std::int64_t nn = static_cast<std::int64_t>(n) * n;
+  BOLTZKIT_GRID_STRIDE(e, kk * nn) {
+    const std::int64_t k = e / nn;
+    const int q = static_cast<int>(e - k * nn), c = q / n, r = q - c * n;
+    if (cov_out.wanted()) cov_out(k, r, c) = counts[k] > T(0) ? scatter[e] / counts[k] : T(0);
+    if (mean_out.wanted() && q < n) mean_out(k, q) = means[k * n + q];
+  }
+}
+
 /// means (K × n row-major, in place) /= counts; counts copied out when wanted.
 template <class T>
 __global__ void divide_means_kernel(T* means, const T* counts, std::int64_t kk, int n,
