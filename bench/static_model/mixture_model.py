@@ -44,6 +44,7 @@ PYTORCH_MS = {("single", 16): 4.19, ("single", 64): 5.75, ("single", 256): 9.03,
 # policy.hpp, host/include/boltzkit/mixture.hpp, kernels/linalg large_threads.
 TILE_POINTS = 1 << 16          # tuning::gpu_tile_points
 TILE_CAP_BYTES = 512 << 20     # gpu.cu tile_points: tile buffers at most 512 MiB
+STATS_BATCH_BYTES = 16 << 20   # tuning::gpu_stats_batch_bytes (the statistics' scatter tiles)
 FUSED_MAX_DIM = 32             # gpu_fused_max_dim
 FUSED_THREADS = 128            # mixture_fused_threads
 FUSED_BLOCKS_PER_SM = 8        # tuning::gpu_fused_blocks_per_sm
@@ -62,9 +63,10 @@ EM_ITER_CALLS = [
     ("d2d", "evaluate: cudaMemcpyAsync of the K statuses into the results buffer"),
     ("stats1", "weighted_statistics pass 1, per tile: fill ones, center (copy), GEMM X^T R "
                "(D x K x tile), GEMM R^T 1 (K x 1 x tile); then divide_means_kernel"),
-    ("stats2", "weighted_statistics pass 2, per tile: fill ones; per component: center "
-               "(x - m_k), scale_rows (r_k * y), GEMM Y^T V (D x D x tile); then per component "
-               "store_component_vector + store_component_matrix"),
+    ("stats2", "weighted_statistics pass 2, per scatter tile (K x tile x D x 2 floats <= "
+               "gpu_stats_batch_bytes): center_weight_all_kernel (Y_k = x - m_k and V_k = r_k * "
+               "Y_k for all K), one gemmStridedBatched Y_k^T V_k (D x D x tile, batch K); then "
+               "one store_statistics_kernel (means and covariances of all K)"),
     ("sum", "sum_to: fill_kernel<double> (sum_blocks), sum_kernel<float> (sum_blocks x 256), "
             "sum_kernel<double> (1 block) into the results buffer"),
     ("d2h", "one cudaMemcpyAsync of the results buffer (ResultLayout) + one synchronize"),
@@ -101,6 +103,7 @@ NAMES = {
     "lse": r"lse_kernel<float>",
     "center": r"center_kernel<float>",
     "scale_rows": r"scale_rows_kernel<float>",
+    "center_weight_all": r"center_weight_all_kernel<float>",
     "fill": r"fill_kernel<float>",
     "quadratic": r"quadratic_kernel<float>",
     "single": r"single_fused_kernel<float, %d>",  # % single_bound(n)
@@ -140,6 +143,22 @@ def center_specs(t):  # the version with a mean (x - mu): two loads, one FADD, o
 def scale_rows_specs(t):
     return grid_stride_specs("scale_rows_kernel", r"BOLTZKIT_GRID_STRIDE\(e, count \* n\)", t,
                              {"LDG": 2, "STG": 1, "FMUL": 1})
+
+
+def center_weight_all_specs(t, n, weights=True, both=False):
+    """center_weight_all_kernel<float> per thread: t (component, point) pairs on average, each
+    the column loop i over n (two loads, two stores). nvcc versioned the pair loop on w: the
+    weighted version first (its i loop x4 unrolled, the peeled rest in the pair loop's body),
+    then the unit-weight one (x16 then x4: split16)."""
+    f, k = "estep.cuh", "center_weight_all_kernel"
+    w, u = ([t], [0]) if weights else ([0], [t])
+    return [
+        LoopSpec("grid-stride (component, point)", f, k, r"e < pairs; e \+= stride", [w, u]),
+        LoopSpec("columns i (Y_k and V_k)", f, k,
+                 r"for \(int i = 0; i < n; \+\+i, out \+= count\)",
+                 [[n if weights else 0]] + (split16([0 if weights else n]) if both else []),
+                 sig={"LDG": 2, "STG": 2}, repeat=t),
+    ]
 
 
 def fill_specs(t):
@@ -617,16 +636,22 @@ def em_iter_case(sm, ctx, n, npts, kk):
     c.gemm("counts R^T 1", kk, 1, tile, 0.0, tiles)
     c.fixed("divide_means_kernel", 1)
     group("statistics pass 1", i0)
-    # Pass 2, per tile and component: y = x - m_k and v = r_k * y (tile x D each, 2 x 8.4 MB at
-    # D = 32) are written and read back at once: they stay in L2 (together <= half of it, A14).
-    # x's tile and R's tile beside them (25 MB more) do not: x's tile is re-read from DRAM for
-    # each component, and R's column k in 32-byte sectors (one per point).
+    # Pass 2, per scatter tile (gpu.cu weighted_statistics batch_tile): one
+    # center_weight_all_kernel writes Y_k and V_k of all K components (2 x K x tile x D floats,
+    # <= STATS_BATCH_BYTES, under half the L2: the batched GEMM right after reads them from L2,
+    # A14); x's tile and R's tile come from DRAM once. Then one gemmStridedBatched over K.
+    btile = max(1, min(max(STATS_BATCH_BYTES // (2 * s * kk * n), n), (2 ** 31 - 1) // (kk * n),
+                       TILE_POINTS, npts))
+    btiles = -(-npts // btile)
+    if npts % btile:
+        raise ValueError("the EM case uses N a multiple of the scatter tile")
     i0 = len(c.kernels)
-    c.elementwise("fill", fill_specs, tile, s * tile, tiles)
-    c.elementwise("center", center_specs, tile * n, xb, tiles * kk)
-    c.elementwise("scale_rows", scale_rows_specs, tile * n, 32.0 * tile, tiles * kk)
-    c.gemm("scatter Y^T V", n, n, tile, 0.0, tiles * kk)
-    c.fixed("store_component_vector + store_component_matrix", 2 * kk)
+    c.elementwise("center_weight_all", lambda t: center_weight_all_specs(t, n), btile * kk,
+                  s * btile * (n + kk) + (0.0 if 2 * s * kk * btile * n <= hw.l2_bytes / 2
+                                          else 2.0 * s * kk * btile * n), btiles)
+    c.library("cublasSgemmStridedBatched scatter Y_k^T V_k (%d x %d x %d, batch %d)"
+              % (n, n, btile, kk), 2.0 * n * n * btile * kk, 2.0 * s * kk * nn, btiles)
+    c.fixed("store_statistics_kernel (means and covariances of all K)", 1)
     group("statistics pass 2", i0)
     # --- log-likelihood sum (sum_to): N floats read once; K-sized otherwise
     i0 = len(c.kernels)
@@ -660,8 +685,9 @@ def em_iter_case(sm, ctx, n, npts, kk):
                                                  hw.clock_ghz * 1e9) * 1e3),
            "tile": tile, "tiles": tiles, "tile_buffers_in_l2": False,
            "kernel": "E-step (%s) + weighted statistics (2 passes, %d tile(s) of %d points, "
-                     "%d launches per component and tile) + sum + 1 download/wait + host M-step"
-                     % (e["kernel"], tiles, tile, 3),
+                     "then %d scatter tile(s) of %d points, 2 launches each, whatever K) + sum + "
+                     "1 download/wait + host M-step"
+                     % (e["kernel"], tiles, tile, btiles, btile),
            "kernels": c.kernels, "calls": [what for _, what in EM_ITER_CALLS]}
     errors = [k["error"] for k in c.kernels if "error" in k]
     if errors or e.get("status") != "ok":

@@ -153,16 +153,26 @@ void weighted_statistics(Context& ctx, vector_batch<const T> x, const T* resp, s
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
   const std::int64_t npts = x.batch, n = x.dim;
   const std::int64_t tile = tile_points(npts, static_cast<std::int64_t>(sizeof(T)) * (2 * n + 1));
+  // The scatter pass writes Y_k and V_k of all K components per tile: at most
+  // tuning::gpu_stats_batch_bytes for both, never fewer than D points (so the two buffers stay
+  // within the K·D² of the scatters), and K·tile·D < 2³¹ (center_weight_all_kernel's offsets).
+  const std::int64_t per_point = kk * n;
+  const std::int64_t batch_tile = std::max<std::int64_t>(
+      1, std::min({std::max(tuning::gpu_stats_batch_bytes /
+                                (2 * static_cast<std::int64_t>(sizeof(T)) * per_point),
+                            n),
+                   ((std::int64_t{1} << 31) - 1) / per_point, tuning::gpu_tile_points, npts}));
+  const std::int64_t rows = std::max(tile * n, batch_tile * per_point);
   WorkspaceLayout ws;
-  const int s_ones = ws.reserve<T>(tile), s_y = ws.reserve<T>(tile * n),
-            s_v = ws.reserve<T>(tile * n), s_means = ws.reserve<T>(kk * n),
+  const int s_ones = ws.reserve<T>(tile), s_y = ws.reserve<T>(rows),
+            s_v = ws.reserve<T>(rows), s_means = ws.reserve<T>(kk * n),
             s_counts = ws.reserve<T>(kk), s_scatter = ws.reserve<T>(kk * n * n);
   ws.bind(ctx.workspace(ws.bytes()));
   const gpu_steps::StatBuffers<T> w{ws.get<T>(s_ones),  ws.get<T>(s_y),
                                     ws.get<T>(s_v),     ws.get<T>(s_means),
                                     ws.get<T>(s_counts), ws.get<T>(s_scatter)};
   MixtureCudaExecutor ex(ctx);
-  gpu_steps::run_statistics(ex, x, resp, kk, counts, means, covs, w, tile);
+  gpu_steps::run_statistics(ex, x, resp, kk, counts, means, covs, w, tile, batch_tile);
 }
 
 template <class T>

@@ -9,6 +9,8 @@
 //   potrf(n, ptrs, info, count); solve(transpose, n, cols, l_ptrs, b_ptrs, count)
 //   gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)   column-major, as cuBLAS
 //   syrk(n, k, alpha, A, lda, beta, C, ldc)   lower triangle of C = alpha A Aᵀ + beta C
+//   gemm_strided(ta, m, n, k, alpha, A, lda, sA, B, ldb, sB, beta, C, ldc, sC, batch)
+//                                             C_b = alpha op(A_b) B_b + beta C_b (linalg's)
 #include <algorithm>
 #include <cstdint>
 
@@ -224,18 +226,22 @@ void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const 
   }
 }
 
-/// Buffers of weighted_statistics.
+/// Buffers of weighted_statistics: y and v hold max(tile · D, K · batch_tile · D) values each.
 template <class T>
 struct StatBuffers {
-  T *ones, *y, *v, *means, *counts, *scatter;  // (tile,), (tile, D) ×2, (K, D), (K,), (K, D, D)
+  T *ones, *y, *v, *means, *counts, *scatter;  // (tile,), 2 × the above, (K, D), (K,), (K, D, D)
 };
 
-/// Two passes over tiles of points (MATH.md §1.6): counts and means by GEMM, then the scatter
-/// about the means, so float32 keeps the digits of a small spread about a large mean.
+/// Two passes over tiles of points (MATH.md §1.6): counts and means by GEMM over tiles of
+/// `tile` points, then the scatter about the means over tiles of `batch_tile` points (K ·
+/// batch_tile · D < 2³¹): per tile one center_weight_all_kernel writes the centred rows Y_k and
+/// the weighted V_k of all K components, and one strided-batched GEMM adds Y_kᵀ V_k to every
+/// scatter. Two launches per tile, whatever K; float32 keeps the digits of a small spread about
+/// a large mean.
 template <class T, class E>
 void run_statistics(E& ex, vector_batch<const T> x, const T* resp, std::int64_t kk, T* counts,
                     vector_batch<T> means, matrix_batch<T> covs, const StatBuffers<T>& w,
-                    std::int64_t tile) {
+                    std::int64_t tile, std::int64_t batch_tile) {
   const std::int64_t npts = x.batch;
   const int n = static_cast<int>(x.dim), ki = static_cast<int>(kk);
   const std::int64_t nn = static_cast<std::int64_t>(n) * n;
@@ -258,31 +264,21 @@ void run_statistics(E& ex, vector_batch<const T> x, const T* resp, std::int64_t 
   }
   ex.launch(k::divide_means_kernel<T>, kk * n, w.means, static_cast<const T*>(w.counts), kk, n,
             counts);
-  const k::VectorRef<const T> m{w.means, n};
-  for (std::int64_t first = 0; first < npts; first += tile) {
-    const std::int64_t count = std::min(tile, npts - first);
-    const int cnt = static_cast<int>(count);
-    const T beta = first == 0 ? T(0) : T(1);
-    ex.launch(k::fill_kernel<T>, count, w.ones, count, T(1));
-    for (std::int64_t j = 0; j < kk; ++j) {
-      ex.launch(k::center_kernel<T>, count * n, xr, first, count, n, m, j, w.y);
-      if (resp)
-        ex.launch(k::scale_rows_kernel<T>, count * n, static_cast<const T*>(w.y),
-                  resp + first * kk, j, kk, count, n, w.v);
-      ex.gemm(false, true, n, n, cnt, T(1), w.y, n, resp ? w.v : w.y, n, beta,
-              w.scatter + j * nn, n);
-    }
+  for (std::int64_t first = 0; first < npts; first += batch_tile) {
+    const int cnt = static_cast<int>(std::min(batch_tile, npts - first));
+    const std::int64_t per = static_cast<std::int64_t>(cnt) * n;  // one component's rows
+    ex.launch(k::center_weight_all_kernel<T>, cnt * kk, xr, first, cnt, n,
+              static_cast<const T*>(w.means), resp ? resp + first * kk : static_cast<const T*>(nullptr),
+              ki, w.y, w.v);
+    ex.gemm_strided(true, n, n, cnt, T(1), static_cast<const T*>(w.y), cnt, per,
+                    static_cast<const T*>(w.v), cnt, per, first == 0 ? T(0) : T(1), w.scatter, n,
+                    nn, kk);
   }
-  for (std::int64_t j = 0; j < kk; ++j) {
-    if (means.data)
-      ex.launch(k::store_component_vector_kernel<T>, n, static_cast<const T*>(w.means + j * n),
-                static_cast<const T*>(nullptr), static_cast<const std::int32_t*>(nullptr), j, n,
-                k::VectorRef<T>{means.data, means.batch_stride});
-    if (covs.data)
-      ex.launch(k::store_component_matrix_kernel<T>, nn, static_cast<const T*>(w.scatter + j * nn),
-                T(1), static_cast<const T*>(w.counts), static_cast<const std::int32_t*>(nullptr),
-                j, n, k::MatrixRef<T>{covs.data, covs.batch_stride, covs.row_stride});
-  }
+  if (means.data || covs.data)
+    ex.launch(k::store_statistics_kernel<T>, kk * nn, static_cast<const T*>(w.means),
+              static_cast<const T*>(w.scatter), static_cast<const T*>(w.counts), kk, n,
+              k::VectorRef<T>{means.data, means.batch_stride},
+              k::MatrixRef<T>{covs.data, covs.batch_stride, covs.row_stride});
 }
 
 /// KL buffers: two factor blocks, the solution block, δ, pointers, two status arrays.

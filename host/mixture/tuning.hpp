@@ -27,6 +27,14 @@ namespace boltzkit::mixture::tuning {
 /// (tile, K) and two (tile, D) buffers stay ≤ 140 MB at K = 64, D = 256 in float64.
 inline constexpr std::int64_t gpu_tile_points = std::int64_t{1} << 16;
 
+/// Bytes of the statistics' scatter pass per tile: the centred rows Y_k and weighted rows V_k
+/// of all K components (2·K·tile·D values; gpu.cu weighted_statistics). predicted (no GPU yet):
+/// 16 MiB is under half the 50 MB L2 of an H100/H200, so the strided-batched GEMM reads what
+/// center_weight_all_kernel just wrote from L2, not DRAM (static model README A14); at K = 64,
+/// D = 32 (float) it makes 1024-point tiles, 2 launches each (256 tiles for N = 262,144; the
+/// static model's em_iter case).
+inline constexpr std::int64_t gpu_stats_batch_bytes = std::int64_t{16} << 20;
+
 /// Blocks of the fused E-step kernel per SM. predicted: 128 threads and ≤ 4.2 KB of shared
 /// memory per block (D = 32, fp32) allow many; 8 per SM hides the global loads. (Registers let
 /// 5 blocks of fused_logp_kernel<float, 32> (96 registers) reside per SM; a 2^16-point tile is

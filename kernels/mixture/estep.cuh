@@ -178,6 +178,31 @@ __global__ void scale_rows_kernel(const T* y, const T* w, std::int64_t k, std::i
   }
 }
 
+/// Pass 2 of the weighted statistics for every component of a tile at once (MATH.md §1.6):
+/// y_k(p, i) = x(first + p, i) − m(k, i) and v_k(p, i) = w(p, k) · y_k(p, i) (w = 1 when null),
+/// each component's rows stored column-major (count × n, ld count, component k at k·count·n), so
+/// one strided-batched GEMM Y_kᵀ V_k gives all K scatters. One thread per (component, point)
+/// pair — K·count threads, so a small tile still fills the GPU — and 32-bit offsets (the host
+/// keeps K·count·n < 2³¹): one 32-bit division per pair, none per element, and a warp's stores
+/// are consecutive points of one column. The same operands as center + scale_rows per component.
+template <class T>
+__global__ void center_weight_all_kernel(VectorRef<const T> x, std::int64_t first, int count,
+                                         int n, const T* means, const T* w, int kk, T* y, T* v) {
+  const int pairs = count * kk, stride = static_cast<int>(gridDim.x * blockDim.x);
+  for (int e = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x); e < pairs; e += stride) {
+    const int k = e / count, p = e - k * count;
+    const T* xp = x.data + (first + p) * x.batch_stride;
+    const T* mk = means + k * n;
+    const T wk = w ? w[p * kk + k] : T(1);
+    int out = k * n * count + p;  // (k·n + i)·count + p, stepped by count
+    for (int i = 0; i < n; ++i, out += count) {
+      const T d = xp[i] - mk[i];
+      y[out] = d;
+      v[out] = wk * d;
+    }
+  }
+}
+
 template <class T>
 __global__ void fill_kernel(T* p, std::int64_t count, T value) {
   BOLTZKIT_GRID_STRIDE(e, count) { p[e] = value; }
@@ -217,6 +242,22 @@ __global__ void store_component_vector_kernel(const T* g, const T* divisor,
     T v = g[i];
     if (divisor) v = divisor[k] > T(0) ? v / divisor[k] : T(0);
     out(k, static_cast<int>(i)) = info && info[k] != 0 ? quiet_nan<T>() : v;
+  }
+}
+
+/// The statistics' outputs of all K components in one launch: cov_out(k) = scatter_k / counts_k
+/// (column-major scatter; 0 when counts_k = 0) and mean_out(k) = means_k, either skipped when not
+/// wanted. The arithmetic of store_component_matrix / store_component_vector per component.
+template <class T>
+__global__ void store_statistics_kernel(const T* means, const T* scatter, const T* counts,
+                                        std::int64_t kk, int n, VectorRef<T> mean_out,
+                                        MatrixRef<T> cov_out) {
+  const std::int64_t nn = static_cast<std::int64_t>(n) * n;
+  BOLTZKIT_GRID_STRIDE(e, kk * nn) {
+    const std::int64_t k = e / nn;
+    const int q = static_cast<int>(e - k * nn), c = q / n, r = q - c * n;
+    if (cov_out.wanted()) cov_out(k, r, c) = counts[k] > T(0) ? scatter[e] / counts[k] : T(0);
+    if (mean_out.wanted() && q < n) mean_out(k, q) = means[k * n + q];
   }
 }
 

@@ -394,14 +394,16 @@ TEST(KmeansEmulation, OneHotStatisticsAreTheLabelStatistics) {
   ks::one_hot(ex, static_cast<const std::int32_t*>(m.labels.data()), npts, kk, resp.data());
   for (std::int64_t q = 0; q < npts; ++q)
     for (std::int64_t k = 0; k < kk; ++k) EXPECT_EQ(resp[q * kk + k], m.labels[q] == k ? 1.0 : 0.0);
-  const std::int64_t tile = 32;
-  std::vector<double> ones(tile), y(tile * n), v(tile * n), means(kk * n), counts(kk),
+  const std::int64_t tile = 32, batch_tile = 7;  // 90 = 12 · 7 + 6: a tail in both passes
+  const std::int64_t rows = std::max(tile * n, kk * batch_tile * n);
+  std::vector<double> ones(tile), y(rows), v(rows), means(kk * n), counts(kk),
       scatter(kk * n * n), c(kk), mu(kk * n), cov(kk * n * n);
   const mixture::gpu_steps::StatBuffers<double> w{ones.data(), y.data(),      v.data(),
                                                   means.data(), counts.data(), scatter.data()};
   mixture::gpu_steps::run_statistics(ex, p.xs(), static_cast<const double*>(resp.data()), kk,
                                      c.data(), vector_batch<double>(mu.data(), kk, n, n),
-                                     matrix_batch<double>(cov.data(), kk, n, n * n, n), w, tile);
+                                     matrix_batch<double>(cov.data(), kk, n, n * n, n), w, tile,
+                                     batch_tile);
   for (std::int64_t k = 0; k < kk; ++k) {
     double count = 0.0;
     std::vector<double> mean(n, 0.0), s(n * n, 0.0);
