@@ -313,9 +313,9 @@ def single_specs(n, shape, iters, want_score=True):
                  [[iters] * len(warps)]),
         LoopSpec("scatter points p = g, g + groups ...", f, k, r"p < P; p \+= S::groups",
                  [sc_trips], sig={"FFMA": shape.st ** 2}, repeat=iters),
-        LoopSpec("whitening k (4 per trip)", f, k, r"k0 < kend; k0 \+= 4", [w_trips],
-                 sig={"FFMA": 4 * shape.r * C}, repeat=iters),
-        LoopSpec("score k (4 per trip)", f, k, r"k0 = c0; k0 < n; k0 \+= 4", [s_trips],
+        # tile_product, inlined twice in address order: the whitening, then the score.
+        LoopSpec("product k (4 per trip): whitening, score", f, "tile_product",
+                 r"register-tiled product k$", [w_trips, s_trips],
                  sig={"FFMA": 4 * shape.r * C}, repeat=iters),
         LoopSpec("block partials e", f, k, r"e < nn \+ n; e \+= P", [e_trips],
                  sig={"STG": 1}),

@@ -22,6 +22,7 @@ namespace boltzkit::kernels {
 template <class T, int MaxDim>
 struct SingleShape {
   static constexpr int points = mixture_single_points;  // points per block tile = threads
+  static constexpr int max_dim = MaxDim;
   /// Row stride of the point tiles: MaxDim + 1 words, so the 32 rows a warp reads at one k fall
   /// in 32 different banks.
   static constexpr int ld = MaxDim + 1;
@@ -55,6 +56,34 @@ struct SingleShape {
 template <class T, int MaxDim>
 constexpr std::size_t single_fused_shared_bytes() {
   return sizeof(T) * static_cast<std::size_t>(SingleShape<T, MaxDim>::shared_values);
+}
+
+/// This thread's register tile of a product of the fused pass (the whitening y = L⁻¹d and the
+/// score L⁻ᵀy): acc[i][j] = Σ_k rows[(rb + i·row_blocks)·ld + k] · cols[k·MaxDim + c0 + j] over
+/// k from k_begin in steps of 4 while below k_end; the operands are zero past n, so the last
+/// step may run over it.
+template <class S, class T, int R, int C>
+__device__ inline void tile_product(const T* rows, const T* cols, int rb, int c0, int k_begin,
+                                    int k_end, T (&acc)[R][C]) {
+BOLTZKIT_UNROLL
+  for (int i = 0; i < R; ++i)
+BOLTZKIT_UNROLL
+    for (int j = 0; j < C; ++j) acc[i][j] = T(0);
+  for (int k0 = k_begin; k0 < k_end; k0 += 4) {  // register-tiled product k
+BOLTZKIT_UNROLL
+    for (int kk = 0; kk < 4; ++kk) {
+      const int k = k0 + kk;
+      T a[R], b[C];
+BOLTZKIT_UNROLL
+      for (int i = 0; i < R; ++i) a[i] = rows[(rb + i * S::row_blocks) * S::ld + k];
+BOLTZKIT_UNROLL
+      for (int j = 0; j < C; ++j) b[j] = cols[k * S::max_dim + c0 + j];
+BOLTZKIT_UNROLL
+      for (int i = 0; i < R; ++i)
+BOLTZKIT_UNROLL
+        for (int j = 0; j < C; ++j) acc[i][j] += a[i] * b[j];
+    }
+  }
 }
 
 /// The fused one-Gaussian pass over points [0, count): log_prob (count) when not null, score rows
@@ -161,26 +190,7 @@ BOLTZKIT_UNROLL
     }
     {  // y = L⁻¹ d for columns c0 … c0 + C − 1: only k ≤ c0 + C − 1 contribute
       T acc[R][C];
-BOLTZKIT_UNROLL
-      for (int a = 0; a < R; ++a)
-BOLTZKIT_UNROLL
-        for (int j = 0; j < C; ++j) acc[a][j] = T(0);
-      const int kend = n < c0 + C ? n : c0 + C;
-      for (int k0 = 0; k0 < kend; k0 += 4) {
-BOLTZKIT_UNROLL
-        for (int kk = 0; kk < 4; ++kk) {
-          const int k = k0 + kk;
-          T a[R], b[C];
-BOLTZKIT_UNROLL
-          for (int i = 0; i < R; ++i) a[i] = s_d[(rb + i * S::row_blocks) * LD + k];
-BOLTZKIT_UNROLL
-          for (int j = 0; j < C; ++j) b[j] = s_lt[k * MaxDim + c0 + j];
-BOLTZKIT_UNROLL
-          for (int i = 0; i < R; ++i)
-BOLTZKIT_UNROLL
-            for (int j = 0; j < C; ++j) acc[i][j] += a[i] * b[j];
-        }
-      }
+      tile_product<S>(s_d, s_lt, rb, c0, 0, n < c0 + C ? n : c0 + C, acc);
 BOLTZKIT_UNROLL
       for (int i = 0; i < R; ++i) {
         const int p = rb + i * S::row_blocks;
@@ -202,25 +212,7 @@ BOLTZKIT_UNROLL
     }
     if (want_score) {  // −score = L⁻ᵀ y for columns c0 …: only k ≥ c0 contribute
       T acc[R][C];
-BOLTZKIT_UNROLL
-      for (int a = 0; a < R; ++a)
-BOLTZKIT_UNROLL
-        for (int j = 0; j < C; ++j) acc[a][j] = T(0);
-      for (int k0 = c0; k0 < n; k0 += 4) {
-BOLTZKIT_UNROLL
-        for (int kk = 0; kk < 4; ++kk) {
-          const int k = k0 + kk;
-          T a[R], b[C];
-BOLTZKIT_UNROLL
-          for (int i = 0; i < R; ++i) a[i] = s_y[(rb + i * S::row_blocks) * LD + k];
-BOLTZKIT_UNROLL
-          for (int j = 0; j < C; ++j) b[j] = s_l[k * MaxDim + c0 + j];
-BOLTZKIT_UNROLL
-          for (int i = 0; i < R; ++i)
-BOLTZKIT_UNROLL
-            for (int j = 0; j < C; ++j) acc[i][j] += a[i] * b[j];
-        }
-      }
+      tile_product<S>(s_y, s_l, rb, c0, c0, n, acc);
 BOLTZKIT_UNROLL
       for (int i = 0; i < R; ++i)
 BOLTZKIT_UNROLL
