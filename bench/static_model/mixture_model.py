@@ -67,7 +67,7 @@ EM_ITER_CALLS = [
                "gpu_stats_batch_bytes): center_weight_all_kernel (Y_k = x - m_k and V_k = r_k * "
                "Y_k for all K), one gemmStridedBatched Y_k^T V_k (D x D x tile, batch K); then "
                "one store_statistics_kernel (means and covariances of all K)"),
-    ("sum", "sum_to: fill_kernel<double> (sum_blocks), sum_kernel<float> (sum_blocks x 256), "
+    ("sum", "sum_to: sum_kernel<float> (sum_blocks x 256), "
             "sum_kernel<double> (1 block) into the results buffer"),
     ("d2h", "one cudaMemcpyAsync of the results buffer (ResultLayout) + one synchronize"),
     ("host", "runner: unpack + widen to float64; fit.cpp m_step: K float64 Cholesky checks "
@@ -655,7 +655,6 @@ def em_iter_case(sm, ctx, n, npts, kk):
     group("statistics pass 2", i0)
     # --- log-likelihood sum (sum_to): N floats read once; K-sized otherwise
     i0 = len(c.kernels)
-    c.fixed("fill_kernel<double> (sum partials)", 1)
     c.library("sum_kernel<float> (256 blocks; not SASS-modelled: N floats once)", 0.0, s * npts)
     c.fixed("sum_kernel<double> (1 block over the partials)", 1)
     group("log-likelihood sum", i0)

@@ -103,18 +103,9 @@ template <class T, class E>
 void sum_to(E& ex, const T* v, std::int64_t count, double* partials, int blocks, int threads,
             double* out) {
   const std::size_t shared = sizeof(double) * static_cast<std::size_t>(threads);
-  // Zeros first: an executor that runs fewer blocks (the emulator) leaves no stale partial.
-  ex.launch(k::fill_kernel<double>, blocks, partials, static_cast<std::int64_t>(blocks), 0.0);
   ex.launch_shared(k::sum_kernel<T>, blocks, threads, shared, v, count, partials);
   ex.launch_shared(k::sum_kernel<double>, 1, threads, shared,
                    static_cast<const double*>(partials), static_cast<std::int64_t>(blocks), out);
-}
-
-/// sum_to, then the one double read back. `partials` holds blocks + 1 doubles.
-template <class T, class E>
-double sum(E& ex, const T* v, std::int64_t count, double* partials, int blocks, int threads) {
-  sum_to(ex, v, count, partials, blocks, threads, partials + blocks);
-  return ex.fetch(static_cast<const double*>(partials + blocks));
 }
 
 /// resp (N, K) = the one-hot rows of w.labels.

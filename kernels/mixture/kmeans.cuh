@@ -24,6 +24,19 @@ __global__ void nonfinite_kernel(VectorRef<const T> x, std::int64_t npts, int n,
   }
 }
 
+/// Σ of every lane's s by a fixed-shape halving tree in red (blockDim.x doubles, a power of
+/// two), the same order every call; every lane calls it and gets the total from lane 0's slot.
+__device__ inline double block_tree_sum(double s, double* red) {
+  const int t = static_cast<int>(threadIdx.x);
+  red[t] = s;
+  __syncthreads();
+  for (int w = static_cast<int>(blockDim.x) / 2; w > 0; w >>= 1) {
+    if (t < w) red[t] += red[t + w];
+    __syncthreads();
+  }
+  return red[0];
+}
+
 /// |x_p − c|² in float64, summed in dimension order (as fit.cpp's squared_distance).
 template <class T>
 __device__ inline double kmeans_distance(VectorRef<const T> x, std::int64_t p, int n,
@@ -56,13 +69,8 @@ __global__ void kmeans_distance_kernel(VectorRef<const T> x, std::int64_t npts, 
       dist[p] = v;
       s += v;
     }
-    red[t] = s;
-    __syncthreads();
-    for (int w = static_cast<int>(blockDim.x) / 2; w > 0; w >>= 1) {
-      if (t < w) red[t] += red[t + w];
-      __syncthreads();
-    }
-    if (t == 0) sums[r] = red[0];
+    const double total = block_tree_sum(s, red);
+    if (t == 0) sums[r] = total;
     __syncthreads();  // red is reused by the next range
   }
 }
@@ -236,13 +244,8 @@ __global__ void sum_kernel(const T* v, std::int64_t count, double* out) {
   const int t = static_cast<int>(threadIdx.x);
   double s = 0.0;
   BOLTZKIT_GRID_STRIDE(e, count) { s += static_cast<double>(v[e]); }
-  red[t] = s;
-  __syncthreads();
-  for (int w = static_cast<int>(blockDim.x) / 2; w > 0; w >>= 1) {
-    if (t < w) red[t] += red[t + w];
-    __syncthreads();
-  }
-  if (t == 0) out[blockIdx.x] = red[0];
+  const double total = block_tree_sum(s, red);
+  if (t == 0) out[blockIdx.x] = total;
 }
 
 /// resp(p, k) = 1 when labels[p] = k, else 0 (the responsibilities of hard labels).
