@@ -55,8 +55,12 @@ void run_linalg_large_chunk(E& ex, const LinalgLargeCall<T>& c, std::int64_t fir
   const std::int64_t nn = static_cast<std::int64_t>(n) * n;
   const std::int64_t rhs_stride = c.rhs_stride();
   ex.launch(k::pack_lower_kernel<T>, count * nn, c.a, first, count, n, factor);
-  ex.launch(k::set_pointers_kernel<T>, count, factor_ptrs, factor, count, nn);
-  ex.launch(k::set_pointers_kernel<T>, count, rhs_ptrs, rhs, count, rhs_stride);
+  // The batched library calls' pointer arrays: potrf and the solves read factor_ptrs, the
+  // solves rhs_ptrs; the inverses build their own trsm pointers (block_ptrs).
+  const bool solves = c.op == Op::solve || c.op == Op::solve_transposed;
+  if (solves || c.op == Op::cholesky)
+    ex.launch(k::set_pointers_kernel<T>, count, factor_ptrs, factor, count, nn);
+  if (solves) ex.launch(k::set_pointers_kernel<T>, count, rhs_ptrs, rhs, count, rhs_stride);
   const k::VectorRef<const T> none{nullptr, 0};
   switch (c.op) {
     case Op::cholesky:
