@@ -12,6 +12,7 @@
 #include "backends.hpp"
 #include "host/bm/blas_gpu.hpp"
 #include "host/bm/quantized.hpp"
+#include "host/bm/tile_instance.hpp"
 #include "host/core/cuda_check.hpp"
 #include "host/core/device_buffer.hpp"
 #include "host/core/launch.cuh"
@@ -159,18 +160,12 @@ void launch_tiled_for(Context& ctx, const k::BmTileLaunch& a, unsigned blocks, s
   BOLTZKIT_CHECK_LAUNCH();
 }
 
-/// The kernel instance for T = a.tile_chains and the fields' place (bm_policy::tile_register_tiles).
+/// The kernel instance for T = a.tile_chains and the fields' place (with_tile_instance).
 template <int Alg>
 void launch_tiled_for(Context& ctx, const k::BmTileLaunch& a, unsigned blocks, std::size_t shared) {
-  constexpr int tw = tuning::tile_register_tiles;
-  if (a.tile_chains == 32 && k::bm_policy::tile_register_tiles(a.p.n, 32) == tw)
-    launch_tiled_for<Alg, 32, tw>(ctx, a, blocks, shared);
-  else if (a.tile_chains == 32)
-    launch_tiled_for<Alg, 32, 0>(ctx, a, blocks, shared);
-  else if (a.tile_chains == 16)
-    launch_tiled_for<Alg, 16, 0>(ctx, a, blocks, shared);
-  else
-    launch_tiled_for<Alg, 8, 0>(ctx, a, blocks, shared);
+  with_tile_instance(a.tile_chains, a.p.n, [&](auto t, auto tw) {
+    launch_tiled_for<Alg, decltype(t)::value, decltype(tw)::value>(ctx, a, blocks, shared);
+  });
 }
 
 /// All n_sweeps sweeps in one launch of the tile kernel, T = bm_policy::tile_chains(n) chains

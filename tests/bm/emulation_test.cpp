@@ -6,6 +6,7 @@
 #include "kernels/bm/chain_kernels.cuh"
 #include "host/bm/backends.hpp"
 #include "host/bm/quantized.hpp"
+#include "host/bm/tile_instance.hpp"
 // clang-format on
 
 #include <gtest/gtest.h>
@@ -266,18 +267,12 @@ void launch_tile_on_emulator(const k::BmTileLaunch& a) {
               k::bm_policy::tile_shared_bytes(a.p.n, T), a);
 }
 
-/// host/bm/gpu.cu's choice of instance: T, and the fields in registers at T = 32 when they fit.
+/// host/bm/gpu.cu's choice of instance (the same with_tile_instance).
 template <int Alg>
 void launch_tile_on_emulator(const k::BmTileLaunch& a) {
-  constexpr int tw = bm::tuning::tile_register_tiles;
-  if (a.tile_chains == 32 && k::bm_policy::tile_register_tiles(a.p.n, 32) == tw)
-    launch_tile_on_emulator<Alg, 32, tw>(a);
-  else if (a.tile_chains == 32)
-    launch_tile_on_emulator<Alg, 32>(a);
-  else if (a.tile_chains == 16)
-    launch_tile_on_emulator<Alg, 16>(a);
-  else
-    launch_tile_on_emulator<Alg, 8>(a);
+  bm::with_tile_instance(a.tile_chains, a.p.n, [&](auto t, auto tw) {
+    launch_tile_on_emulator<Alg, decltype(t)::value, decltype(tw)::value>(a);
+  });
 }
 
 void launch_tile_on_emulator(const k::BmTileLaunch& a) {
