@@ -16,7 +16,7 @@
 #include "host/core/validate.hpp"
 #include "host/linalg/dense_spd.hpp"
 #include "host/mixture/tuning.hpp"
-#include "host/mixture/kmeans_draw.hpp"
+#include "host/mixture/kmeans_cpu.hpp"
 #include "host/core/gpu_call.hpp"
 
 namespace boltzkit::mixture {
@@ -27,72 +27,6 @@ using boltzkit::detail::require;
 using detail::EStep;
 using detail::Params;
 using detail::Stats;
-
-double squared_distance(const double* a, const double* b, std::int64_t n) {
-  double s = 0.0;
-  for (std::int64_t i = 0; i < n; ++i) s += (a[i] - b[i]) * (a[i] - b[i]);
-  return s;
-}
-
-/// k-means++ seeding, then Lloyd iterations until the labels stop changing (≤ 100). The device
-/// k-means (fit_steps.hpp) follows the same rules.
-std::vector<std::int64_t> kmeans_labels(const std::vector<double>& x, std::int64_t npts,
-                                        std::int64_t n, std::int64_t kk, std::uint64_t seed,
-                                        std::int64_t init) {
-  std::vector<double> centers(kk * n);
-  std::vector<double> dist(npts, std::numeric_limits<double>::infinity());
-  for (std::int64_t j = 0; j < kk; ++j) {
-    std::int64_t pick = 0;
-    if (j == 0) {
-      pick = detail::kmeans_first_pick(detail::kmeans_uniform(seed, 0, init), npts);
-    } else {
-      double total = 0.0;
-      for (const double d : dist) total += d;
-      const double target = detail::kmeans_uniform(seed, j, init) * total;
-      double run = 0.0;
-      pick = npts - 1;
-      for (std::int64_t p = 0; p < npts; ++p) {
-        run += dist[p];
-        if (run > target && dist[p] > 0.0) {
-          pick = p;
-          break;
-        }
-      }
-    }
-    std::copy(&x[pick * n], &x[pick * n] + n, &centers[j * n]);
-#pragma omp parallel for schedule(static) if (npts * n > (1 << 16))
-    for (std::int64_t p = 0; p < npts; ++p)
-      dist[p] = std::min(dist[p], squared_distance(&x[p * n], &centers[j * n], n));
-  }
-  std::vector<std::int64_t> labels(npts, -1);
-  for (int it = 0; it < 100; ++it) {
-    bool changed = false;
-#pragma omp parallel for schedule(static) reduction(|| : changed) if (npts * kk * n > (1 << 16))
-    for (std::int64_t p = 0; p < npts; ++p) {
-      std::int64_t best = 0;
-      double best_d = std::numeric_limits<double>::infinity();
-      for (std::int64_t k = 0; k < kk; ++k) {
-        const double d = squared_distance(&x[p * n], &centers[k * n], n);
-        if (d < best_d) {
-          best_d = d;
-          best = k;
-        }
-      }
-      if (labels[p] != best) changed = true;
-      labels[p] = best;
-    }
-    if (!changed) break;
-    std::vector<double> sum(kk * n, 0.0), count(kk, 0.0);
-    for (std::int64_t p = 0; p < npts; ++p) {
-      count[labels[p]] += 1.0;
-      for (std::int64_t i = 0; i < n; ++i) sum[labels[p] * n + i] += x[p * n + i];
-    }
-    for (std::int64_t k = 0; k < kk; ++k)  // an empty cluster keeps its centre
-      if (count[k] > 0.0)
-        for (std::int64_t i = 0; i < n; ++i) centers[k * n + i] = sum[k * n + i] / count[k];
-  }
-  return labels;
-}
 
 /// Statistics of hard labels, two-pass, float64 (the initial M-step).
 Stats label_statistics(const std::vector<double>& x, std::int64_t npts, std::int64_t n,
@@ -155,7 +89,7 @@ struct HostStore {
   template <class T>
   Stats kmeans_statistics(vector_batch<const T> v, std::int64_t kk, std::uint64_t seed,
                           std::int64_t init) const {
-    return label_statistics(x, v.batch, v.dim, kk, kmeans_labels(x, v.batch, v.dim, kk, seed, init));
+    return label_statistics(x, v.batch, v.dim, kk, detail::kmeans(x, v.batch, v.dim, kk, seed, init).labels);
   }
 };
 

@@ -7,6 +7,7 @@
 // clang-format off: the shim must come first
 #include "host/mixture/gpu_steps.hpp"
 #include "host/mixture/fit_steps.hpp"
+#include "host/mixture/kmeans_cpu.hpp"
 // clang-format on
 
 #include <gtest/gtest.h>
@@ -25,67 +26,18 @@ namespace ks = mixture::fit_steps;
 namespace kn = boltzkit::kernels;
 using emu::MixtureEmulatedExecutor;
 
-double sq(const double* a, const double* b, std::int64_t n) {
-  double s = 0.0;
-  for (std::int64_t i = 0; i < n; ++i) s += (a[i] - b[i]) * (a[i] - b[i]);
-  return s;
-}
+using mixture::detail::kmeans_pick;
+using mixture::detail::squared_distance;
 
-/// The CPU rule of the D² draw (fit.cpp): the first point whose running sum passes u·Σ dist with
-/// dist > 0; N − 1 when none does.
-std::int64_t reference_pick(const std::vector<double>& dist, double u) {
-  double total = 0.0;
-  for (const double d : dist) total += d;
-  const double target = u * total;
-  double run = 0.0;
-  for (std::size_t p = 0; p < dist.size(); ++p) {
-    run += dist[p];
-    if (run > target && dist[p] > 0.0) return static_cast<std::int64_t>(p);
-  }
-  return static_cast<std::int64_t>(dist.size()) - 1;
-}
-
-/// fit.cpp's kmeans_labels, float64, sequential: picks and labels.
+/// fit.cpp's CPU k-means (kmeans_cpu.hpp): picks and labels, labels as the device stores them.
 struct KmeansRef {
   std::vector<std::int64_t> picks;
   std::vector<std::int32_t> labels;
 };
 KmeansRef reference_kmeans(const std::vector<double>& x, std::int64_t npts, std::int64_t n,
                            std::int64_t kk, std::uint64_t seed, std::int64_t init) {
-  KmeansRef r;
-  std::vector<double> c(kk * n), dist(npts, std::numeric_limits<double>::infinity());
-  for (std::int64_t j = 0; j < kk; ++j) {
-    const double u = mixture::detail::kmeans_uniform(seed, j, init);
-    const std::int64_t p = j == 0 ? mixture::detail::kmeans_first_pick(u, npts) : reference_pick(dist, u);
-    r.picks.push_back(p);
-    std::copy(&x[p * n], &x[p * n] + n, &c[j * n]);
-    for (std::int64_t q = 0; q < npts; ++q) dist[q] = std::min(dist[q], sq(&x[q * n], &c[j * n], n));
-  }
-  r.labels.assign(npts, -1);
-  for (int it = 0; it < 100; ++it) {
-    bool changed = false;
-    for (std::int64_t q = 0; q < npts; ++q) {
-      std::int32_t best = 0;
-      double bd = std::numeric_limits<double>::infinity();
-      for (std::int64_t k = 0; k < kk; ++k)
-        if (const double d = sq(&x[q * n], &c[k * n], n); d < bd) {
-          bd = d;
-          best = static_cast<std::int32_t>(k);
-        }
-      changed |= r.labels[q] != best;
-      r.labels[q] = best;
-    }
-    if (!changed) break;
-    std::vector<double> sum(kk * n, 0.0), count(kk, 0.0);
-    for (std::int64_t q = 0; q < npts; ++q) {
-      count[r.labels[q]] += 1.0;
-      for (std::int64_t i = 0; i < n; ++i) sum[r.labels[q] * n + i] += x[q * n + i];
-    }
-    for (std::int64_t k = 0; k < kk; ++k)
-      if (count[k] > 0.0)
-        for (std::int64_t i = 0; i < n; ++i) c[k * n + i] = sum[k * n + i] / count[k];
-  }
-  return r;
+  const auto k = mixture::detail::kmeans(x, npts, n, kk, seed, init);
+  return {k.picks, std::vector<std::int32_t>(k.labels.begin(), k.labels.end())};
 }
 
 /// Host stand-ins for the device buffers of run_kmeans, sized for a plan.
@@ -187,10 +139,10 @@ TEST(KmeansEmulation, PickFollowsTheCumulativeD2Rule) {
   };
   for (int m = 0; m < 256; ++m) {
     const double u = m / 256.0;
-    EXPECT_EQ(pick(dist, sums, u, -1), reference_pick(dist, u)) << "u = " << m << "/256";
+    EXPECT_EQ(pick(dist, sums, u, -1), kmeans_pick(dist, u)) << "u = " << m << "/256";
   }
   for (const double u : {0.3, 0.5000001, 0.999999999})
-    EXPECT_EQ(pick(dist, sums, u, -1), reference_pick(dist, u)) << "u = " << u;
+    EXPECT_EQ(pick(dist, sums, u, -1), kmeans_pick(dist, u)) << "u = " << u;
   EXPECT_EQ(pick(dist, sums, 0.5, 17), 17) << "the first centre is given";
   const std::vector<double> zeros(npts, 0.0);  // every point already a centre: N − 1, as the CPU
   EXPECT_EQ(pick(zeros, range_sums(zeros), 0.4, -1), npts - 1);
@@ -221,7 +173,7 @@ TEST(KmeansEmulation, DistanceUpdateAndRangeSumsMatchFloat64) {
                      static_cast<int>(n), c->data(), first, dist.data(), plan.range, sums.data());
     std::vector<double> want_sums(sums.size(), 0.0);
     for (std::int64_t p = 0; p < npts; ++p) {
-      want[p] = std::min(want[p], sq(&xd[p * n], c->data(), n));
+      want[p] = std::min(want[p], squared_distance(&xd[p * n], c->data(), n));
       EXPECT_NEAR(dist[p], want[p], 1e-13 * want[p]) << "point " << p;
       want_sums[p / plan.range] += want[p];
     }
@@ -249,7 +201,7 @@ void check_assign(std::int64_t npts, std::int64_t n, std::int64_t kk, std::uint6
     std::int32_t best = 0;
     double bd = std::numeric_limits<double>::infinity();
     for (std::int64_t k = 0; k < kk; ++k)
-      if (const double d = sq(&xd[p * n], &c[k * n], n); d < bd) {
+      if (const double d = squared_distance(&xd[p * n], &c[k * n], n); d < bd) {
         bd = d;
         best = static_cast<std::int32_t>(k);
       }
