@@ -109,26 +109,48 @@ void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
   plan.single = kk == 1 && c.weights == nullptr && n <= kernels::mixture_single_max_dim_for<T> &&
                 fits(x.batch_stride) && (!out.score.data || fits(out.score.batch_stride));
   if (plan.single) plan.single_blocks = single_blocks<T>(ctx, npts, static_cast<int>(n));
+  // One Gaussian in float past the single pass: the split-TF32 kernels, which centre x on the
+  // fly (no (tile, D) buffers) and sum the scatter over about two waves of thread blocks.
+  plan.split = std::is_same_v<T, float> && !plan.single && kk == 1 && c.weights == nullptr;
+  const int col_tiles = kernels::split_score_col_tiles(static_cast<int>(n));
+  const int pairs = kernels::split_scatter_pairs(kernels::split_scatter_tiles(static_cast<int>(n)));
+  if (plan.split && want_sums && npts > 0) {
+    const std::int64_t waves = std::int64_t{2} * boltzkit::gpu::sm_count(ctx.device());
+    const std::int64_t chunk = gpu_steps::split_chunk_points(npts, (waves + pairs - 1) / pairs);
+    plan.scatter_chunks = (npts + chunk - 1) / chunk;
+  }
   // The single pass needs no tile buffers; the tiled path sizes them for its tile.
   const std::int64_t tile =
       plan.single ? 1
-                  : tile_points(npts, static_cast<std::int64_t>(sizeof(T)) * (kk + 2 * n + 1));
+                  : tile_points(npts, static_cast<std::int64_t>(sizeof(T)) *
+                                          (plan.split ? col_tiles : kk + 2 * n + 1));
+  const std::int64_t rows = plan.split ? 1 : tile;  // the (tile, K) and (tile, D) buffers
   WorkspaceLayout ws;
   const auto fslots = gpu_steps::Factored<T>::reserve(ws, kk, n);
-  const int s_a = ws.reserve<T>(tile * kk), s_y = ws.reserve<T>(tile * n),
-            s_v = ws.reserve<T>(tile * n), s_ones = ws.reserve<T>(tile),
+  const int s_a = ws.reserve<T>(rows * kk), s_y = ws.reserve<T>(rows * n),
+            s_v = ws.reserve<T>(rows * n), s_ones = ws.reserve<T>(rows),
             s_scatter = ws.reserve<T>(want_sums ? kk * n * n : 1),
             s_wd = ws.reserve<T>(kk * n), s_wsum = ws.reserve<T>(kk),
             s_t1 = ws.reserve<T>(n * n), s_t2 = ws.reserve<T>(n * n),
             s_partials = ws.reserve<T>(plan.single && want_sums
                                            ? plan.single_blocks * (n * n + n)
                                            : 1);
+  const bool split_sums = plan.split && want_sums;
+  const int s_dots = ws.reserve<T>(plan.split ? tile * col_tiles : 1),
+            s_split_partial = ws.reserve<T>(
+                split_sums ? plan.scatter_chunks * pairs * kernels::split_scatter_tile *
+                                 kernels::split_scatter_tile
+                           : 1),
+            s_split_sum = ws.reserve<double>(split_sums ? plan.scatter_chunks * n : 1);
   ws.bind(ctx.workspace(ws.bytes()));
   const auto f = gpu_steps::Factored<T>::bind(ws, fslots);
-  const gpu_steps::Tile<T> w{ws.get<T>(s_a),  ws.get<T>(s_y),    ws.get<T>(s_v),
-                             ws.get<T>(s_ones), ws.get<T>(s_scatter), ws.get<T>(s_wd),
-                             ws.get<T>(s_wsum), ws.get<T>(s_t1),   ws.get<T>(s_t2),
-                             ws.get<T>(s_partials)};
+  gpu_steps::Tile<T> w{ws.get<T>(s_a),  ws.get<T>(s_y),    ws.get<T>(s_v),
+                       ws.get<T>(s_ones), ws.get<T>(s_scatter), ws.get<T>(s_wd),
+                       ws.get<T>(s_wsum), ws.get<T>(s_t1),   ws.get<T>(s_t2),
+                       ws.get<T>(s_partials)};
+  w.dots = ws.get<T>(s_dots);
+  w.split_partial = ws.get<T>(s_split_partial);
+  w.split_partial_sum = ws.get<double>(s_split_sum);
   MixtureCudaExecutor ex(ctx);
   gpu_steps::factor_components(ex, c.cov, kk, static_cast<int>(n), want_prec, f);
   if (out.info)

@@ -13,11 +13,13 @@
 //                                             C_b = alpha op(A_b) B_b + beta C_b (linalg's)
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "boltzkit/mixture.hpp"
 #include "host/core/workspace_layout.hpp"
 #include "kernels/mixture/estep.cuh"
 #include "kernels/mixture/single_fused.cuh"
+#include "kernels/mixture/split_tf32.cuh"
 
 namespace boltzkit::mixture::gpu_steps {
 
@@ -76,6 +78,10 @@ struct Tile {
   T *a, *y, *v, *ones;  // (tile, K), (tile, D) twice, (tile,)
   T *scatter, *wd, *wsum, *tmp1, *tmp2;  // (K, D, D), (K, D), (K,), (D, D) twice
   T* partials = nullptr;  // single pass: (single_blocks, D² + D) per-block sums
+  // Split path (EvaluatePlan::split): log p's partial dots (tile, column tiles), the scatter's
+  // chunk tiles (chunks · pairs, 128, 128) and column sums (chunks, D).
+  T *dots = nullptr, *split_partial = nullptr;
+  double* split_partial_sum = nullptr;
 };
 
 struct EvaluatePlan {
@@ -89,7 +95,20 @@ struct EvaluatePlan {
   /// The GEMMs run in TF32 (EvaluateOptions::allow_tf32, float): the K = 1 tiles then take the
   /// scatter as a GEMM rather than an FP32 SYRK.
   bool tf32 = false;
+  /// One Gaussian in float past the single pass: the split-TF32 kernels (MATH.md §1.9,
+  /// kernels/mixture/split_tf32.cuh) instead of cuBLAS; the scatter's partial sums over
+  /// scatter_chunks chunks of the points.
+  bool split = false;
+  std::int64_t scatter_chunks = 1;
 };
+
+/// Points per chunk of split_scatter_kernel: the points over `chunks` chunks, a multiple of its
+/// stage (BK points).
+inline std::int64_t split_chunk_points(std::int64_t npts, std::int64_t chunks) {
+  const std::int64_t per = (npts + chunks - 1) / std::max<std::int64_t>(chunks, 1);
+  return std::max<std::int64_t>(
+      k::split_tf32_k, (per + k::split_tf32_k - 1) / k::split_tf32_k * k::split_tf32_k);
+}
 
 /// One Gaussian without weights past the single pass (D > mixture_single_max_dim_for<T>), per
 /// tile (MATH.md §1.7): Y = X − μ, the score −Σ⁻¹Yᵀ by one GEMM (into the output rows, or v),
@@ -134,6 +153,49 @@ void run_single_tiles(E& ex, vector_batch<const T> x, const Components<T>& c,
   if (want_sums && npts > 0) ex.launch(k::fill_kernel<T>, 1, w.wsum, 1, static_cast<T>(npts));
 }
 
+/// One Gaussian in float past the single pass by the split-TF32 kernels (MATH.md §1.9): per tile
+/// of points split_score_kernel (the score rows, straight into the output, and log p's partial
+/// dots) and split_logp_kernel; once over all points split_scatter_kernel (chunks × lower tile
+/// pairs, centring on the fly) and its reduction into the lower triangle of w.scatter and w.wd;
+/// W = N. No Y buffer: x is read once per product. With plan.tf32 only hi·hi is taken.
+template <class E>
+void run_single_split(E& ex, vector_batch<const float> x, const Components<float>& c,
+                      const Outputs<float>& out, const Factored<float>& f, const Tile<float>& w,
+                      const EvaluatePlan& plan) {
+  const std::int64_t npts = x.batch;
+  const int n = static_cast<int>(x.dim);
+  const k::VectorRef<const float> xr{x.data, x.batch_stride};
+  const bool want_sums = out.sum_grad_mean.data || out.sum_grad_cov.data;
+  const int col_tiles = k::split_score_col_tiles(n);
+  for (std::int64_t first = 0; (out.score.data || out.log_prob) && first < npts;
+       first += plan.tile) {
+    const std::int64_t count = std::min(plan.tile, npts - first);
+    float* s = out.score.data ? out.score.data + first * out.score.batch_stride : nullptr;
+    const std::int64_t ld = std::max<std::int64_t>(out.score.batch_stride, n);
+    const std::int64_t units = (count + k::split_score_points - 1) / k::split_score_points * col_tiles;
+    ex.launch_shared(k::split_score_for(n, plan.tf32), static_cast<int>(units),
+                     k::split_score_threads, k::split_score_shared_for(n), xr, first, count, n,
+                     c.mean.data, static_cast<const float*>(f.prec),
+                     static_cast<const std::int32_t*>(f.info), s, ld, w.dots, col_tiles);
+    if (out.log_prob)
+      ex.launch(k::split_logp_kernel<float>, count, static_cast<const float*>(w.dots), col_tiles, count,
+                static_cast<const float*>(f.logc), first, out.log_prob);
+  }
+  if (!want_sums || npts == 0) return;
+  const int tiles = k::split_scatter_tiles(n);
+  const std::int64_t chunk = split_chunk_points(npts, plan.scatter_chunks);
+  const std::int64_t chunks = (npts + chunk - 1) / chunk;
+  ex.launch_shared(k::split_scatter_for(plan.tf32),
+                   static_cast<int>(k::split_scatter_pairs(tiles) * chunks),
+                   k::split_scatter_threads, sizeof(float) * k::split_scatter_shared_floats, xr,
+                   npts, n, c.mean.data, chunk, chunks, tiles, w.split_partial,
+                   w.split_partial_sum);
+  ex.launch(k::split_scatter_reduce_kernel<float>, static_cast<std::int64_t>(n) * n + n,
+            static_cast<const float*>(w.split_partial),
+            static_cast<const double*>(w.split_partial_sum), chunks, tiles, n, w.scatter, w.wd);
+  ex.launch(k::fill_kernel<float>, 1, w.wsum, 1, static_cast<float>(npts));
+}
+
 /// mixture::evaluate for points [0, N) (MATH.md §1.7): one Gaussian in one fused pass
 /// (plan.single) or run_single_tiles, else in tiles: log N per component (fused kernel or GEMM whitening), online
 /// log-sum-exp, then scores and summed gradients by GEMMs. Both end in the same finish.
@@ -159,7 +221,10 @@ void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const 
   }
   // One Gaussian without weights past the single pass: its own tiles (no (tile, K) weights).
   const bool single_tiles = !plan.single && kk == 1 && c.weights == nullptr;
-  if (single_tiles) run_single_tiles(ex, x, c, out, f, w, plan.tile, plan.tf32);
+  if constexpr (std::is_same_v<T, float>) {
+    if (single_tiles && plan.split) run_single_split(ex, x, c, out, f, w, plan);
+  }
+  if (single_tiles && !plan.split) run_single_tiles(ex, x, c, out, f, w, plan.tile, plan.tf32);
   for (std::int64_t first = 0; !plan.single && !single_tiles && first < npts;
        first += plan.tile) {
     const std::int64_t count = std::min(plan.tile, npts - first);

@@ -39,4 +39,20 @@ constexpr std::int64_t kmeans_range_points = 8192;
 /// 132 SMs about twice while keeping the second pass one block's tree.
 constexpr int sum_blocks = 256;
 
+/// The split-TF32 kernels of one Gaussian past the single pass (kernels/mixture/split_tf32.cuh).
+/// k per shared-memory stage: 4 mma k-steps of 8 between barriers, and 32 lanes read 32
+/// consecutive values of a point when they fill it.
+constexpr int split_tf32_k = 32;
+/// split_score_kernel: 128 points × up to 256 score columns per block, 16 warps (4 × 4) of
+/// 32 × 64 (or 32 × 32 for D ≤ 128): each Σ⁻¹ stage read from L2 serves 128 points (Σ⁻¹ crosses
+/// L2 once per 128 points: 0.54 GB at D = 256, N = 2¹⁸), and 64 accumulators per lane keep one
+/// block of 512 threads within 128 registers.
+constexpr int split_score_points = 128;
+constexpr int split_score_threads = 512;
+/// split_score_kernel's column tiles: 32 columns per warp up to this D, 64 beyond (BN 128 / 256).
+constexpr int split_score_narrow_max_dim = 128;
+/// split_scatter_kernel: 128 × 128 tiles of the scatter, 8 warps (4 × 2) of 32 × 64.
+constexpr int split_scatter_tile = 128;
+constexpr int split_scatter_threads = 256;
+
 }  // namespace boltzkit::kernels

@@ -38,6 +38,7 @@ struct Barrier {
 struct Warp {
   Barrier barrier;
   std::uint64_t exchange[32] = {};
+  std::uint32_t wide[32][8] = {};  // warp_gather: up to 8 words per lane
 };
 /// Suspends the calling lane until every lane of `barrier` has arrived (warp_emulator.cpp).
 void arrive_and_wait(Barrier& barrier);
@@ -60,6 +61,22 @@ T exchange(T value, Source source_of) {
   std::memcpy(&out, &w.exchange[source_of(lane)], sizeof(T));
   arrive_and_wait(w.barrier);  // nobody overwrites the buffer before every lane has read it
   return out;
+}
+}  // namespace emu
+
+namespace emu {
+/// Every lane publishes its N ≤ 8 four-byte values; all[l][i] is then lane l's value i. One
+/// rendezvous for a whole fragment exchange where shuffles would take one per value: the
+/// emulated tensor-core mma (kernels/mixture/split_tf32.cuh) reads whole fragments this way.
+template <class T, int N>
+void warp_gather(const T (&mine)[N], T (&all)[32][N]) {
+  static_assert(sizeof(T) == 4 && N <= 8, "four-byte values, at most 8 per lane");
+  Warp& w = *current_warp;
+  const int lane = static_cast<int>(threadIdx.x % 32);
+  std::memcpy(w.wide[lane], mine, sizeof mine);
+  arrive_and_wait(w.barrier);
+  for (int l = 0; l < 32; ++l) std::memcpy(all[l], w.wide[l], sizeof mine);
+  arrive_and_wait(w.barrier);  // nobody overwrites the buffer before every lane has read it
 }
 }  // namespace emu
 

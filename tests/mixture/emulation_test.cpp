@@ -2,102 +2,12 @@
 // the warp emulator and loop stand-ins for potrf/trsm/GEMM: both E-step paths (fused small-D
 // kernel and GEMM whitening), tiles whose size does not divide N, the statistics and KL, all
 // against the CPU backend.
-#include "tests/mixture/emulated_executor.hpp"
-// clang-format off: the shim must come first
-#include "host/mixture/gpu_steps.hpp"
-// clang-format on
-
-#include <gtest/gtest.h>
-
-#include <cmath>
-
-#include "boltzkit/boltzkit.hpp"
-#include "cases.hpp"
+#include "tests/mixture/emulated_evaluate.hpp"
 
 namespace boltzkit::testing {
 namespace {
 
-using namespace mixture_cases;
-namespace steps = mixture::gpu_steps;
-using MixtureEmulatedExecutor = emu::MixtureEmulatedExecutor;
-
-template <class T>
-struct Results {
-  std::vector<T> log_prob, mix, resp, score, sgm, sgc;
-  std::vector<std::int32_t> info;
-};
-
-/// single: the one-Gaussian pass (plan.single, K = 1 without weights) on 2 blocks; score rows
-/// `score_stride` apart (0: D; negative: no score asked for), the gaps poisoned with NaN.
-template <class T>
-Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated, bool fused,
-                         std::int64_t tile, bool single = false, std::int64_t score_stride = 0) {
-  const std::int64_t np = p.n_points, kk = p.k, n = p.dim;
-  const T poison = std::numeric_limits<T>::quiet_NaN();
-  Results<T> r{std::vector<T>(np * kk, poison),     std::vector<T>(np, poison),
-               std::vector<T>(np * kk, poison),     std::vector<T>(np * n, poison),
-               std::vector<T>(kk * n, poison),      std::vector<T>(kk * n * n, poison),
-               std::vector<std::int32_t>(kk, -7)};
-  mixture::Outputs<T> out;
-  out.log_prob = r.log_prob.data();
-  if (weights) {
-    out.mix_log_prob = r.mix.data();
-    out.resp = r.resp.data();
-  }
-  const std::int64_t ss = score_stride > 0 ? score_stride : n;
-  if (ss != n) r.score.assign(np * ss, poison);
-  if ((weights || kk == 1) && score_stride >= 0)
-    out.score = vector_batch<T>(r.score.data(), np, n, ss);
-  out.sum_grad_mean = vector_batch<T>(r.sgm.data(), kk, n, n);
-  out.sum_grad_cov = matrix_batch<T>(r.sgc.data(), kk, n, n * n, n);
-  out.info = r.info.data();
-  const auto c = p.components(weights);
-  if (!emulated) {
-    Context ctx(Backend::cpu);
-    mixture::evaluate(ctx, p.xs(), c, out);
-    return r;
-  }
-  std::vector<T> factor(kk * n * n), linv(kk * n * n), prec(kk * n * n), logc(kk);
-  std::vector<T*> ptrs(3 * kk);
-  std::vector<std::int32_t> info(kk);
-  const steps::Factored<T> f{factor.data(), linv.data(), prec.data(), logc.data(), ptrs.data(),
-                             info.data()};
-  // The scatter poisoned: the finish must read only what the steps wrote (SYRK: lower half).
-  std::vector<T> a(tile * kk), y(tile * n), v(tile * n), ones(tile), scatter(kk * n * n, poison),
-      wd(kk * n), wsum(kk), t1(n * n), t2(n * n);
-  const int single_blocks = 2;
-  std::vector<T> partials(single_blocks * (n * n + n), poison);
-  const steps::Tile<T> w{a.data(),   y.data(),    v.data(),  ones.data(),
-                         scatter.data(), wd.data(), wsum.data(), t1.data(),
-                         t2.data(),  partials.data()};
-  MixtureEmulatedExecutor ex;
-  steps::factor_components(ex, c.cov, kk, static_cast<int>(n), true, f);
-  std::copy(info.begin(), info.end(), r.info.begin());
-  steps::EvaluatePlan plan;
-  plan.tile = tile;
-  plan.fused = fused;
-  plan.fused_blocks = 2;
-  plan.single = single;
-  plan.single_blocks = single_blocks;
-  steps::run_evaluate(ex, p.xs(), c, out, f, w, plan);
-  return r;
-}
-
-template <class T>
-void expect_match(const std::vector<T>& got, const std::vector<T>& want, double tol,
-                  const char* what) {
-  ASSERT_EQ(got.size(), want.size());
-  double scale = 1.0;
-  for (const T v : want) scale = std::max(scale, std::abs(static_cast<double>(v)));
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    if (std::isnan(static_cast<double>(want[i]))) {
-      EXPECT_TRUE(std::isnan(static_cast<double>(got[i]))) << what << "[" << i << "]";
-      continue;
-    }
-    ASSERT_NEAR(static_cast<double>(got[i]), static_cast<double>(want[i]), tol * scale)
-        << what << "[" << i << "]";
-  }
-}
+using namespace mixture_emulation;
 
 template <class T>
 void compare_paths(double tol, std::vector<Case> table) {

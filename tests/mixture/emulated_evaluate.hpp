@@ -1,0 +1,127 @@
+#pragma once
+// The mixture evaluate harness of the emulation tests: host/mixture/gpu_steps.hpp's run_evaluate
+// on the warp emulator (loop stand-ins for potrf/trsm/GEMM) or the CPU backend, with every
+// output and scratch buffer poisoned with NaN first, and a tolerance check scaled by the largest
+// reference value.
+#include "tests/mixture/emulated_executor.hpp"
+// clang-format off: the shim must come first
+#include "host/mixture/gpu_steps.hpp"
+// clang-format on
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "boltzkit/boltzkit.hpp"
+#include "cases.hpp"
+
+namespace boltzkit::testing::mixture_emulation {
+
+using namespace mixture_cases;
+namespace steps = mixture::gpu_steps;
+using MixtureEmulatedExecutor = emu::MixtureEmulatedExecutor;
+
+template <class T>
+struct Results {
+  std::vector<T> log_prob, mix, resp, score, sgm, sgc;
+  std::vector<std::int32_t> info;
+};
+
+/// The split-TF32 path of one Gaussian (EvaluatePlan::split, float only): off (0 chunks), or on
+/// with the scatter over `chunks` chunks and the TF32 option's single product when tf32.
+struct SplitOption {
+  std::int64_t chunks = 0;
+  bool tf32 = false;
+};
+
+/// single: the one-Gaussian pass (plan.single, K = 1 without weights) on 2 blocks; score rows
+/// `score_stride` apart (0: D; negative: no score asked for), the gaps poisoned with NaN.
+template <class T>
+Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated, bool fused,
+                         std::int64_t tile, bool single = false, std::int64_t score_stride = 0,
+                         SplitOption split = {}) {
+  const std::int64_t np = p.n_points, kk = p.k, n = p.dim;
+  const T poison = std::numeric_limits<T>::quiet_NaN();
+  Results<T> r{std::vector<T>(np * kk, poison),     std::vector<T>(np, poison),
+               std::vector<T>(np * kk, poison),     std::vector<T>(np * n, poison),
+               std::vector<T>(kk * n, poison),      std::vector<T>(kk * n * n, poison),
+               std::vector<std::int32_t>(kk, -7)};
+  mixture::Outputs<T> out;
+  out.log_prob = r.log_prob.data();
+  if (weights) {
+    out.mix_log_prob = r.mix.data();
+    out.resp = r.resp.data();
+  }
+  const std::int64_t ss = score_stride > 0 ? score_stride : n;
+  if (ss != n) r.score.assign(np * ss, poison);
+  if ((weights || kk == 1) && score_stride >= 0)
+    out.score = vector_batch<T>(r.score.data(), np, n, ss);
+  out.sum_grad_mean = vector_batch<T>(r.sgm.data(), kk, n, n);
+  out.sum_grad_cov = matrix_batch<T>(r.sgc.data(), kk, n, n * n, n);
+  out.info = r.info.data();
+  const auto c = p.components(weights);
+  if (!emulated) {
+    Context ctx(Backend::cpu);
+    mixture::evaluate(ctx, p.xs(), c, out);
+    return r;
+  }
+  std::vector<T> factor(kk * n * n), linv(kk * n * n), prec(kk * n * n), logc(kk);
+  std::vector<T*> ptrs(3 * kk);
+  std::vector<std::int32_t> info(kk);
+  const steps::Factored<T> f{factor.data(), linv.data(), prec.data(), logc.data(), ptrs.data(),
+                             info.data()};
+  // The scatter poisoned: the finish must read only what the steps wrote (SYRK: lower half).
+  std::vector<T> a(tile * kk), y(tile * n), v(tile * n), ones(tile), scatter(kk * n * n, poison),
+      wd(kk * n), wsum(kk), t1(n * n), t2(n * n);
+  const int single_blocks = 2;
+  std::vector<T> partials(single_blocks * (n * n + n), poison);
+  steps::Tile<T> w{a.data(),   y.data(),    v.data(),  ones.data(),
+                   scatter.data(), wd.data(), wsum.data(), t1.data(),
+                   t2.data(),  partials.data()};
+  // The split path's buffers, poisoned: every chunk tile and dot must be written before it is read.
+  const int col_tiles = kernels::split_score_col_tiles(static_cast<int>(n));
+  const int pairs = kernels::split_scatter_pairs(kernels::split_scatter_tiles(static_cast<int>(n)));
+  const std::int64_t chunks = std::max<std::int64_t>(split.chunks, 1);
+  std::vector<T> dots(tile * col_tiles, poison),
+      split_partial(chunks * pairs * kernels::split_scatter_tile * kernels::split_scatter_tile,
+                    poison);
+  std::vector<double> split_sum(chunks * n, std::numeric_limits<double>::quiet_NaN());
+  w.dots = dots.data();
+  w.split_partial = split_partial.data();
+  w.split_partial_sum = split_sum.data();
+  MixtureEmulatedExecutor ex;
+  steps::factor_components(ex, c.cov, kk, static_cast<int>(n), true, f);
+  std::copy(info.begin(), info.end(), r.info.begin());
+  steps::EvaluatePlan plan;
+  plan.tile = tile;
+  plan.fused = fused;
+  plan.fused_blocks = 2;
+  plan.single = single;
+  plan.single_blocks = single_blocks;
+  plan.split = split.chunks > 0;
+  plan.scatter_chunks = chunks;
+  plan.tf32 = split.tf32;
+  steps::run_evaluate(ex, p.xs(), c, out, f, w, plan);
+  return r;
+}
+
+template <class T>
+void expect_match(const std::vector<T>& got, const std::vector<T>& want, double tol,
+                  const char* what) {
+  ASSERT_EQ(got.size(), want.size());
+  double scale = 1.0;
+  for (const T v : want) scale = std::max(scale, std::abs(static_cast<double>(v)));
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (std::isnan(static_cast<double>(want[i]))) {
+      EXPECT_TRUE(std::isnan(static_cast<double>(got[i]))) << what << "[" << i << "]";
+      continue;
+    }
+    ASSERT_NEAR(static_cast<double>(got[i]), static_cast<double>(want[i]), tol * scale)
+        << what << "[" << i << "]";
+  }
+}
+
+}  // namespace boltzkit::testing::mixture_emulation
