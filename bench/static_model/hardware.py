@@ -36,6 +36,12 @@ class H100(object):
     # sparsity) = 132 SMs x 4 tensor cores x 256 TF32 FMA x 2 flops x 1.83 GHz (the clock of the
     # whitepaper's tensor figures); used only for the mixture GEMMs with the TF32 option (A14).
     tf32_tensor_flops_per_clk_per_sm = 2048
+    # Share of that peak that warp-level mma.sync (HMMA.1688.F32.TF32, our split-TF32 kernels)
+    # reaches: an assumption, not a measurement. Hopper reaches its tensor peak only through the
+    # warpgroup wgmma instructions (Luo et al. 2025, "Dissecting the NVIDIA Hopper Architecture
+    # through Microbenchmarking", arXiv 2501.12084); half of it for mma.sync is our guess until
+    # a GPU measures it (A20).
+    mma_sync_tf32_fraction = 0.5
     fp64_tensor_flops = 256         # per clk per SM, DMMA [WP]: 67e12 / (132 x 1.98e9); cuBLAS DGEMM peak
     mufu_lanes = 16                 # [PG]
     conv_lanes = 16                 # type conversions, POPC, FLO, BREV [PG]; same XU pipe as MUFU

@@ -109,7 +109,104 @@ NAMES = {
     "single": r"single_fused_kernel<float, %d>",  # % single_bound(n)
     "reduce": r"single_reduce_kernel<float>",
     "logp_from_score": r"logp_from_score_kernel<float>",
+    "split_score": r"split_score_kernel<%d, %d>",  # % (NT, terms)
+    "split_logp": r"split_logp_kernel<float>",
+    "split_scatter": r"split_scatter_kernel<%d>",  # % terms
+    "split_reduce": r"split_scatter_reduce_kernel<float>",
 }
+
+# The split-TF32 kernels (kernels/mixture/split_tf32.cuh, policy.hpp; copies, update with them).
+SPLIT_K = 32                   # split_tf32_k
+SPLIT_SCORE_POINTS = 128       # split_score_points
+SPLIT_SCORE_THREADS = 512      # split_score_threads
+SPLIT_NARROW_MAX_DIM = 128     # split_score_narrow_max_dim
+SPLIT_SCATTER_TILE = 128       # split_scatter_tile
+SPLIT_SCATTER_THREADS = 256    # split_scatter_threads
+
+
+def split_nt(n):
+    return 4 if n <= SPLIT_NARROW_MAX_DIM else 8
+
+
+def split_chunks(npts, n, sms):
+    """host/mixture/gpu.cu: chunks of the scatter, about two waves of blocks over the pairs;
+    gpu_steps::split_chunk_points rounds a chunk up to whole 32-point stages."""
+    tiles = -(-n // SPLIT_SCATTER_TILE)
+    pairs = tiles * (tiles + 1) // 2
+    want = -(-2 * sms // pairs)
+    per = -(-npts // want)
+    chunk = max(SPLIT_K, -(-per // SPLIT_K) * SPLIT_K)
+    return pairs, chunk, -(-npts // chunk)
+
+
+def split_mean_mi(n):
+    """Average row tile index mi over the lower tile pairs (the steps of the kernel's mi loop)."""
+    tiles = -(-n // SPLIT_SCATTER_TILE)
+    mis = [mi for mi in range(tiles) for _ in range(mi + 1)]
+    return sum(mis) / float(len(mis))
+
+
+def split_score_specs(n, terms):
+    """split_score_kernel<NT, terms> per work unit = one block (16 warps) and one unit (128
+    points x 32·NT columns): the stage loop over k runs ceil(n / 32) times per warp, each stage 4
+    mma k-steps x 2 row fragments x NT column fragments x terms HMMA (the k-steps, fragment
+    loads, splits and epilogue are unrolled: no SASS loops)."""
+    warps = SPLIT_SCORE_THREADS // 32
+    nt = split_nt(n)
+    f, k = "split_tf32.cuh", "split_score_kernel"
+    return [
+        LoopSpec("grid-stride (unit: 128 points x %d columns)" % (32 * nt), f, k,
+                 r"unit < row_tiles \* col_tiles", [[1] * warps]),
+        LoopSpec("stages k0 (32 k: 4 k-steps x 2 x %d x %d HMMA)" % (nt, terms), f, k,
+                 r"for \(int k0 = 0; k0 < n; k0 \+= bk\)", [[-(-n // SPLIT_K)] * warps],
+                 sig={"HMMA": 4 * 2 * nt * terms}),
+    ]
+
+
+def split_scatter_specs(stages, terms, mean_mi):
+    """split_scatter_kernel<terms> per work unit = one block (8 warps) and one (tile pair,
+    chunk): `stages` 32-point stages per warp, each 4 mma k-steps x 2 x 8 fragments x terms HMMA.
+    The diagonal pairs skip the fragments above the diagonal (44 % of theirs) by a warp-uniform
+    branch that the model does not follow: charged as if run (conservative)."""
+    warps = SPLIT_SCATTER_THREADS // 32
+    f, k = "split_tf32.cuh", "split_scatter_kernel"
+    return [
+        LoopSpec("grid-stride (unit: tile pair x chunk)", f, k, r"unit < pairs \* chunks",
+                 [[1] * warps]),
+        LoopSpec("pair -> row tile mi (mi steps)", f, k, r"while \(\(mi \+ 1\)",
+                 [[mean_mi] * warps]),
+        LoopSpec("stages k0 (32 points: 4 k-steps x 2 x 8 x %d HMMA)" % terms, f, k,
+                 r"for \(std::int64_t k0 = p0; k0 < p1; k0 \+= bk\)", [[stages] * warps],
+                 sig={"HMMA": 4 * 2 * 8 * terms}),
+    ]
+
+
+def split_logp_specs(t, col_tiles):
+    """split_logp_kernel<float> per thread: t points (average), each adding its col_tiles dots.
+    nvcc versioned the point loop on col_tiles <= 0 (no dots: a x4 loop and its remainder, not
+    run); the running version's col loop is an x16 then an x4 loop (split16)."""
+    f, k = "split_tf32.cuh", "split_logp_kernel"
+    return [LoopSpec("grid-stride (point)", f, k, r"BOLTZKIT_GRID_STRIDE\(p, count\)",
+                     [[0], [0], [t]]),
+            LoopSpec("column tiles c", f, k, r"for \(int c = 0; c < col_tiles; \+\+c\)",
+                     split16([col_tiles]), sig={"LDG": 1, "FADD": 1}, repeat=t)]
+
+
+def split_reduce_specs(t, chunks, n):
+    """split_scatter_reduce_kernel<float> per thread: t elements (average) of the n² + n; the
+    lower triangle's n(n+1)/2 sum `chunks` tiles, the n column sums `chunks` partials, the upper
+    triangle nothing. nvcc versioned the element loop on chunks <= 0 (not run); the lower
+    triangle's chunk loop is x16 then x4 (split16), the column sums' x4."""
+    f, k = "split_tf32.cuh", "split_scatter_reduce_kernel"
+    lower = t * (n * (n + 1) / 2.0) / (n * n + n)
+    sums = t * n / float(n * n + n)
+    return [LoopSpec("grid-stride (element)", f, k, r"BOLTZKIT_GRID_STRIDE\(e, nn \+ n\)",
+                     [[0], [t]]),
+            LoopSpec("chunks c (lower triangle)", f, k, r"s \+= tile\[c \* stride\]",
+                     split16([chunks]), sig={"LDG": 1, "DADD": 1}, repeat=lower),
+            LoopSpec("chunks c (column sums; x4)", f, k, r"s \+= partial_sum\[",
+                     [[chunks]], sig={"LDG": 1, "DADD": 1}, repeat=sums)]
+
 
 
 def floor_bytes(kind, n, npts, k, s=4):
@@ -372,6 +469,48 @@ class Case(object):
             logp_from_score_specs(count / float(warps), n), warps, "warp", blocks,
             LARGE_THREADS, 0, dram, launches=launches))
 
+    def split_single(self, npts, n, tile, want_score=True):
+        """gpu_steps::run_single_split: per tile split_score_kernel + split_logp_kernel, then
+        split_scatter_kernel over all points and its reduction (A20)."""
+        hw, s = self.hw, 4
+        terms = 1 if self.tf32 else 3
+        nt = split_nt(n)
+        col_tiles = -(-n // (32 * nt))
+        tiles = -(-npts // tile)
+        units = -(-tile // SPLIT_SCORE_POINTS) * col_tiles
+        shared = 4 * 2 * (SPLIT_SCORE_POINTS + 32 * nt) * (SPLIT_K + 4)
+        # DRAM per tile: x read, the score rows written, the dots written; Σ⁻¹ (read by every
+        # block) and the epilogue's second read of x (the rows the block just staged) from L2.
+        dram = s * tile * n + (s * tile * n if want_score else 0) + s * tile * col_tiles
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "split_score", self.ctx.find(NAMES["split_score"] % (nt, terms)),
+            split_score_specs(n, terms), units,
+            "block: 128 points x %d columns" % (32 * nt), units, SPLIT_SCORE_THREADS, shared,
+            dram, launches=tiles))
+        blocks = models.grid_for(hw, tile, LARGE_THREADS)
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "split_logp", self.ctx.find(NAMES["split_logp"]),
+            split_logp_specs(tile / float(blocks * LARGE_THREADS), col_tiles),
+            blocks * LARGE_THREADS // 32, "warp", blocks, LARGE_THREADS, 0,
+            s * tile * (col_tiles + 1), launches=tiles))
+        pairs, chunk, chunks = split_chunks(npts, n, hw.sms)
+        units = pairs * chunks
+        shared = 4 * 4 * SPLIT_K * (SPLIT_SCATTER_TILE + 8)
+        partial = s * units * SPLIT_SCATTER_TILE ** 2
+        # x from DRAM once (the pairs of a chunk run side by side and share it through L2)
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "split_scatter", self.ctx.find(NAMES["split_scatter"] % terms),
+            split_scatter_specs(chunk // SPLIT_K, terms, split_mean_mi(n)), units,
+            "block: 128 x 128 tile pair x %d points" % chunk, units, SPLIT_SCATTER_THREADS,
+            shared, s * npts * n + partial + 8 * chunks * n, launches=1))
+        items = n * n + n
+        blocks = models.grid_for(hw, items, LARGE_THREADS)
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "split_reduce", self.ctx.find(NAMES["split_reduce"]),
+            split_reduce_specs(items / float(blocks * LARGE_THREADS), chunks, n),
+            blocks * LARGE_THREADS // 32, "warp", blocks, LARGE_THREADS, 0,
+            partial + 8 * chunks * n + s * items, launches=1))
+
     def fused(self, count, n, kk, dram, launches):
         wpb = FUSED_THREADS // 32
         iterations = -(-count // FUSED_THREADS)
@@ -499,18 +638,8 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
     if not single:
         c.elementwise("lse", lambda t: lse_specs(t, kk, single, not single), tile,
                       tmp(2 * ab) + out, tiles)
-    if single and not single_pass:  # gpu_steps::run_single_tiles (K = 1, no weights)
-        c.elementwise("fill", fill_specs, tile, s * tile, 1)  # ones, once per call
-        c.elementwise("center", center_specs, tile * n, xb + tmp(yb), tiles)
-        c.gemm("score -Sigma^-1 Y^T", n, tile, n, tmp(yb) + s * tile * n + s * nn, tiles)
-        # y . score per point: Y and the score rows just written re-read (from DRAM when the
-        # tile's buffers do not fit in half the L2), log p written
-        c.logp_from_score(tile, n, tmp(yb) + tmp(s * tile * n) + s * tile, tiles)
-        c.gemm("sum d (Y^T 1)", n, 1, tile, tmp(yb + s * tile), tiles)
-        if tf32:  # plan.tf32: the scatter as a tensor-core GEMM
-            c.gemm("scatter Y^T Y", n, n, tile, tmp(2 * yb) + s * nn, tiles)
-        else:
-            c.syrk("scatter Y^T Y (lower)", n, tile, tmp(yb) + s * nn, tiles)
+    if single and not single_pass:  # gpu_steps::run_single_split (K = 1, no weights, float)
+        c.split_single(npts, n, tile)
         c.fixed("fill W = N", 1)
     if single:
         # finish: grad mean, scatter - W Sigma, two n^3 GEMMs, stores

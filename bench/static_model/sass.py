@@ -151,7 +151,7 @@ def resource_usage(cuobjdump, cubin):
 # Classes that are counted separately in the tables. "uniform" instructions run on the uniform
 # datapath (one per warp, no vector lanes); "control" covers branches, barriers, NOPs and other
 # instructions that take an issue slot but no throughput-limited pipe in this model.
-CLASSES = ("fp32", "fp64", "dmma", "imad", "int", "conv", "mufu", "shfl", "lds", "sts", "ldg", "stg",
+CLASSES = ("fp32", "fp64", "dmma", "hmma", "imad", "int", "conv", "mufu", "shfl", "lds", "sts", "ldg", "stg",
            "local", "const", "uniform", "control")
 
 _FP32 = {"FFMA", "FMUL", "FADD", "FFMA32I", "FMUL32I", "FADD32I", "FSWZADD", "HFMA2", "HADD2",
@@ -182,6 +182,8 @@ def classify(base):
         return "fp64"
     if base == "DMMA":
         return "dmma"  # FP64 tensor core (mma.sync m8n8k4 .f64 = DMMA.884)
+    if base == "HMMA":
+        return "hmma"  # TF32/FP16 tensor core (mma.sync m16n8k8 .tf32 = HMMA.1688.F32.TF32)
     if base in _IMAD:
         return "imad"
     if base == "MUFU":

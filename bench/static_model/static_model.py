@@ -116,7 +116,7 @@ BM_TILE_CROSSOVER = [(256, 4096, 1), (256, 4096, 5), (1024, 4096, 1), (1024, 409
 BM_EXACT_CASES = [(24, 1e9), (26, 1e9), (28, 1e9), (30, 1e9)]
 BM_EXACT_NAME = r"bm_exact_kernel\(boltzkit::kernels::BmExactLaunch\)"
 CLASS_COLUMNS = ("fp32", "imad", "int", "lds", "sts", "ldg", "stg", "shfl", "mufu", "conv",
-                 "local", "uniform", "control", "const", "fp64", "dmma")
+                 "local", "uniform", "control", "const", "fp64", "dmma", "hmma")
 
 
 KINDS = {"0": "covariance", "1": "precision", "2": "cholesky"}
@@ -195,6 +195,10 @@ def kernel_time(ctx, totals, dram_bytes, blocks):
         # DMMA.884 (mma.sync m8n8k4 .f64): 8 x 8 x 4 x 2 = 512 flops at the FP64 tensor-core
         # peak per SM (A18)
         "fp64 tensor": totals["dmma"] * 512.0 / hw.fp64_tensor_flops,
+        # HMMA.1688.F32.TF32 (mma.sync m16n8k8 .tf32): 16 x 8 x 8 x 2 = 2048 flops at the
+        # assumed mma.sync share of the TF32 tensor peak (A20)
+        "tf32 tensor": totals["hmma"] * 2048.0 /
+                       (hw.tf32_tensor_flops_per_clk_per_sm * hw.mma_sync_tf32_fraction),
         # MUFU and conversions share the XU pipe (16 lanes per clock per SM)
         "xu": totals["mufu"] * 32.0 / hw.mufu_lanes + totals["conv"] * 32.0 / hw.conv_lanes,
         "shfl": totals["shfl"] * 32.0 / hw.shfl_lanes,

@@ -3,9 +3,10 @@
 // MATH.md §1.9): the two products over the points, the score −Σ⁻¹d of every point and the
 // scatter Σ_p d_p d_pᵀ, on the TF32 tensor cores with every operand split in two, v = hi + lo
 // (hi = v rounded to TF32, lo = the rest rounded to TF32), and the products hi·hi + hi·lo + lo·hi
-// accumulated in float ("3xTF32"): the dropped lo·lo term and the rounding of lo are below 2⁻²¹
-// of |a||b|, the size of float accumulation's own error over a few terms, so the result is as
-// accurate as an FP32 GEMM at 3 tensor-core products per multiply-add instead of one FP32 FMA.
+// accumulated in float ("3xTF32"): the dropped lo·lo term and the rounding of lo are at most
+// 3·2⁻²² of |a||b|, below float accumulation's own error bound k·2⁻²⁴ for k > 12 terms, so the
+// result is as accurate as an FP32 GEMM at 3 tensor-core products per multiply-add instead of
+// one FP32 FMA.
 // With the TF32 option (EvaluateOptions::allow_tf32) only hi·hi is taken.
 //
 // Both kernels read x once per use and centre it on the fly (no Y buffer), so the whole call is
@@ -88,11 +89,14 @@ __device__ inline SplitTf32 split_tf32(float v) {
 /// One stage of BK = split_tf32_k values of k for one warp's 32 × 8·NT tile at (m0, n0):
 /// operands from shared memory, A(m, k) at a[m·sa + k·ka] and B(k, n) at b[n·sb + k·kb] (hi and
 /// lo arrays the same shape), acc[mt][nt] the C fragments. Terms = 3 (hi·lo and lo·hi first, the
-/// small ones, then hi·hi) or 1 (hi·hi: the TF32 option).
+/// small ones, then hi·hi) or 1 (hi·hi: the TF32 option). lower_only: skip the 16 × 8 fragments
+/// wholly above the diagonal (column start past the last row), warp-uniformly: a diagonal tile of
+/// the symmetric scatter needs only its lower triangle.
 template <int NT, int Terms>
 __device__ inline void split_tf32_stage(float (&acc)[2][NT][4], const float* a_hi,
                                         const float* a_lo, int sa, int ka, const float* b_hi,
-                                        const float* b_lo, int sb, int kb, int m0, int n0) {
+                                        const float* b_lo, int sb, int kb, int m0, int n0,
+                                        bool lower_only = false) {
   const int lane = static_cast<int>(threadIdx.x % 32), g = lane / 4, t = lane % 4;
 BOLTZKIT_UNROLL
   for (int k8 = 0; k8 < split_tf32_k; k8 += 8) {
@@ -115,6 +119,7 @@ BOLTZKIT_UNROLL
       const float bh[2] = {b_hi[o0], b_hi[o1]};
 BOLTZKIT_UNROLL
       for (int mt = 0; mt < 2; ++mt) {
+        if (lower_only && n0 + 8 * nt > m0 + 16 * mt + 15) continue;
         if (Terms == 3) {
           const float bl[2] = {b_lo[o0], b_lo[o1]};
           mma_tf32_16x8x8(acc[mt][nt], ah[mt], bl);
@@ -292,15 +297,19 @@ __global__ void __launch_bounds__(split_scatter_threads)
     const std::int64_t p0 = c * chunk;
     const std::int64_t p1 = p0 + chunk < npts ? p0 + chunk : npts;
     float pa[per], pb[per];
-    // Element e of a stage: point e / bt, column e % bt (a thread keeps its column: bt divides
-    // the thread count's stride), so 32 lanes read 32 consecutive values of a point.
+    // Element e = tid + i·threads of a stage: point e / bt = tid / bt + i·points_per, column
+    // e % bt = tid % bt (a thread keeps its column), so 32 lanes read 32 consecutive values of a
+    // point. One base pointer and one stride per operand.
+    constexpr int points_per = split_scatter_threads / bt;
+    const int jl = tid % bt, pl = tid / bt;
+    const std::int64_t step = points_per * x.batch_stride;
     const auto load = [&](std::int64_t k0, int col0, float(&v)[per]) {
+      const int j = col0 + jl;
+      const float mj = j < n ? mean[j] : 0.0f;
+      const float* base = x.data + (k0 + pl) * x.batch_stride + j;
 BOLTZKIT_UNROLL
-      for (int i = 0; i < per; ++i) {
-        const int e = tid + i * split_scatter_threads, j = col0 + e % bt;
-        const std::int64_t p = k0 + e / bt;
-        v[i] = p < p1 && j < n ? x(p, j) - mean[j] : 0.0f;
-      }
+      for (int i = 0; i < per; ++i)
+        v[i] = j < n && k0 + pl + i * points_per < p1 ? base[i * step] - mj : 0.0f;
     };
     float acc[2][8][4] = {};
     double column_sum = 0.0;
@@ -329,7 +338,8 @@ BOLTZKIT_UNROLL
       }
       const float* b_hi = diagonal ? s_a_hi : s_b_hi;
       const float* b_lo = diagonal ? s_a_lo : s_b_lo;
-      split_tf32_stage<8, Terms>(acc, s_a_hi, s_a_lo, 1, ld, b_hi, b_lo, 1, ld, 32 * wm, 64 * wn);
+      split_tf32_stage<8, Terms>(acc, s_a_hi, s_a_lo, 1, ld, b_hi, b_lo, 1, ld, 32 * wm, 64 * wn,
+                                 diagonal);
     }
     float* out = partial + unit * bt * bt;
 BOLTZKIT_UNROLL
@@ -365,9 +375,9 @@ __global__ void split_scatter_reduce_kernel(const T* partial, const double* part
       const int j = static_cast<int>(e / n), i = static_cast<int>(e % n);
       if (i < j) continue;
       const int mi = i / bt, ni = j / bt, pair = mi * (mi + 1) / 2 + ni;
-      const std::int64_t at = static_cast<std::int64_t>(i % bt) * bt + j % bt;
-      for (std::int64_t c = 0; c < chunks; ++c)
-        s += partial[(c * pairs + pair) * bt * bt + at];
+      const float* tile = partial + static_cast<std::int64_t>(pair) * bt * bt + (i % bt) * bt + j % bt;
+      const std::int64_t stride = static_cast<std::int64_t>(pairs) * bt * bt;
+      for (std::int64_t c = 0; c < chunks; ++c) s += tile[c * stride];
       scatter[e] = static_cast<T>(s);
     } else {
       const std::int64_t i = e - nn;

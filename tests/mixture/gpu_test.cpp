@@ -106,6 +106,18 @@ TEST(MixtureGpu, MatchesCpuFloat) {
     for (const bool w : {false, true}) check_case<float>(c, w, 5e-3);
 }
 
+// One Gaussian in float past the single pass takes the split-TF32 kernels (MATH.md §1.9): float
+// accuracy at every column-tile width (D = 65, 128 | 129, 256 | 300: two column tiles, six
+// scatter tile pairs) and point counts that leave tails in the 128-point tiles and 32-point
+// stages; the first GPU check of the emulator's claim.
+TEST(MixtureGpu, SplitTf32OneGaussianMatchesCpu) {
+  BOLTZKIT_REQUIRE_GPU();
+  for (const Case& c : std::vector<Case>{{1001, 1, 65, 131}, {3000, 1, 128, 132},
+                                         {2049, 1, 129, 133}, {70001, 1, 256, 134},
+                                         {333, 1, 300, 135}})
+    check_case<float>(c, false, 2e-4);
+}
+
 // allow_tf32 (docs/MATH.md §1.9): the GPU's TF32 GEMMs against the CPU's emulation of the same
 // operand rounding, on the fused (D = 8, 32) and GEMM (D = 48, 256) paths; the first GPU
 // measurement of the option's accuracy.

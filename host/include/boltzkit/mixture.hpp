@@ -66,7 +66,8 @@ struct EvaluateOptions {
 /// or resp is asked for: points are processed in tiles with an online log-sum-exp over K.
 /// CPU: float64 accumulation. GPU: fused kernel for D ≤ gpu_fused_max_dim, whitening as a GEMM
 /// (X − μ_k)·L_k⁻ᵀ through cuBLAS beyond; one Gaussian without weights (K = 1) in one fused pass
-/// over the points for D ≤ 64 (float; 32 double), else tiles with one score GEMM (MATH.md §1.7);
+/// over the points for D ≤ 64 (float; 32 double), else in float two tensor-core kernels with
+/// split operands, as accurate as float (MATH.md §1.10), in double tiles with one score GEMM;
 /// asynchronous, memory O(tile·K + K·D²).
 /// Throws invalid_argument before any launch for D < 1, N < 0, K < 1, shape mismatches,
 /// mix_log_prob/resp without weights, score with K > 1 and no weights, overlapping outputs.
