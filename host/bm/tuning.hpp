@@ -88,7 +88,8 @@ inline constexpr int tile_chains_min = 8;
 /// Bounds of the tile kernel at N = 256, C = 4096 (MATH.md §2.8, "What bounds the tile kernel";
 /// bench/static_model/bm_tile_bounds.py):
 ///   DMMA update, 2N flops per attempted flip: <= 116 flips/ns on 132 SMs (97 with the field build);
-///   J from L2, (C/T)·N²·8 B per sweep = 8N/T B per flip: <= 86 flips/ns (72), 98 at any split;
+///   J from L2, (C/T)·N²·8 B per sweep = 8N/T B per flip: <= 86 flips/ns (72 with the build);
+///   no split of the chains over the SMs gets DMMA and L2 together past 98 flips/ns;
 ///   300 flips/ns needs J̃ on chip (int8 limbs, symmetric half 192 KiB) and IMMA (<= 618 flips/ns).
 inline constexpr std::int64_t tile_max_spins = 2048;
 
