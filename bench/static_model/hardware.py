@@ -19,6 +19,15 @@ Sources (see README.md for the discussion):
         FP64 Tensor Core: 67 TFLOPS dense on SXM5 (=> 256 flops/clk/SM at 1.98 GHz over 132 SMs).
   [ANCH] ANCHORS.md / bench/floors.hpp: 3.0e12 B/s measured device-to-device copy on an H100
         80GB HBM3 (bytes read + written), the bandwidth of every memory floor in the benchmarks.
+  [L2]  A published figure, not one of ours: NVIDIA does not publish an L2 bandwidth. "How to
+        Think About GPUs" (Austin et al., the JAX scaling book, section 12,
+        https://jax-ml.github.io/scaling-book/gpus/) gives "about 5.5TB/s" for the H100, citing
+        the Chips and Cheese microbenchmark (https://chipsandcheese.com/p/nvidias-h100-funny-l2-
+        and-tons-of-bandwidth), which measured an H100 *PCIe* card (114 SMs, 1755 MHz boost,
+        near its 350 W limit while reading L2); te42kyfo/gpu-benches (gpu-l2-cache, README)
+        also reports "about 5.x TB/s" for V100/A100/H100 PCIe. No SXM5 measurement was found:
+        with 132 SMs the SXM5 may deliver more (x 132/114 would be 6.4e12 B/s), so a bound at
+        this figure may be pessimistic by up to that factor (--l2-bandwidth to vary it).
 """
 
 
@@ -43,12 +52,19 @@ class H100(object):
     # a GPU measures it (A20).
     mma_sync_tf32_fraction = 0.5
     fp64_tensor_flops = 256         # per clk per SM, DMMA [WP]: 67e12 / (132 x 1.98e9); cuBLAS DGEMM peak
+    # INT8 tensor-core multiply-add ops (2 per MAC) per clock per SM, dense: [WP] 1979 TOPS
+    # (3958 with sparsity) = 132 x 8192 x 1.83 GHz; used only for the bm bound analysis
+    # (bm_tile_bounds.py, MATH.md 2.8), no kernel here issues IMMA
+    int8_tensor_ops_per_clk_per_sm = 8192
     mufu_lanes = 16                 # [PG]
     conv_lanes = 16                 # type conversions, POPC, FLO, BREV [PG]; same XU pipe as MUFU
     shfl_lanes = 32                 # [PG]
     lsu_lanes = 32                  # LSU: 32 lanes (4-byte accesses) per clock ...
     lsu_bytes = 128                 # ... i.e. 128 B per clock of L1/shared data path per SM
     dram_bytes_per_s = 3.0e12       # [ANCH] achievable copy bandwidth
+    # SM <-> L2 bytes per second, all SMs together (loads that hit L2 and the DRAM traffic,
+    # which passes through L2 too) [L2]: published microbenchmark figure (H100 PCIe), not ours
+    l2_bytes_per_s = 5.5e12
     regs_per_sm = 65536             # [WP]
     max_regs_per_thread = 255
     reg_alloc_unit = 256            # registers per warp are allocated in units of 256

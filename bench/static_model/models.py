@@ -659,17 +659,19 @@ def bm_tile_specs(n, b, t, sweeps, threads, tw=0):
         LoopSpec("field build: spins to ΔS (e = tid..B*T)", "chain_kernels.cuh", "bm_tile_kernel",
                  r"e < B \* t", [[per_thread(b * t)] * blocks], sig={"STS": 1}, repeat=warps),
     ]
+    # the k-steps are bm_tile_ksteps' loop in both layouts (inlined into BmTileRegisterFields::add
+    # or into bm_tile_fields' warp-tile loop)
     if tw:  # BmTileRegisterFields::add: every warp, its tw row tiles unrolled in each k-step
         specs.append(
             LoopSpec("k-steps u0 (4T/8 DMMA per row tile; field build, sweeps)", "tile_update.cuh",
-                     "add", r"u0 < m", [[steps] * blocks, [steps] * (blocks * sweeps)],
+                     "bm_tile_ksteps", r"u0 < m", [[steps] * blocks, [steps] * (blocks * sweeps)],
                      sig={"DMMA": 4 * (t // 8) * tw}, repeat=warps))
     else:
         specs += [
             LoopSpec("warp tiles (field build, sweeps)", "tile_update.cuh", "bm_tile_fields",
                      r"tile < tiles", [[tiles] * blocks, [tiles] * (blocks * sweeps)]),
             LoopSpec("k-steps u0 (4T/8 DMMA each; field build, sweeps)", "tile_update.cuh",
-                     "bm_tile_fields", r"u0 < m", [[steps] * (tiles * blocks),
+                     "bm_tile_ksteps", r"u0 < m", [[steps] * (tiles * blocks),
                                                    [steps] * (tiles * blocks * sweeps)],
                      sig={"DMMA": 4 * (t // 8)})]
     specs += [

@@ -157,6 +157,8 @@ class Context(object):
             self.hw.clock_ghz = args.clock_ghz
         if args.bandwidth:
             self.hw.dram_bytes_per_s = args.bandwidth
+        if args.l2_bandwidth:
+            self.hw.l2_bytes_per_s = args.l2_bandwidth
         if args.launch_us is not None:
             self.hw.launch_overhead_us = args.launch_us
         self.sources = sass.SourceIndex(args.source_root or REPO)
@@ -181,7 +183,10 @@ class Context(object):
 # Time of one launch
 
 
-def kernel_time(ctx, totals, dram_bytes, blocks):
+def kernel_time(ctx, totals, dram_bytes, blocks, l2_bytes=None):
+    """Per-launch bounds (ms) and the largest one's name. l2_bytes: the bytes the SMs move
+    to and from L2 in the launch (L2 hits and DRAM traffic together), charged at
+    hardware.l2_bytes_per_s for the kernels whose L2 traffic is modelled (None: no L2 bound)."""
     hw = ctx.hw
     imad_on_alu = ctx.args.imad_on_alu
     n_all = sum(v for k, v in totals.items() if k != LSU)
@@ -208,16 +213,21 @@ def kernel_time(ctx, totals, dram_bytes, blocks):
     share = math.ceil(blocks / float(hw.sms)) / float(blocks)
     times = {k: v * share / (hw.clock_ghz * 1e9) * 1e3 for k, v in cycles.items()}
     times["dram"] = dram_bytes / hw.dram_bytes_per_s * 1e3
+    if l2_bytes is not None:
+        times["l2"] = l2_bytes / hw.l2_bytes_per_s * 1e3
     bound = max(times, key=times.get)
     return times, bound
 
 
 def run_kernel(ctx, key, kernel, specs, units, unit_name, blocks, threads, dyn_smem, dram_bytes,
-               launches=1):
-    """One kernel launch (repeated `launches` times with the same cost)."""
+               launches=1, l2_bytes=None):
+    """One kernel launch (repeated `launches` times with the same cost); dram_bytes and
+    l2_bytes (None: not modelled) are per launch."""
     out = {"name": fmt_name(kernel.name) if kernel else key, "launches": launches,
            "blocks": blocks, "threads_per_block": threads, "dynamic_smem_bytes": dyn_smem,
            "dram_bytes": dram_bytes}
+    if l2_bytes is not None:
+        out["l2_bytes"] = l2_bytes
     if kernel is None:
         out["error"] = "kernel not found in the library (pattern for %s)" % key
         return out
@@ -237,7 +247,7 @@ def run_kernel(ctx, key, kernel, specs, units, unit_name, blocks, threads, dyn_s
     totals = Counter()
     models.add_into(totals, unit, units)
     models.add_into(totals, prologue, warps)
-    times, bound = kernel_time(ctx, totals, dram_bytes, blocks)
+    times, bound = kernel_time(ctx, totals, dram_bytes, blocks, l2_bytes)
     overhead = ctx.hw.launch_overhead_us * 1e-3
     out.update({"units": units, "unit": unit_name, "per_unit": unit, "totals": totals,
                 "bounds_ms": times, "bound": bound,
@@ -602,7 +612,9 @@ def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     launch_blocked): the grid (3 element-wise kernels over J), the field build (operands kernel +
     DGEMM k = N), then per sweep and block of B sites the decision kernel (SASS) and the DGEMM
     f += J[:, block]·ΔS (k = B). The fields f (N x C fp64) are read and written by every block
-    DGEMM and counted at the DRAM bandwidth (they fit in L2 only for N = 256, 1024)."""
+    DGEMM and counted at the DRAM bandwidth (they fit in L2 only for N = 256, 1024). L2: the
+    decision kernel's thread blocks each copy the B x B block of J into shared memory, so every
+    launch moves (C/32)·B²·8 bytes from L2 on top of its DRAM bytes (README A16)."""
     hw = ctx.hw
     b, threads = BM_BLOCK_SPINS, BM_BLOCK_THREADS
     nblocks = -(-n // b)
@@ -611,10 +623,11 @@ def bm_blocked_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     warps = cta * (threads // 32)
     # per decision launch: spins (B bytes per chain, 32-byte sectors) in and out, f rows in, ds out
     dram = 2.0 * 32 * -(-b // 32) * chains + 8.0 * b * chains * 2 + 8.0 * n * b
+    l2 = dram + 8.0 * b * b * cta
     kernel = ctx.find(BM_BLOCK_NAME)
     k = run_kernel(ctx, "bm_block_kernel<%d>" % b, kernel, models.bm_block_specs(b, threads), warps,
                    "warp (32 chains x one block of %d sites)" % b, cta, threads, b * b * 8, dram,
-                   launches=launches)
+                   launches=launches, l2_bytes=l2)
     gemm = fp64_gemm_call(ctx, "cublasDgemm f += J[:, block] dS (m=%d, n=%d, k=%d)" % (chains, n, b),
                           2.0 * n * chains * b, 16.0 * n * chains + 8.0 * n * b + 8.0 * b * chains,
                           launches=launches)
@@ -680,9 +693,10 @@ def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     """One bm::sweep call on the tiled blocked path (host/bm/gpu.cu launch_tiled): the grid
     (3 element-wise kernels over J, as the GEMM variant) and one bm_tile_kernel launch for all
     sweeps (SASS). DRAM (A17): J and h once, the spins read and written once per call (they are
-    bit masks in shared memory in between). Every thread block
-    reads all of J once per sweep and once for the field build; those bytes are L2 hits (J is at
-    most 32 MB here), not charged, and reported in the row (l2_j_bytes)."""
+    bit masks in shared memory in between). L2 (A17): every thread block reads all of J once per
+    sweep and once for the field build (J is at most 32 MB here, so these are L2 hits after the
+    first), plus its h and its chains' spins in and out; charged at hardware.l2_bytes_per_s as
+    the kernel's "l2" bound and reported in the row (l2_j_bytes: J alone)."""
     hw = ctx.hw
     b, threads = BM_TILE_SPINS, BM_TILE_THREADS
     t = bm_tile_chains(n)
@@ -697,18 +711,23 @@ def bm_tiled_case(ctx, n, chains, sweeps, target, flip_rate=BM_FLIP_RATE):
     blocks = -(-n // b)
     smem = bm_tile_smem(n, t)
     dram = 8.0 * n * n + 8.0 * n + 2.0 * n * chains  # spins read and written once per call
+    # SM <-> L2: per thread block J (n x n doubles) per sweep and for the field build (the
+    # decisions' J block copy reads lines the block's DMMA loads read again right after: counted
+    # once, as L1 hits for the second reader), h, and its T chains' spins in and out
+    l2_j = 8.0 * n * n * cta * (sweeps + 1)
+    l2 = l2_j + cta * (8.0 * n + 2.0 * t * n)
     tw = bm_tile_register_tiles(n, t, threads)
     kernel = ctx.find(BM_TILE_NAME % (t, tw))
     k = run_kernel(ctx, "bm_tile_kernel<%d, 0, %d, %d>" % (b, t, tw), kernel,
                    models.bm_tile_specs(n, b, t, sweeps, threads, tw), cta,
                    "thread block (a tile of %d chains, %d warps)" % (t, threads // 32), cta,
-                   threads, smem, dram)
+                   threads, smem, dram, l2_bytes=l2)
     setup = [memory_call("grid: row bounds, shift, quantize (3 kernels)", 8.0 * (3 * n * n + 4 * n),
                          hw, launches=3)]
     row.update({"kernel": "bm_tile_kernel<%d, 0, %d, %d> (%d chains per block, %s, %d sweeps "
                 "per launch)" % (b, t, tw, t, "fields in registers" if tw else "fields in shared "
                                  "memory", sweeps), "kernels": [k] + setup,
-                "l2_j_bytes": 8.0 * n * n * cta * (sweeps + 1)})
+                "l2_j_bytes": l2_j})
     rate, per = bm_rate(row, k, 1.0)
     if rate is None:
         return row
@@ -744,10 +763,16 @@ def bm_tile_crossover_section(crossover):
     L += md_table(["N", "chains", "sweeps/call", "chains per block", "tile kernel flips/ns",
                    "bound", "GEMM path flips/ns", "faster"], table)
     L.append("")
+    slower = ["N = %d (%d sweep%s)" % (c["N"], c["sweeps"], "" if c["sweeps"] == 1 else "s")
+              for c in crossover if c["N"] <= BM_TILE_MAX_SPINS and c["gemm"] and c["tile"]
+              and c["tile"] < c["gemm"]]
     L.append("host/bm/tuning.hpp tile_max_spins sends the blocked path to the tile kernel up to "
-             "N = %d, where it is predicted faster with 1 and with 5 sweeps per call (each call "
-             "rebuilds the tile's fields); re-measure the crossover when a GPU is lent."
-             % BM_TILE_MAX_SPINS)
+             "N = %d (each call rebuilds the tile's fields); %s; re-measure the crossover when a "
+             "GPU is lent." % (BM_TILE_MAX_SPINS, "the tile kernel is predicted faster at every "
+                               "such N here" if not slower else "the GEMM path is predicted "
+                               "faster at " + ", ".join(slower) + " (the tile kernel's L2 bound "
+                               "at the published L2 figure against GEMMs whose fields are "
+                               "charged at DRAM: both pessimistic, A16/A17)"))
     L.append("")
     return L
 
@@ -845,10 +870,18 @@ def json_rows(rows):
                 d["time_ms"] = round(k["time_ms"], 5)
                 d["bounds_ms"] = {b: round(v, 5) for b, v in k["bounds_ms"].items()}
             d["dram_bytes"] = k.get("dram_bytes")
+            if "l2_bytes" in k:
+                d["l2_bytes"] = k["l2_bytes"]
             ks.append(d)
         o["kernels"] = ks
         out.append(o)
     return out
+
+
+def next_bound(bounds, skip):
+    """(name, formatted ms) of the largest of `bounds` other than `skip`."""
+    name = max((k for k in bounds if k != skip), key=bounds.get)
+    return name, fmt(bounds[name])
 
 
 def md_table(headers, rows):
@@ -868,11 +901,13 @@ def render(rows, ctx, compare=None):
              "this checkout." % checkout_commit())
     L.append("")
     L.append("Library: `%s` (%d sm_90 kernels). Model constants: %d SMs at %.3f GHz, 4 warp "
-             "instructions/clk/SM, DRAM %.2g B/s, launch overhead %.1f us, library calls at "
-             "%.0f%% of the FP32 peak%s. Throughput bound: max(issue, pipes, DRAM) per kernel, "
-             "summed over the kernels of a case (see bench/static_model/README.md)."
+             "instructions/clk/SM, DRAM %.2g B/s, L2 %.2g B/s (bm tile and decision kernels "
+             "only; a published H100 PCIe figure), launch overhead %.1f us, library calls at "
+             "%.0f%% of the FP32 peak%s. Throughput bound: max(issue, pipes, DRAM[, L2]) per "
+             "kernel, summed over the kernels of a case (see bench/static_model/README.md)."
              % (os.path.basename(ctx.args.library), len(ctx.kernels), hw.sms, hw.clock_ghz,
-                hw.dram_bytes_per_s, hw.launch_overhead_us, ctx.args.library_efficiency * 100,
+                hw.dram_bytes_per_s, hw.l2_bytes_per_s, hw.launch_overhead_us,
+                ctx.args.library_efficiency * 100,
                 "; IMAD counted on the ALU pipe" if ctx.args.imad_on_alu else ""))
     L.append("")
     L.append("## Predictions against the targets")
@@ -939,15 +974,19 @@ def render(rows, ctx, compare=None):
              "and N <= 256, in the DMMA accumulators; blocks of %d sites: thresholds by all "
              "warps, decisions by a quad of lanes per chain, field update on the FP64 tensor "
              "cores, DMMA), ms per call; J is read "
-             "from L2 by every thread block once per sweep and once for the field build (not "
-             "charged):" % (BM_TILE_MAX_SPINS, BM_TILE_SPINS))
+             "from L2 by every thread block once per sweep and once for the field build, charged "
+             "with the kernel's other L2 bytes at %.2g B/s (hardware.py [L2], a published H100 "
+             "PCIe measurement) as its \"l2\" bound:"
+             % (BM_TILE_MAX_SPINS, BM_TILE_SPINS, hw.l2_bytes_per_s))
     L.append("")
+    tiled = [r for r in rows if r.get("path") == "tiled" and "time_split_ms" in r]
     L += md_table(["N", "chains", "chains per block", "tile kernel", "set-up (grid)",
-                   "J from L2 per call (MB)"],
+                   "J from L2 per call (MB)", "L2 bound (ms)", "largest other bound (ms)"],
                   [[r["N"], "{:,}".format(r["C"]), r["tile_chains"],
                     fmt(r["time_split_ms"]["tile kernel"]), fmt(r["time_split_ms"]["set-up"]),
-                    fmt(r["l2_j_bytes"] / 1e6)]
-                   for r in rows if r.get("path") == "tiled" and "time_split_ms" in r])
+                    fmt(r["l2_j_bytes"] / 1e6), fmt(r["kernels"][0]["bounds_ms"]["l2"]),
+                    "%s %s" % next_bound(r["kernels"][0]["bounds_ms"], "l2")]
+                   for r in tiled])
     L.append("")
     table = [[r["N"], "{:,}".format(r["chunks"]),
               ("%.3g" % r["predicted_states_per_s"]) if r.get("predicted_states_per_s") else "-",
@@ -1193,6 +1232,8 @@ def main(argv=None):
     ap.add_argument("--strict", action="store_true", help="exit 1 if any model is stale")
     ap.add_argument("--clock-ghz", type=float, default=None, help="SM clock (default 1.755)")
     ap.add_argument("--bandwidth", type=float, default=None, help="DRAM B/s (default 3.0e12)")
+    ap.add_argument("--l2-bandwidth", type=float, default=None,
+                    help="SM-L2 B/s, all SMs (default 5.5e12, hardware.py [L2])")
     ap.add_argument("--launch-us", type=float, default=None,
                     help="per-launch overhead in microseconds (default 2)")
     ap.add_argument("--library-efficiency", type=float, default=0.25,

@@ -76,12 +76,21 @@ inline constexpr int tile_chains_min = 8;
 
 /// The blocked path on the GPU takes the tile kernel up to this N and the decision kernel +
 /// DGEMM per block above. predicted (static model, SK, 4096 chains, "tile kernel against the GEMM
-/// path" table of bench/results/static_model.md, 2026-12-03): the tile kernel is faster at
-/// N = 256 … 2048 with 1 and with 5 sweeps per call (2048, 1 sweep: 3.94 against 3.46 flips/ns;
-/// each call rebuilds its fields, about one sweep's update). The model also has it
-/// faster at 3072, but it does not charge the L2 reads of J (every thread block reads all of J
-/// each sweep: at N = 3072, 512 blocks x 72 MB per sweep for 4096 chains), so the tile kernel
-/// stops at 2048 until a GPU measures the crossover.
+/// path" table of bench/results/static_model.md): without an L2 charge (2026-12-03) the tile
+/// kernel was faster at N = 256 … 3072 with 1 and 5 sweeps per call. With the L2 reads of J
+/// charged (every thread block reads all of J each sweep, at the published 5.5e12 B/s of
+/// bench/static_model/hardware.py [L2], branch bmbound) it stays faster at N = 256 and, with 5
+/// sweeps per call, at 1024 and 1536 (8.9 against 7.6 flips/ns at 1024), but the GEMM path is
+/// predicted faster at 1024 and 1536 with 1 sweep and at 2048 (5 sweeps: 2.2 against 4.4). Both
+/// sides are pessimistic there (the L2 figure is an H100 PCIe measurement; the GEMM path's
+/// fields are charged at DRAM though they fit in L2 up to N ≈ 1500 at 4096 chains), so the
+/// value stays until a GPU measures the crossover; the model now points to ~1536.
+/// Bounds of the tile kernel at N = 256, C = 4096 (MATH.md §2.8, "What bounds the tile kernel";
+/// bench/static_model/bm_tile_bounds.py):
+///   DMMA update, 2N flops per attempted flip: <= 116 flips/ns on 132 SMs (97 with the field build);
+///   J from L2, (C/T)·N²·8 B per sweep = 8N/T B per flip: <= 86 flips/ns (72 with the build);
+///   no split of the chains over the SMs gets DMMA and L2 together past 98 flips/ns;
+///   300 flips/ns needs J̃ on chip (int8 limbs, symmetric half 192 KiB) and IMMA (<= 618 flips/ns).
 inline constexpr std::int64_t tile_max_spins = 2048;
 
 /// FieldUpdate::automatic takes the blocked path for the sequential scan on the GPU from this N

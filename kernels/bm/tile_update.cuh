@@ -154,6 +154,48 @@ BOLTZKIT_BM_UNROLL
 /// Elements past J's n·n that bm_tile_fields reads (a warp tile running past row n−1).
 constexpr std::int64_t bm_tile_j_padding = bm_tile_rows * bm_warp_row_tiles - 1;
 
+/// The DMMA k-steps of one block of sites for TW warp tiles of one warp (tiles first,
+/// first + step, …; 32 rows × T = 8·CT chains each): d[w] += Jcols(tile rows, sites k0 … k0+m−1)
+/// · ΔS, 4 sites per k-step: CT ΔS fragments (loaded once, shared by the TW tiles) and 4 J
+/// fragments per tile, 4·CT DMMAs per tile. The one hot loop of both field layouts (bm_tile_fields:
+/// one tile at a time, accumulators from 0; BmTileRegisterFields::add: the call's fields).
+/// Checked: skip the tiles >= tiles (warp-uniform), else every tile given must exist. Operands and
+/// padding contract as bm_tile_fields.
+template <int CT, int TW, bool Checked>
+__device__ inline void bm_tile_ksteps(double (&d)[TW][bm_warp_row_tiles][CT][2], const double* j,
+                                      std::int64_t n, std::int64_t k0, int m,
+                                      const std::uint32_t* ds, int ldd, int first, int step,
+                                      int tiles) {
+  constexpr int RT = bm_warp_row_tiles, R = bm_tile_rows;
+  const int lane = static_cast<int>(threadIdx.x % 32), q = lane % 4, g = lane / 4;
+  for (int u0 = 0; u0 < m; u0 += 4) {
+    const int u = u0 + q;
+    const bool in = u < m;
+    double b[CT];
+BOLTZKIT_BM_UNROLL
+    for (int ct = 0; ct < CT; ++ct)  // B(u, chain 8ct + g)
+      b[ct] = in ? bm_from_hi_word(ds[(bm_tile_cols * ct + g) * ldd + u]) : 0.0;
+    // A(row i, u) = J[k0+u][i]. One tile: its first row goes into the row pointer; several:
+    // per-tile offsets from row g. Each form keeps the SASS its layout had as a separate loop,
+    // instruction for instruction; the other form made nvcc unroll the one-tile loop x2 at 96
+    // registers instead of x4 at 80 (T = 16), or move spill reloads into the several-tile loop
+    // (T = 32, 255 registers).
+    const double* jr = j + (k0 + (in ? u : 0)) * n + (TW == 1 ? first * (R * RT) : 0) + g;
+BOLTZKIT_BM_UNROLL
+    for (int w = 0; w < TW; ++w) {
+      const int tile = first + w * step;
+      if (!Checked || tile < tiles) {  // warp-uniform
+BOLTZKIT_BM_UNROLL
+        for (int r = 0; r < RT; ++r) {
+          const double a = jr[(TW == 1 ? 0 : tile * (R * RT)) + R * r];
+BOLTZKIT_BM_UNROLL
+          for (int ct = 0; ct < CT; ++ct) bm_dmma_884(d[w][r][ct][0], d[w][r][ct][1], a, b[ct]);
+        }
+      }
+    }
+  }
+}
+
 /// f (n, T) += Jcols (n, m) · ΔS (m, T), f row-major, with Jcols(i, u) = J[k0+u][i] (row k0+u of
 /// the symmetric J) and ΔS(u, c) = ds[c·ldd + u] given as the high words (bm_hi_word) of 0, ±2
 /// (or of the spins ±1 for the field build), T = 8·CT chains. One call per warp, all lanes
@@ -172,26 +214,12 @@ __device__ inline void bm_tile_fields(const double* j, std::int64_t n, std::int6
   const int tiles = static_cast<int>((n + R * RT - 1) / (R * RT));
   for (int tile = warp; tile < tiles; tile += warps) {
     const int i0 = tile * (R * RT);
-    double d[RT][CT][2];
+    double d[1][RT][CT][2];
 BOLTZKIT_BM_UNROLL
     for (int r = 0; r < RT; ++r)
 BOLTZKIT_BM_UNROLL
-      for (int ct = 0; ct < CT; ++ct) d[r][ct][0] = d[r][ct][1] = 0.0;
-    for (int u0 = 0; u0 < m; u0 += 4) {
-      const int u = u0 + q;
-      const bool in = u < m;
-      double b[CT];
-BOLTZKIT_BM_UNROLL
-      for (int ct = 0; ct < CT; ++ct)  // B(u, chain 8ct + g)
-        b[ct] = in ? bm_from_hi_word(ds[(bm_tile_cols * ct + g) * ldd + u]) : 0.0;
-      const double* jr = j + (k0 + (in ? u : 0)) * n + i0 + g;  // A(row i0+g, u)
-BOLTZKIT_BM_UNROLL
-      for (int r = 0; r < RT; ++r) {
-        const double a = jr[R * r];
-BOLTZKIT_BM_UNROLL
-        for (int ct = 0; ct < CT; ++ct) bm_dmma_884(d[r][ct][0], d[r][ct][1], a, b[ct]);
-      }
-    }
+      for (int ct = 0; ct < CT; ++ct) d[0][r][ct][0] = d[0][r][ct][1] = 0.0;
+    bm_tile_ksteps<CT, 1, false>(d, j, n, k0, m, ds, ldd, tile, 0, tiles);
 BOLTZKIT_BM_UNROLL
     for (int r = 0; r < RT; ++r) {
       const std::int64_t i = i0 + R * r + g;
@@ -201,12 +229,12 @@ BOLTZKIT_BM_UNROLL
           double* fi = f + i * T + bm_tile_cols * ct + 2 * q;  // 16-byte aligned
 #if defined(__CUDA_ARCH__)
           double2 v = *reinterpret_cast<double2*>(fi);
-          v.x = rn_add(v.x, d[r][ct][0]);
-          v.y = rn_add(v.y, d[r][ct][1]);
+          v.x = rn_add(v.x, d[0][r][ct][0]);
+          v.y = rn_add(v.y, d[0][r][ct][1]);
           *reinterpret_cast<double2*>(fi) = v;
 #else
-          fi[0] = rn_add(fi[0], d[r][ct][0]);
-          fi[1] = rn_add(fi[1], d[r][ct][1]);
+          fi[0] = rn_add(fi[0], d[0][r][ct][0]);
+          fi[1] = rn_add(fi[1], d[0][r][ct][1]);
 #endif
         }
       }
@@ -243,28 +271,8 @@ BOLTZKIT_BM_UNROLL
   /// d += Jcols · ΔS for sites k0 … k0+m−1 (bm_tile_fields' operands and padding contract).
   __device__ void add(const double* j, std::int64_t n, std::int64_t k0, int m, const std::uint32_t* ds,
                       int ldd, int warp, int warps) {
-    const int lane = static_cast<int>(threadIdx.x % 32), q = lane % 4, g = lane / 4;
     const int tiles = static_cast<int>((n + R * RT - 1) / (R * RT));
-    for (int u0 = 0; u0 < m; u0 += 4) {
-      const int u = u0 + q;
-      const bool in = u < m;
-      double b[CT];
-BOLTZKIT_BM_UNROLL
-      for (int ct = 0; ct < CT; ++ct) b[ct] = in ? bm_from_hi_word(ds[(bm_tile_cols * ct + g) * ldd + u]) : 0.0;
-      const double* jr = j + (k0 + (in ? u : 0)) * n + g;
-BOLTZKIT_BM_UNROLL
-      for (int w = 0; w < TW; ++w) {
-        const int tile = warp + w * warps;
-        if (tile < tiles) {  // warp-uniform
-BOLTZKIT_BM_UNROLL
-          for (int r = 0; r < RT; ++r) {
-            const double a = jr[tile * (R * RT) + R * r];
-BOLTZKIT_BM_UNROLL
-            for (int ct = 0; ct < CT; ++ct) bm_dmma_884(d[w][r][ct][0], d[w][r][ct][1], a, b[ct]);
-          }
-        }
-      }
-    }
+    bm_tile_ksteps<CT, TW, true>(d, j, n, k0, m, ds, ldd, warp, warps, tiles);
   }
 
   /// fb (B = 32 rows, T) = the fields of rows k0 … k0+31 (k0 a multiple of 32), by the warp that
