@@ -482,11 +482,14 @@ class Case(object):
         # DRAM per tile: x read, the score rows written, the dots written; Σ⁻¹ (read by every
         # block) and the epilogue's second read of x (the rows the block just staged) from L2.
         dram = s * tile * n + (s * tile * n if want_score else 0) + s * tile * col_tiles
+        # L2: every unit reads its 32·NT columns of Σ⁻¹ (all n rows) and reads its points' x
+        # twice (staging, epilogue), on top of the DRAM traffic
+        l2 = dram + s * units * 32 * nt * n + s * tile * n * col_tiles
         self.kernels.append(self.sm.run_kernel(
             self.ctx, "split_score", self.ctx.find(NAMES["split_score"] % (nt, terms)),
             split_score_specs(n, terms), units,
             "block: 128 points x %d columns" % (32 * nt), units, SPLIT_SCORE_THREADS, shared,
-            dram, launches=tiles))
+            dram, launches=tiles, l2_bytes=l2))
         blocks = models.grid_for(hw, tile, LARGE_THREADS)
         self.kernels.append(self.sm.run_kernel(
             self.ctx, "split_logp", self.ctx.find(NAMES["split_logp"]),
@@ -497,12 +500,16 @@ class Case(object):
         units = pairs * chunks
         shared = 4 * 4 * SPLIT_K * (SPLIT_SCATTER_TILE + 8)
         partial = s * units * SPLIT_SCATTER_TILE ** 2
-        # x from DRAM once (the pairs of a chunk run side by side and share it through L2)
+        # x from DRAM once (the pairs of a chunk run side by side and share it through L2);
+        # L2: every pair reads its two 128-column slices of the chunk's points (one if diagonal)
+        dram = s * npts * n + partial + 8 * chunks * n
+        tiles_n = -(-n // SPLIT_SCATTER_TILE)
+        l2 = dram + s * npts * SPLIT_SCATTER_TILE * (2 * pairs - tiles_n)
         self.kernels.append(self.sm.run_kernel(
             self.ctx, "split_scatter", self.ctx.find(NAMES["split_scatter"] % terms),
             split_scatter_specs(chunk // SPLIT_K, terms, split_mean_mi(n)), units,
             "block: 128 x 128 tile pair x %d points" % chunk, units, SPLIT_SCATTER_THREADS,
-            shared, s * npts * n + partial + 8 * chunks * n, launches=1))
+            shared, dram, launches=1, l2_bytes=l2))
         items = n * n + n
         blocks = models.grid_for(hw, items, LARGE_THREADS)
         self.kernels.append(self.sm.run_kernel(
@@ -663,8 +670,8 @@ def mixture_case(sm, ctx, kind, n, npts, kk, target, tf32=False):
            "kernel": ("single_fused_kernel<float, %d> (one pass, %d tiles of 128 points) + "
                       "single_reduce_kernel" % (single_bound(n), -(-npts // 128))
                       if single_pass else
-                      "K = 1 tiles: center + score GEMM + logp_from_score_kernel + S1 GEMM + S2 SYRK"
-                      ", %d tile(s) of %d points" % (tiles, tile) if single else
+                      "split-TF32: split_score_kernel + split_logp_kernel per tile (%d of %d "
+                      "points), split_scatter_kernel + reduction once" % (tiles, tile) if single else
                       ("fused_logp_kernel" if fused else "GEMM whitening (cuBLAS)") +
                       (" + lse + score/sum GEMMs" if single else " + lse_kernel") +
                       ", %d tile(s) of %d points" % (tiles, tile)),
