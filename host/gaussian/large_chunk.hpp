@@ -106,8 +106,8 @@ void run_large_chunk(E& ex, const gaussian::Inputs<T>& in, const gaussian::Outpu
   if (p.solve_vectors) {  // cholesky; covariance without the matrix gradient
     ex.launch(k::build_rhs_kernel<T>, count * n, x, mean, first, count, n, 1, 0, w.rhs);
     ex.solve(false, n, 1, w.factor_ptrs, w.rhs_ptrs, count);  // z
-    ex.launch_warps(k::log_prob_kernel<T>, count, factor, static_cast<const T*>(w.rhs), 1, 0,
-                    status, count, n, false, log_prob, info);
+    ex.launch_warps(k::log_prob_kernel<T>, count, factor, static_cast<const T*>(w.rhs), status,
+                    count, n, false, log_prob, info);
     const k::WorkVector<T> solved{w.rhs, n};
     if (kind == Kind::cholesky && out.grad_matrix.data)  // z is overwritten by the next solve
       ex.launch(k::unpack_vector_kernel<T>, count * n, solved, std::int64_t{0}, count, n,
@@ -124,8 +124,8 @@ void run_large_chunk(E& ex, const gaussian::Inputs<T>& in, const gaussian::Outpu
     ex.launch_blocks(k::triangular_vectors_kernel<T>, count,
                      precision ? factor : static_cast<const T*>(w.rhs),
                      static_cast<const T*>(vec_d), vec_zy, vec_g, count, n, precision, p.want_g);
-    ex.launch_warps(k::log_prob_kernel<T>, count, factor, static_cast<const T*>(vec_zy), 1, 0,
-                    status, count, n, precision, log_prob, info);
+    ex.launch_warps(k::log_prob_kernel<T>, count, factor, static_cast<const T*>(vec_zy), status,
+                    count, n, precision, log_prob, info);
     if (precision) {
       u = {vec_d, n};
       if (p.want_inverse) invert_lower(ex, p.inverse, w.factor, w.rhs, w.block_ptrs, count);

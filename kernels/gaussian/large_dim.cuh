@@ -7,19 +7,19 @@
 
 namespace boltzkit::kernels {
 
-/// One warp per element: log p from |v|^2 (v = column `col` of `vectors`, n x cols per element)
-/// and the factor's diagonal.
+/// One warp per element: log p from |v|^2 (v the element's n-vector in `vectors`, z = L⁻¹d or
+/// y = Lᵀd) and the factor's diagonal.
 template <class T>
-__global__ void log_prob_kernel(const T* factor, const T* vectors, int cols, int col,
-                                const std::int32_t* work_info, std::int64_t count, int n,
-                                bool precision, T* log_prob, std::int32_t* info) {
+__global__ void log_prob_kernel(const T* factor, const T* vectors, const std::int32_t* work_info,
+                                std::int64_t count, int n, bool precision, T* log_prob,
+                                std::int32_t* info) {
   const std::int64_t warps = static_cast<std::int64_t>(gridDim.x) * blockDim.x / warp_size;
   const int lane = static_cast<int>(threadIdx.x) % warp_size;
   for (std::int64_t m = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) /
                         warp_size;
        m < count; m += warps) {
     const T* f = factor + m * static_cast<std::int64_t>(n) * n;
-    const T* v = vectors + m * static_cast<std::int64_t>(n) * cols + static_cast<std::int64_t>(col) * n;
+    const T* v = vectors + m * static_cast<std::int64_t>(n);
     T maha = T(0), log_diag = T(0);
     for (int k = lane; k < n; k += warp_size) {
       maha += v[k] * v[k];

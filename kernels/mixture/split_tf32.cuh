@@ -86,6 +86,21 @@ __device__ inline SplitTf32 split_tf32(float v) {
   return {hi, tf32_round(v - hi)};
 }
 
+/// The operand tiles of a split kernel in dynamic shared memory, A (hi, lo) then B (hi, lo), and
+/// the store of one staged value as its split pair.
+struct SplitTiles {
+  float *a_hi, *a_lo, *b_hi, *b_lo;
+  __device__ static SplitTiles carve(int a_floats, int b_floats) {
+    float* base = reinterpret_cast<float*>(dynamic_shared_memory());
+    return {base, base + a_floats, base + 2 * a_floats, base + 2 * a_floats + b_floats};
+  }
+  __device__ static void store(float* hi, float* lo, int at, float v) {
+    const SplitTf32 s = split_tf32(v);
+    hi[at] = s.hi;
+    lo[at] = s.lo;
+  }
+};
+
 /// One stage of BK = split_tf32_k values of k for one warp's 32 × 8·NT tile at (m0, n0):
 /// operands from shared memory, A(m, k) at a[m·sa + k·ka] and B(k, n) at b[n·sb + k·kb] (hi and
 /// lo arrays the same shape), acc[mt][nt] the C fragments. Terms = 3 (hi·lo and lo·hi first, the
@@ -151,10 +166,7 @@ __global__ void __launch_bounds__(split_score_threads)
                        float* score, std::int64_t ld_score, float* dots, int col_tiles) {
   constexpr int bm = split_score_points, bn = 4 * 8 * NT, bk = split_tf32_k, ld = bk + 4;
   constexpr int a_per = bm * bk / split_score_threads, b_per = bn * bk / split_score_threads;
-  float* s_a_hi = reinterpret_cast<float*>(dynamic_shared_memory());
-  float* s_a_lo = s_a_hi + bm * ld;
-  float* s_b_hi = s_a_lo + bm * ld;
-  float* s_b_lo = s_b_hi + bn * ld;
+  const SplitTiles s = SplitTiles::carve(bm * ld, bn * ld);
   const int tid = static_cast<int>(threadIdx.x), warp = tid / 32, lane = tid % 32;
   const int wm = warp % 4, wn = warp / 4, g = lane / 4, t = lane % 4;
   const bool failed = info[0] != 0;
@@ -190,20 +202,16 @@ BOLTZKIT_UNROLL
 BOLTZKIT_UNROLL
       for (int i = 0; i < a_per; ++i) {
         const int e = tid + i * split_score_threads;
-        const SplitTf32 v = split_tf32(pa[i]);
-        s_a_hi[e / bk * ld + e % bk] = v.hi;
-        s_a_lo[e / bk * ld + e % bk] = v.lo;
+        SplitTiles::store(s.a_hi, s.a_lo, e / bk * ld + e % bk, pa[i]);
       }
 BOLTZKIT_UNROLL
       for (int i = 0; i < b_per; ++i) {
         const int e = tid + i * split_score_threads;
-        const SplitTf32 v = split_tf32(pb[i]);
-        s_b_hi[e / bk * ld + e % bk] = v.hi;
-        s_b_lo[e / bk * ld + e % bk] = v.lo;
+        SplitTiles::store(s.b_hi, s.b_lo, e / bk * ld + e % bk, pb[i]);
       }
       __syncthreads();
       if (k0 + bk < n) load(k0 + bk);  // in flight while the tensor cores work
-      split_tf32_stage<NT, Terms>(acc, s_a_hi, s_a_lo, ld, 1, s_b_hi, s_b_lo, ld, 1, 32 * wm,
+      split_tf32_stage<NT, Terms>(acc, s.a_hi, s.a_lo, ld, 1, s.b_hi, s.b_lo, ld, 1, 32 * wm,
                                   8 * NT * wn);
     }
     // Epilogue: s = −acc; this thread's four rows' partial dots d·s over its columns.
@@ -220,13 +228,13 @@ BOLTZKIT_UNROLL
           for (int q = 0; q < 2; ++q) {
             const int c = n0 + 8 * NT * wn + 8 * nt + 2 * t + q;
             if (c >= n) continue;
-            const float s = failed ? quiet_nan<float>() : -acc[mt][nt][2 * h + q];
-            if (score) score[(r0 + p) * ld_score + c] = s;
-            dot[mt][h] += (x(first + r0 + p, c) - mean[c]) * s;
+            const float v = failed ? quiet_nan<float>() : -acc[mt][nt][2 * h + q];
+            if (score) score[(r0 + p) * ld_score + c] = v;
+            dot[mt][h] += (x(first + r0 + p, c) - mean[c]) * v;
           }
       }
     __syncthreads();  // the A tile becomes the dots' exchange (bm × 4 floats)
-    float* s_dot = s_a_hi;
+    float* s_dot = s.a_hi;
 BOLTZKIT_UNROLL
     for (int mt = 0; mt < 2; ++mt)
 BOLTZKIT_UNROLL
@@ -279,10 +287,7 @@ __global__ void __launch_bounds__(split_scatter_threads)
                          double* partial_sum) {
   constexpr int bt = split_scatter_tile, bk = split_tf32_k, ld = bt + 8;
   constexpr int per = bt * bk / split_scatter_threads;
-  float* s_a_hi = reinterpret_cast<float*>(dynamic_shared_memory());
-  float* s_a_lo = s_a_hi + bk * ld;
-  float* s_b_hi = s_a_lo + bk * ld;
-  float* s_b_lo = s_b_hi + bk * ld;
+  const SplitTiles s = SplitTiles::carve(bk * ld, bk * ld);
   const int tid = static_cast<int>(threadIdx.x), warp = tid / 32, lane = tid % 32;
   const int wm = warp % 4, wn = warp / 4, g = lane / 4, t = lane % 4;
   const int pairs = split_scatter_pairs(tiles);
@@ -320,25 +325,20 @@ BOLTZKIT_UNROLL
 BOLTZKIT_UNROLL
       for (int i = 0; i < per; ++i) {
         const int e = tid + i * split_scatter_threads, o = e / bt * ld + e % bt;
-        const SplitTf32 a = split_tf32(pa[i]);
-        s_a_hi[o] = a.hi;
-        s_a_lo[o] = a.lo;
-        if (diagonal) {
+        SplitTiles::store(s.a_hi, s.a_lo, o, pa[i]);
+        if (diagonal)
           column_sum += pa[i];
-        } else {
-          const SplitTf32 b = split_tf32(pb[i]);
-          s_b_hi[o] = b.hi;
-          s_b_lo[o] = b.lo;
-        }
+        else
+          SplitTiles::store(s.b_hi, s.b_lo, o, pb[i]);
       }
       __syncthreads();
       if (k0 + bk < p1) {
         load(k0 + bk, m0, pa);
         if (!diagonal) load(k0 + bk, n0, pb);
       }
-      const float* b_hi = diagonal ? s_a_hi : s_b_hi;
-      const float* b_lo = diagonal ? s_a_lo : s_b_lo;
-      split_tf32_stage<8, Terms>(acc, s_a_hi, s_a_lo, 1, ld, b_hi, b_lo, 1, ld, 32 * wm, 64 * wn,
+      const float* b_hi = diagonal ? s.a_hi : s.b_hi;
+      const float* b_lo = diagonal ? s.a_lo : s.b_lo;
+      split_tf32_stage<8, Terms>(acc, s.a_hi, s.a_lo, 1, ld, b_hi, b_lo, 1, ld, 32 * wm, 64 * wn,
                                  diagonal);
     }
     float* out = partial + unit * bt * bt;
@@ -352,7 +352,7 @@ BOLTZKIT_UNROLL
               acc[mt][nt][q];
     if (diagonal) {  // two threads per column: the second half's sums through shared memory
       __syncthreads();
-      double* s_sum = reinterpret_cast<double*>(s_a_hi);
+      double* s_sum = reinterpret_cast<double*>(s.a_hi);
       if (tid >= bt) s_sum[tid - bt] = column_sum;
       __syncthreads();
       if (tid < bt && m0 + tid < n) partial_sum[c * n + m0 + tid] = column_sum + s_sum[tid];
