@@ -63,10 +63,10 @@ EM_ITER_CALLS = [
     ("d2d", "evaluate: cudaMemcpyAsync of the K statuses into the results buffer"),
     ("stats1", "weighted_statistics pass 1, per tile: fill ones, center (copy), GEMM X^T R "
                "(D x K x tile), GEMM R^T 1 (K x 1 x tile); then divide_means_kernel"),
-    ("stats2", "weighted_statistics pass 2, per scatter tile (K x tile x D x 2 floats <= "
-               "gpu_stats_batch_bytes): center_weight_all_kernel (Y_k = x - m_k and V_k = r_k * "
-               "Y_k for all K), one gemmStridedBatched Y_k^T V_k (D x D x tile, batch K); then "
-               "one store_statistics_kernel (means and covariances of all K)"),
+    ("stats2", "weighted_statistics pass 2 (float, D <= 32): weighted_scatter_small_kernel "
+               "over all points (8 components per block, split-TF32 mma, chunk partials), "
+               "weighted_scatter_reduce_kernel; then one store_statistics_kernel (means and "
+               "covariances of all K)"),
     ("sum", "sum_to: sum_kernel<float> (sum_blocks x 256), "
             "sum_kernel<double> (1 block) into the results buffer"),
     ("d2h", "one cudaMemcpyAsync of the results buffer (ResultLayout) + one synchronize"),
@@ -113,6 +113,8 @@ NAMES = {
     "split_logp": r"split_logp_kernel<float>",
     "split_scatter": r"split_scatter_kernel<%d>",  # % terms
     "split_reduce": r"split_scatter_reduce_kernel<float>",
+    "weighted_scatter": r"weighted_scatter_small_kernel<3>",
+    "weighted_reduce": r"weighted_scatter_reduce_kernel<float>",
 }
 
 # The split-TF32 kernels (kernels/mixture/split_tf32.cuh, policy.hpp; copies, update with them).
@@ -122,6 +124,12 @@ SPLIT_SCORE_THREADS = 512      # split_score_threads
 SPLIT_NARROW_MAX_DIM = 128     # split_score_narrow_max_dim
 SPLIT_SCATTER_TILE = 128       # split_scatter_tile
 SPLIT_SCATTER_THREADS = 256    # split_scatter_threads
+
+
+WEIGHTED_SCATTER_MAX_DIM = 32  # weighted_scatter_max_dim
+WEIGHTED_SCATTER_COMPONENTS = 8
+WEIGHTED_SCATTER_THREADS = 256
+SPLIT_FLUSH_POINTS = 256       # split_flush_points
 
 
 def split_nt(n):
@@ -163,6 +171,12 @@ def split_score_specs(n, terms):
     ]
 
 
+def stretch_trips(chunk):
+    """(stretches per chunk, stages per stretch): the scatters flush every 256 points."""
+    stretches = -(-chunk // SPLIT_FLUSH_POINTS)
+    return stretches, chunk / float(SPLIT_K) / stretches
+
+
 def split_scatter_specs(stages, terms, mean_mi):
     """split_scatter_kernel<terms> per work unit = one block (8 warps) and one (tile pair,
     chunk): `stages` 32-point stages per warp, each 4 mma k-steps x 2 x 8 fragments x terms HMMA.
@@ -175,10 +189,42 @@ def split_scatter_specs(stages, terms, mean_mi):
                  [[1] * warps]),
         LoopSpec("pair -> row tile mi (mi steps)", f, k, r"while \(\(mi \+ 1\)",
                  [[mean_mi] * warps]),
+        LoopSpec("stretches f0 (256 points, then the float64 flush)", f, k,
+                 r"for \(std::int64_t f0 = p0; f0 < p1; f0 \+= split_flush_points\)",
+                 [[stretch_trips(stages * SPLIT_K)[0]] * warps], sig={"DADD": 64}),
         LoopSpec("stages k0 (32 points: 4 k-steps x 2 x 8 x %d HMMA)" % terms, f, k,
-                 r"for \(std::int64_t k0 = p0; k0 < p1; k0 \+= bk\)", [[stages] * warps],
-                 sig={"HMMA": 4 * 2 * 8 * terms}),
+                 r"for \(std::int64_t k0 = f0; k0 < f1; k0 \+= bk\)",
+                 [[stretch_trips(stages * SPLIT_K)[1]] * warps],
+                 sig={"HMMA": 4 * 2 * 8 * terms}, repeat=stretch_trips(stages * SPLIT_K)[0]),
     ]
+
+
+def weighted_scatter_specs(chunk, kk):
+    """weighted_scatter_small_kernel<3> per work unit = one block (8 warps, one component each)
+    and one (group of 8 components, chunk): stretches of 256 points, each chunk/32 stages of
+    4 k-steps x 2 x 4 fragments x 3 HMMA per warp (warps past K skip them: K = 64 has none)."""
+    warps = WEIGHTED_SCATTER_THREADS // 32
+    f, k = "weighted_scatter.cuh", "weighted_scatter_small_kernel"
+    stretches, per = stretch_trips(chunk)
+    return [
+        LoopSpec("grid-stride (unit: 8 components x chunk)", f, k, r"unit < groups \* chunks",
+                 [[1] * warps]),
+        LoopSpec("stretches f0 (256 points, then the float64 flush)", f, k,
+                 r"for \(std::int64_t f0 = p0; f0 < p1; f0 \+= split_flush_points\)",
+                 [[stretches] * warps], sig={"DADD": 32}),
+        LoopSpec("stages k0 (32 points: 4 k-steps x 2 x 4 x 3 HMMA)", f, k,
+                 r"for \(std::int64_t k0 = f0; k0 < f1; k0 \+= bk\)", [[per] * warps],
+                 sig={"HMMA": 4 * 2 * 4 * 3}, repeat=stretches),
+    ]
+
+
+def weighted_reduce_specs(t, chunks):
+    f, k = "weighted_scatter.cuh", "weighted_scatter_reduce_kernel"
+    # nvcc versioned the element loop on chunks <= 0 (an x4 loop and its remainder, not run)
+    return [LoopSpec("grid-stride (element)", f, k, r"BOLTZKIT_GRID_STRIDE\(e, kk \* nn\)",
+                     [[0], [0], [t]]),
+            LoopSpec("chunks c (x4)", f, k, r"s \+= tile\[c \* stride\]", [[chunks]],
+                     sig={"LDG": 1, "DADD": 1}, repeat=t)]
 
 
 def split_logp_specs(t, col_tiles):
@@ -498,7 +544,7 @@ class Case(object):
             s * tile * (col_tiles + 1), launches=tiles))
         pairs, chunk, chunks = split_chunks(npts, n, hw.sms)
         units = pairs * chunks
-        shared = 4 * 4 * SPLIT_K * (SPLIT_SCATTER_TILE + 8)
+        shared = 4 * 4 * SPLIT_K * (SPLIT_SCATTER_TILE + 8) + 8 * 64 * SPLIT_SCATTER_THREADS
         partial = s * units * SPLIT_SCATTER_TILE ** 2
         # x from DRAM once (the pairs of a chunk run side by side and share it through L2);
         # L2: every pair reads its two 128-column slices of the chunk's points (one if diagonal)
@@ -517,6 +563,33 @@ class Case(object):
             split_reduce_specs(items / float(blocks * LARGE_THREADS), chunks, n),
             blocks * LARGE_THREADS // 32, "warp", blocks, LARGE_THREADS, 0,
             partial + 8 * chunks * n + s * items, launches=1))
+
+    def weighted_scatter_small(self, npts, n, kk):
+        """gpu_steps::run_statistics, float and D <= 32: weighted_scatter_small_kernel over all
+        points, then weighted_scatter_reduce_kernel (A20)."""
+        hw, s = self.hw, 4
+        groups = -(-kk // WEIGHTED_SCATTER_COMPONENTS)
+        want = -(-2 * hw.sms // groups)
+        per = -(-npts // want)
+        chunk = max(SPLIT_K, -(-per // SPLIT_K) * SPLIT_K)
+        chunks = -(-npts // chunk)
+        units = groups * chunks
+        shared = 4 * (SPLIT_K * (WEIGHTED_SCATTER_MAX_DIM + 8) + SPLIT_K * 8) + 8 * 32 * 256
+        partial = s * chunks * kk * 1024
+        dram = s * npts * n + s * npts * kk + partial
+        l2 = dram + groups * s * npts * n  # every group of a chunk re-reads its points
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "weighted_scatter", self.ctx.find(NAMES["weighted_scatter"]),
+            weighted_scatter_specs(chunk, kk), units,
+            "block: 8 components x %d points" % chunk, units, WEIGHTED_SCATTER_THREADS, shared,
+            dram, launches=1, l2_bytes=l2))
+        items = kk * n * n
+        blocks = models.grid_for(hw, items, LARGE_THREADS)
+        self.kernels.append(self.sm.run_kernel(
+            self.ctx, "weighted_reduce", self.ctx.find(NAMES["weighted_reduce"]),
+            weighted_reduce_specs(items / float(blocks * LARGE_THREADS), chunks),
+            blocks * LARGE_THREADS // 32, "warp", blocks, LARGE_THREADS, 0, partial + s * items,
+            launches=1))
 
     def fused(self, count, n, kk, dram, launches):
         wpb = FUSED_THREADS // 32
@@ -772,21 +845,14 @@ def em_iter_case(sm, ctx, n, npts, kk):
     c.gemm("counts R^T 1", kk, 1, tile, 0.0, tiles)
     c.fixed("divide_means_kernel", 1)
     group("statistics pass 1", i0)
-    # Pass 2, per scatter tile (gpu.cu weighted_statistics batch_tile): one
-    # center_weight_all_kernel writes Y_k and V_k of all K components (2 x K x tile x D floats,
-    # <= STATS_BATCH_BYTES, under half the L2: the batched GEMM right after reads them from L2,
-    # A14); x's tile and R's tile come from DRAM once. Then one gemmStridedBatched over K.
-    btile = max(1, min(max(STATS_BATCH_BYTES // (2 * s * kk * n), n), (2 ** 31 - 1) // (kk * n),
-                       TILE_POINTS, npts))
-    btiles = -(-npts // btile)
-    if npts % btile:
-        raise ValueError("the EM case uses N a multiple of the scatter tile")
+    # Pass 2 (float, D <= 32: gpu.cu weighted_statistics small_chunks): one
+    # weighted_scatter_small_kernel over all points, 8 components per block, chunks for about
+    # two waves of blocks (A20); x and R read from DRAM once (the blocks of a chunk share them
+    # through L2), the partial tiles written; then its reduction and store_statistics_kernel.
+    if n > WEIGHTED_SCATTER_MAX_DIM:
+        raise ValueError("the EM case models the small-D scatter (D <= 32)")
     i0 = len(c.kernels)
-    c.elementwise("center_weight_all", lambda t: center_weight_all_specs(t, n), btile * kk,
-                  s * btile * (n + kk) + (0.0 if 2 * s * kk * btile * n <= hw.l2_bytes / 2
-                                          else 2.0 * s * kk * btile * n), btiles)
-    c.library("cublasSgemmStridedBatched scatter Y_k^T V_k (%d x %d x %d, batch %d)"
-              % (n, n, btile, kk), 2.0 * n * n * btile * kk, 2.0 * s * kk * nn, btiles)
+    c.weighted_scatter_small(npts, n, kk)
     c.fixed("store_statistics_kernel (means and covariances of all K)", 1)
     group("statistics pass 2", i0)
     # --- log-likelihood sum (sum_to): N floats read once; K-sized otherwise
@@ -819,10 +885,9 @@ def em_iter_case(sm, ctx, n, npts, kk):
            "floor_tf32_ms": max(floor_mem, ff / (hw.sms * hw.tf32_tensor_flops_per_clk_per_sm *
                                                  hw.clock_ghz * 1e9) * 1e3),
            "tile": tile, "tiles": tiles, "tile_buffers_in_l2": False,
-           "kernel": "E-step (%s) + weighted statistics (2 passes, %d tile(s) of %d points, "
-                     "then %d scatter tile(s) of %d points, 2 launches each, whatever K) + sum + "
-                     "1 download/wait + host M-step"
-                     % (e["kernel"], tiles, tile, btiles, btile),
+           "kernel": "E-step (%s) + weighted statistics (pass 1 in %d tile(s) of %d points, "
+                     "then one weighted_scatter_small_kernel + its reduction, whatever K) + sum + "
+                     "1 download/wait + host M-step" % (e["kernel"], tiles, tile),
            "kernels": c.kernels, "calls": [what for _, what in EM_ITER_CALLS]}
     errors = [k["error"] for k in c.kernels if "error" in k]
     if errors or e.get("status") != "ok":

@@ -184,15 +184,28 @@ void weighted_statistics(Context& ctx, vector_batch<const T> x, const T* resp, s
                                 (2 * static_cast<std::int64_t>(sizeof(T)) * per_point),
                             n),
                    ((std::int64_t{1} << 31) - 1) / per_point, tuning::gpu_tile_points, npts}));
-  const std::int64_t rows = std::max(tile * n, batch_tile * per_point);
+  // float, D ≤ 32: the scatter from staged chunks of points (about two waves of thread blocks
+  // of 8 components), without the (K, tile, D) copies.
+  std::int64_t small_chunks = 0;
+  if (std::is_same_v<T, float> && n <= kernels::weighted_scatter_max_dim && npts > 0) {
+    const std::int64_t groups = (kk + kernels::weighted_scatter_components - 1) /
+                                kernels::weighted_scatter_components;
+    const std::int64_t waves = std::int64_t{2} * boltzkit::gpu::sm_count(ctx.device());
+    const std::int64_t chunk = gpu_steps::split_chunk_points(npts, (waves + groups - 1) / groups);
+    small_chunks = (npts + chunk - 1) / chunk;
+  }
+  const std::int64_t rows = small_chunks ? tile * n : std::max(tile * n, batch_tile * per_point);
   WorkspaceLayout ws;
   const int s_ones = ws.reserve<T>(tile), s_y = ws.reserve<T>(rows),
-            s_v = ws.reserve<T>(rows), s_means = ws.reserve<T>(kk * n),
-            s_counts = ws.reserve<T>(kk), s_scatter = ws.reserve<T>(kk * n * n);
+            s_v = ws.reserve<T>(small_chunks ? 1 : rows), s_means = ws.reserve<T>(kk * n),
+            s_counts = ws.reserve<T>(kk), s_scatter = ws.reserve<T>(kk * n * n),
+            s_small = ws.reserve<T>(small_chunks ? small_chunks * kk * 1024 : 1);
   ws.bind(ctx.workspace(ws.bytes()));
-  const gpu_steps::StatBuffers<T> w{ws.get<T>(s_ones),  ws.get<T>(s_y),
-                                    ws.get<T>(s_v),     ws.get<T>(s_means),
-                                    ws.get<T>(s_counts), ws.get<T>(s_scatter)};
+  gpu_steps::StatBuffers<T> w{ws.get<T>(s_ones),  ws.get<T>(s_y),
+                              ws.get<T>(s_v),     ws.get<T>(s_means),
+                              ws.get<T>(s_counts), ws.get<T>(s_scatter)};
+  w.small_chunks = small_chunks;
+  w.small_partial = ws.get<T>(s_small);
   MixtureCudaExecutor ex(ctx);
   gpu_steps::run_statistics(ex, x, resp, kk, counts, means, covs, w, tile, batch_tile);
 }

@@ -20,6 +20,7 @@
 #include "kernels/mixture/estep.cuh"
 #include "kernels/mixture/single_fused.cuh"
 #include "kernels/mixture/split_tf32.cuh"
+#include "kernels/mixture/weighted_scatter.cuh"
 
 namespace boltzkit::mixture::gpu_steps {
 
@@ -95,7 +96,7 @@ struct EvaluatePlan {
   /// The GEMMs run in TF32 (EvaluateOptions::allow_tf32, float): the K = 1 tiles then take the
   /// scatter as a GEMM rather than an FP32 SYRK.
   bool tf32 = false;
-  /// One Gaussian in float past the single pass: the split-TF32 kernels (MATH.md §1.9,
+  /// One Gaussian in float past the single pass: the split-TF32 kernels (MATH.md §1.10,
   /// kernels/mixture/split_tf32.cuh) instead of cuBLAS; the scatter's partial sums over
   /// scatter_chunks chunks of the points.
   bool split = false;
@@ -153,7 +154,7 @@ void run_single_tiles(E& ex, vector_batch<const T> x, const Components<T>& c,
   if (want_sums && npts > 0) ex.launch(k::fill_kernel<T>, 1, w.wsum, 1, static_cast<T>(npts));
 }
 
-/// One Gaussian in float past the single pass by the split-TF32 kernels (MATH.md §1.9): per tile
+/// One Gaussian in float past the single pass by the split-TF32 kernels (MATH.md §1.10): per tile
 /// of points split_score_kernel (the score rows, straight into the output, and log p's partial
 /// dots) and split_logp_kernel; once over all points split_scatter_kernel (chunks × lower tile
 /// pairs, centring on the fly) and its reduction into the lower triangle of w.scatter and w.wd;
@@ -187,7 +188,7 @@ void run_single_split(E& ex, vector_batch<const float> x, const Components<float
   const std::int64_t chunks = (npts + chunk - 1) / chunk;
   ex.launch_shared(k::split_scatter_for(plan.tf32),
                    static_cast<int>(k::split_scatter_pairs(tiles) * chunks),
-                   k::split_scatter_threads, sizeof(float) * k::split_scatter_shared_floats, xr,
+                   k::split_scatter_threads, k::split_scatter_shared_bytes, xr,
                    npts, n, c.mean.data, chunk, chunks, tiles, w.split_partial,
                    w.split_partial_sum);
   ex.launch(k::split_scatter_reduce_kernel<float>, static_cast<std::int64_t>(n) * n + n,
@@ -298,6 +299,10 @@ void run_evaluate(E& ex, vector_batch<const T> x, const Components<T>& c, const 
 template <class T>
 struct StatBuffers {
   T *ones, *y, *v, *means, *counts, *scatter;  // (tile,), 2 × the above, (K, D), (K,), (K, D, D)
+  /// float, D ≤ 32: the scatter by weighted_scatter_small_kernel over `small_chunks` chunks of
+  /// points (0: the general path), its partial tiles (small_chunks, K, 32, 32).
+  std::int64_t small_chunks = 0;
+  T* small_partial = nullptr;
 };
 
 /// Two passes over tiles of points (MATH.md §1.6): counts and means by GEMM over tiles of
@@ -305,7 +310,10 @@ struct StatBuffers {
 /// batch_tile · D < 2³¹): per tile one center_weight_all_kernel writes the centred rows Y_k and
 /// the weighted V_k of all K components, and one strided-batched GEMM adds Y_kᵀ V_k to every
 /// scatter. Two launches per tile, whatever K; float32 keeps the digits of a small spread about
-/// a large mean.
+/// a large mean. In float with D ≤ 32 and w.small_chunks > 0 the scatter is instead one
+/// weighted_scatter_small_kernel over all points (kernels/mixture/weighted_scatter.cuh: every
+/// component from one staged chunk, split-TF32 tensor-core products, no (K, tile, D) copies)
+/// and its in-order reduction.
 template <class T, class E>
 void run_statistics(E& ex, vector_batch<const T> x, const T* resp, std::int64_t kk, T* counts,
                     vector_batch<T> means, matrix_batch<T> covs, const StatBuffers<T>& w,
@@ -332,7 +340,24 @@ void run_statistics(E& ex, vector_batch<const T> x, const T* resp, std::int64_t 
   }
   ex.launch(k::divide_means_kernel<T>, kk * n, w.means, static_cast<const T*>(w.counts), kk, n,
             counts);
-  for (std::int64_t first = 0; first < npts; first += batch_tile) {
+  bool small = false;
+  if constexpr (std::is_same_v<T, float>) {
+    // float, D ≤ 32: every component's scatter from one staged chunk, on the tensor cores with
+    // split operands (MATH.md §1.10), then the chunks added in order
+    small = w.small_chunks > 0 && n <= k::weighted_scatter_max_dim && npts > 0;
+    if (small) {
+      const std::int64_t chunk = split_chunk_points(npts, w.small_chunks);
+      const std::int64_t chunks = (npts + chunk - 1) / chunk;
+      const std::int64_t groups = (kk + k::weighted_scatter_components - 1) / k::weighted_scatter_components;
+      ex.launch_shared(k::weighted_scatter_small_kernel<3>, static_cast<int>(groups * chunks),
+                       k::weighted_scatter_threads, k::weighted_scatter_shared_bytes, xr, npts, n,
+                       static_cast<const float*>(w.means), resp, ki, chunk, chunks,
+                       w.small_partial);
+      ex.launch(k::weighted_scatter_reduce_kernel<float>, kk * nn,
+                static_cast<const float*>(w.small_partial), chunks, ki, n, w.scatter);
+    }
+  }
+  for (std::int64_t first = 0; !small && first < npts; first += batch_tile) {
     const int cnt = static_cast<int>(std::min(batch_tile, npts - first));
     const std::int64_t per = static_cast<std::int64_t>(cnt) * n;  // one component's rows
     ex.launch(k::center_weight_all_kernel<T>, cnt * kk, xr, first, cnt, n,

@@ -51,6 +51,10 @@ constexpr int split_score_points = 128;
 constexpr int split_score_threads = 512;
 /// split_score_kernel's column tiles: 32 columns per warp up to this D, 64 beyond (BN 128 / 256).
 constexpr int split_score_narrow_max_dim = 128;
+/// Points per stretch of the scatters' tensor-core sums before they are added, rounded to
+/// nearest, into float64 (flush_accumulators): 256 = 32 mma k-steps, the truncation of a sum as
+/// long as the score's at D = 256.
+constexpr int split_flush_points = 256;
 /// split_scatter_kernel: 128 × 128 tiles of the scatter, 8 warps (4 × 2) of 32 × 64.
 constexpr int split_scatter_tile = 128;
 constexpr int split_scatter_threads = 256;

@@ -1,6 +1,6 @@
 #pragma once
 // One Gaussian past the single pass, in float (K = 1, no weights, D > mixture_single_max_dim;
-// MATH.md §1.9): the two products over the points, the score −Σ⁻¹d of every point and the
+// MATH.md §1.10): the two products over the points, the score −Σ⁻¹d of every point and the
 // scatter Σ_p d_p d_pᵀ, on the TF32 tensor cores with every operand split in two, v = hi + lo
 // (hi = v rounded to TF32, lo = the rest rounded to TF32), and the products hi·hi + hi·lo + lo·hi
 // accumulated in float ("3xTF32"): the dropped lo·lo term and the rounding of lo are at most
@@ -100,6 +100,25 @@ struct SplitTiles {
     lo[at] = s.lo;
   }
 };
+
+/// Adds a warp's accumulator fragments into float64 running sums in shared memory (value i of
+/// thread tid at run[i·threads + tid]: consecutive threads, consecutive words) and clears them.
+/// The tensor cores truncate as they add (MATH.md §1.10), so the scatters, whose sums run over
+/// thousands of points, take them in stretches of split_flush_points points, each added with
+/// round-to-nearest: the truncation bias stays that of a sum of length split_flush_points.
+template <int MT, int NT>
+__device__ inline void flush_accumulators(float (&acc)[MT][NT][4], double* run, int threads,
+                                          int tid) {
+BOLTZKIT_UNROLL
+  for (int mt = 0; mt < MT; ++mt)
+BOLTZKIT_UNROLL
+    for (int nt = 0; nt < NT; ++nt)
+BOLTZKIT_UNROLL
+      for (int q = 0; q < 4; ++q) {
+        run[((mt * NT + nt) * 4 + q) * threads + tid] += acc[mt][nt][q];
+        acc[mt][nt][q] = 0.0f;
+      }
+}
 
 /// One stage of BK = split_tf32_k values of k for one warp's 32 × 8·NT tile at (m0, n0):
 /// operands from shared memory, A(m, k) at a[m·sa + k·ka] and B(k, n) at b[n·sb + k·kb] (hi and
@@ -265,11 +284,13 @@ __global__ void split_logp_kernel(const T* dots, int col_tiles, std::int64_t cou
   }
 }
 
-/// Shared floats of split_scatter_kernel: two BK × (128 + 8) operand tiles (hi, lo), k-major;
-/// the +8 pad puts a fragment read (words 8t + g apart) on 32 banks. A diagonal tile pair uses
-/// the first for both operands.
-constexpr int split_scatter_shared_floats =
-    4 * split_tf32_k * (split_scatter_tile + 8);
+/// Shared memory of split_scatter_kernel: two BK × (128 + 8) operand tiles (hi, lo), k-major
+/// (the +8 pad puts a fragment read, words 8t + g apart, on 32 banks; a diagonal tile pair uses
+/// the first for both operands), then the float64 running sums of the 64 accumulators of every
+/// thread (flush_accumulators).
+constexpr int split_scatter_tile_floats = 4 * split_tf32_k * (split_scatter_tile + 8);
+constexpr std::size_t split_scatter_shared_bytes =
+    sizeof(float) * split_scatter_tile_floats + sizeof(double) * 64 * split_scatter_threads;
 
 /// Lower tile pairs (mi ≥ ni) of a D × D matrix in 128-wide tiles, numbered mi(mi + 1)/2 + ni.
 __host__ __device__ inline int split_scatter_pairs(int tiles) { return tiles * (tiles + 1) / 2; }
@@ -317,29 +338,36 @@ BOLTZKIT_UNROLL
         v[i] = j < n && k0 + pl + i * points_per < p1 ? base[i * step] - mj : 0.0f;
     };
     float acc[2][8][4] = {};
+    double* run = reinterpret_cast<double*>(s.a_hi + split_scatter_tile_floats);
+BOLTZKIT_UNROLL
+    for (int i = 0; i < 64; ++i) run[i * split_scatter_threads + tid] = 0.0;
     double column_sum = 0.0;
     load(p0, m0, pa);
     if (!diagonal) load(p0, n0, pb);
-    for (std::int64_t k0 = p0; k0 < p1; k0 += bk) {
-      __syncthreads();
+    for (std::int64_t f0 = p0; f0 < p1; f0 += split_flush_points) {  // stretches of points
+      const std::int64_t f1 = f0 + split_flush_points < p1 ? f0 + split_flush_points : p1;
+      for (std::int64_t k0 = f0; k0 < f1; k0 += bk) {
+        __syncthreads();
 BOLTZKIT_UNROLL
-      for (int i = 0; i < per; ++i) {
-        const int e = tid + i * split_scatter_threads, o = e / bt * ld + e % bt;
-        SplitTiles::store(s.a_hi, s.a_lo, o, pa[i]);
-        if (diagonal)
-          column_sum += pa[i];
-        else
-          SplitTiles::store(s.b_hi, s.b_lo, o, pb[i]);
+        for (int i = 0; i < per; ++i) {
+          const int e = tid + i * split_scatter_threads, o = e / bt * ld + e % bt;
+          SplitTiles::store(s.a_hi, s.a_lo, o, pa[i]);
+          if (diagonal)
+            column_sum += pa[i];
+          else
+            SplitTiles::store(s.b_hi, s.b_lo, o, pb[i]);
+        }
+        __syncthreads();
+        if (k0 + bk < p1) {
+          load(k0 + bk, m0, pa);
+          if (!diagonal) load(k0 + bk, n0, pb);
+        }
+        const float* b_hi = diagonal ? s.a_hi : s.b_hi;
+        const float* b_lo = diagonal ? s.a_lo : s.b_lo;
+        split_tf32_stage<8, Terms>(acc, s.a_hi, s.a_lo, 1, ld, b_hi, b_lo, 1, ld, 32 * wm, 64 * wn,
+                                   diagonal);
       }
-      __syncthreads();
-      if (k0 + bk < p1) {
-        load(k0 + bk, m0, pa);
-        if (!diagonal) load(k0 + bk, n0, pb);
-      }
-      const float* b_hi = diagonal ? s.a_hi : s.b_hi;
-      const float* b_lo = diagonal ? s.a_lo : s.b_lo;
-      split_tf32_stage<8, Terms>(acc, s.a_hi, s.a_lo, 1, ld, b_hi, b_lo, 1, ld, 32 * wm, 64 * wn,
-                                 diagonal);
+      flush_accumulators(acc, run, split_scatter_threads, tid);
     }
     float* out = partial + unit * bt * bt;
 BOLTZKIT_UNROLL
@@ -349,7 +377,7 @@ BOLTZKIT_UNROLL
 BOLTZKIT_UNROLL
         for (int q = 0; q < 4; ++q)
           out[(32 * wm + 16 * mt + g + 8 * (q / 2)) * bt + 64 * wn + 8 * nt + 2 * t + q % 2] =
-              acc[mt][nt][q];
+              static_cast<float>(run[((mt * 8 + nt) * 4 + q) * split_scatter_threads + tid]);
     if (diagonal) {  // two threads per column: the second half's sums through shared memory
       __syncthreads();
       double* s_sum = reinterpret_cast<double*>(s.a_hi);

@@ -106,7 +106,7 @@ TEST(MixtureGpu, MatchesCpuFloat) {
     for (const bool w : {false, true}) check_case<float>(c, w, 5e-3);
 }
 
-// One Gaussian in float past the single pass takes the split-TF32 kernels (MATH.md §1.9): float
+// One Gaussian in float past the single pass takes the split-TF32 kernels (MATH.md §1.10): float
 // accuracy at every column-tile width (D = 65, 128 | 129, 256 | 300: two column tiles, six
 // scatter tile pairs) and point counts that leave tails in the 128-point tiles and 32-point
 // stages; the first GPU check of the emulator's claim.

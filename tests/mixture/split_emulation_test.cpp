@@ -1,10 +1,11 @@
 // The split-TF32 path of one Gaussian in float (EvaluatePlan::split: split_score_kernel,
-// split_logp_kernel, split_scatter_kernel and its reduction; MATH.md §1.9) on the warp emulator,
+// split_logp_kernel, split_scatter_kernel and its reduction; MATH.md §1.10) on the warp emulator,
 // whose mma rounds like a tensor core (exact TF32 products, truncated float sums), against the
 // float64 CPU backend: both column-tile widths, several column tiles and scatter tile pairs, point
 // counts that leave tails in the 128-point row tiles and the 32-point stages, chunked scatters,
 // strided and absent score rows, a failed factorization, and the accuracy claim itself: three
-// products are as accurate as a float GEMM, one (the TF32 option) is not.
+// products are as accurate as a float GEMM, one (the TF32 option) is not. Also the EM statistics'
+// small-D weighted scatter (weighted_scatter_small_kernel), which uses the same split products.
 #include "tests/mixture/emulated_evaluate.hpp"
 
 #include <cstdio>
@@ -43,6 +44,10 @@ TEST(MixtureSplitEmulation, OneGaussianMatchesCpu) {
 // Past 256 columns: two column tiles of the score (partial dots added in order) and three scatter
 // tiles (six pairs), on few points (the emulator runs every mma lane by lane).
 TEST(MixtureSplitEmulation, TwoColumnTilesMatchCpu) { expect_split_matches({20, 1, 260, 67}, 32, 2); }
+
+// A chunk longer than a flush stretch (256 points): the score over 3 row tiles, the scatter's
+// running sums over three stretches (256, 256, 88 points) in one chunk.
+TEST(MixtureSplitEmulation, ChunksLongerThanAStretchMatchCpu) { expect_split_matches({600, 1, 70, 73}, 600, 1); }
 
 // More chunks than 32-point stages: the chunk size stays a whole stage, and the chunk count
 // follows it (every partial the reduction reads is written: the buffers start as NaN).
@@ -96,7 +101,7 @@ double relative_error(const std::vector<float>& got, const std::vector<float>& w
   return err / scale;
 }
 
-// The accuracy claim of MATH.md §1.9, measured: against the float64 CPU backend, the three-product
+// The accuracy claim of MATH.md §1.10, measured: against the float64 CPU backend, the three-product
 // split stays within a small factor of the float path (loop GEMMs accumulating in float, what
 // cuBLAS SGEMM computes; the emulated mma truncates its sums, hence the factor) and ~1e-6, while
 // one TF32 product (the TF32 option) is ~2⁻¹¹-accurate, far worse. Means far from the origin
@@ -123,6 +128,85 @@ TEST(MixtureSplitEmulation, ThreeProductsAreAsAccurateAsFloat) {
     EXPECT_LE(e_split, 1e-5);
     EXPECT_GE(e_tf32, 20.0 * e_split);
   }
+}
+
+// The EM statistics' scatter for D ≤ 32 in float (weighted_scatter_small_kernel + its reduction)
+// against the float64 CPU backend: K not a multiple of the 8 components of a block (idle warps),
+// D = 1 and 32 (the tile's ends), chunks with short tails, a component that owns no point and
+// scattered zero responsibilities, and unit weights (no responsibilities). Every partial tile the
+// reduction reads must be written: the buffers start as NaN.
+TEST(MixtureSplitEmulation, SmallWeightedScatterMatchesCpu) {
+  struct Shape {
+    std::int64_t npts, k, n, chunks;
+  };
+  const Shape shapes[] = {{45, 3, 4, 2}, {37, 1, 1, 1}, {100, 9, 32, 3}, {33, 5, 17, 2},
+                          {70, 16, 20, 5}};
+  std::uint64_t seed = 81;
+  for (const Shape& sh : shapes) {
+    const auto p = make_problem<float>({sh.npts, sh.k, sh.n, seed++});
+    auto resp = evaluate_with(p, true, false, false, 0).resp;
+    const std::int64_t kk = sh.k, n = sh.n;
+    if (kk > 1)
+      for (std::int64_t q = 0; q < sh.npts; ++q) {
+        resp[q * kk + 1] = 0.0f;
+        if (q % 3 == 0) resp[q * kk + q % kk] = 0.0f;
+      }
+    for (const bool unit : {false, true}) {
+      if (unit && kk > 1) continue;
+      const float* r = unit ? nullptr : resp.data();
+      std::vector<float> c1(kk), m1(kk * n), s1(kk * n * n), c2(kk, -1.0f), m2(kk * n, -1.0f),
+          s2(kk * n * n, -1.0f);
+      Context ctx(Backend::cpu);
+      mixture::weighted_statistics<float>(ctx, p.xs(), r, kk, c1.data(),
+                                          vector_batch<float>(m1.data(), kk, n, n),
+                                          matrix_batch<float>(s1.data(), kk, n, n * n, n));
+      const float poison = std::nanf("");
+      const std::int64_t tile = 16;
+      std::vector<float> ones(tile, poison), y(tile * n, poison), v(1, poison), means(kk * n, poison),
+          counts(kk, poison), scatter(kk * n * n, poison), partial(sh.chunks * kk * 1024, poison);
+      steps::StatBuffers<float> w{ones.data(),  y.data(),      v.data(),
+                                  means.data(), counts.data(), scatter.data()};
+      w.small_chunks = sh.chunks;
+      w.small_partial = partial.data();
+      MixtureEmulatedExecutor ex;
+      steps::run_statistics(ex, p.xs(), r, kk, c2.data(), vector_batch<float>(m2.data(), kk, n, n),
+                            matrix_batch<float>(s2.data(), kk, n, n * n, n), w, tile, 1);
+      const std::string what = "N " + std::to_string(sh.npts) + " K " + std::to_string(kk) +
+                               " D " + std::to_string(n) + (unit ? " unit" : "");
+      expect_match(c2, c1, 1e-6, ("counts " + what).c_str());
+      expect_match(m2, m1, 1e-6, ("means " + what).c_str());
+      expect_match(s2, s1, 2e-6, ("covs " + what).c_str());
+      if (kk > 1) {
+        for (std::int64_t e = 0; e < n * n; ++e) EXPECT_EQ(s2[n * n + e], 0.0f) << what;
+      }
+    }
+  }
+}
+
+// Long sums stay float-accurate: the emulated tensor core truncates every 8-term step, which
+// over the 1024 steps of an 8192-point chunk would bias the diagonal of the scatter by ~3·10⁻⁵;
+// flushing every 256 points into float64 (flush_accumulators) keeps it at the size of a
+// 256-point sum. One component, D = 4, every point in one chunk, means far from the data's.
+TEST(MixtureSplitEmulation, LongSumsStayFloatAccurate) {
+  const auto p = make_problem<float>({8192, 1, 4, 74}, 3.0);
+  std::vector<float> c1(1), m1(4), s1(16), c2(1), m2(4), s2(16);
+  Context ctx(Backend::cpu);
+  mixture::weighted_statistics<float>(ctx, p.xs(), nullptr, 1, c1.data(),
+                                      vector_batch<float>(m1.data(), 1, 4, 4),
+                                      matrix_batch<float>(s1.data(), 1, 4, 16, 4));
+  const std::int64_t tile = 8192;
+  std::vector<float> ones(tile), y(tile * 4), v(1), means(4), counts(1), scatter(16),
+      partial(1024);
+  steps::StatBuffers<float> w{ones.data(), y.data(), v.data(), means.data(), counts.data(),
+                              scatter.data()};
+  w.small_chunks = 1;
+  w.small_partial = partial.data();
+  MixtureEmulatedExecutor ex;
+  steps::run_statistics(ex, p.xs(), static_cast<const float*>(nullptr), 1, c2.data(),
+                        vector_batch<float>(m2.data(), 1, 4, 4),
+                        matrix_batch<float>(s2.data(), 1, 4, 16, 4), w, tile, 1);
+  for (int e = 0; e < 16; e += 5)  // the diagonal: sums of squares, all of one sign
+    EXPECT_NEAR(s2[e], s1[e], 4e-6 * std::abs(s1[e])) << e;
 }
 
 }  // namespace
