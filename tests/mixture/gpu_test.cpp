@@ -130,6 +130,37 @@ TEST(MixtureGpu, Tf32MatchesCpuEmulation) {
     for (const bool w : {false, true}) check_case<float>(c, w, 1e-2, eo);
 }
 
+// The EM statistics in float with D <= 32 take weighted_scatter_small_kernel (MATH.md §1.10):
+// responsibilities from the CPU's E-step, K not a multiple of its 8 components per block, D = 32
+// and 17, N far past a 256-point flush stretch; the first GPU check of the emulator's claim.
+TEST(MixtureGpu, FloatSmallScatterStatisticsMatchCpu) {
+  BOLTZKIT_REQUIRE_GPU();
+  for (const Case& c : std::vector<Case>{{20001, 9, 32, 141}, {50000, 64, 17, 142}}) {
+    const auto p = make_problem<float>(c);
+    const std::int64_t np = c.n_points, kk = c.k, n = c.dim;
+    Context cpu(Backend::cpu), gpu(Backend::gpu);
+    std::vector<float> resp(np * kk), lp(np), mix(np);
+    mixture::Outputs<float> out;
+    out.log_prob = lp.data();
+    out.mix_log_prob = mix.data();
+    out.resp = resp.data();
+    mixture::evaluate(cpu, p.xs(), p.components(true), out);
+    std::vector<float> c1(kk), m1(kk * n), s1(kk * n * n);
+    mixture::weighted_statistics<float>(cpu, p.xs(), resp.data(), kk, c1.data(),
+                                        vector_batch<float>(m1.data(), kk, n, n),
+                                        matrix_batch<float>(s1.data(), kk, n, n * n, n));
+    DeviceBuffer<float> x(p.x), r(resp), c2(kk), m2(kk * n), s2(kk * n * n);
+    mixture::weighted_statistics<float>(gpu, vector_batch<const float>(x.data(), np, n, n),
+                                        r.data(), kk, c2.data(),
+                                        vector_batch<float>(m2.data(), kk, n, n),
+                                        matrix_batch<float>(s2.data(), kk, n, n * n, n));
+    gpu.synchronize();
+    expect_close(c2.download(), c1, 1e-4, "counts");  // float GEMM sums over N points
+    expect_close(m2.download(), m1, 1e-4, "means");
+    expect_close(s2.download(), s1, 2e-5, "covs");
+  }
+}
+
 TEST(MixtureGpu, StatisticsKlAndFitMatchCpu) {
   BOLTZKIT_REQUIRE_GPU();
   const auto p = make_problem<double>({4000, 4, 6, 110});
