@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "boltzkit/boltzkit.hpp"
@@ -121,6 +122,58 @@ void expect_match(const std::vector<T>& got, const std::vector<T>& want, double 
     }
     ASSERT_NEAR(static_cast<double>(got[i]), static_cast<double>(want[i]), tol * scale)
         << what << "[" << i << "]";
+  }
+}
+
+/// One statistics shape of the emulation tests: N points, K components, D, the pass-1 tile and
+/// the pass-2 scatter tile (general path), or small_chunks > 0 for the small-D split scatter.
+struct StatShape {
+  std::int64_t npts, k, n, tile, batch_tile, small_chunks = 0;
+};
+
+/// Runs weighted_statistics on the CPU backend and run_statistics on the emulator (every scratch
+/// buffer NaN first) for responsibilities from the CPU E-step with planted zeros (component 1
+/// owns no point, every third point one zero), and with unit weights when K = 1; compares counts,
+/// means and covariances within tol and checks component 1's zero scatter.
+template <class T>
+void expect_statistics_match(const StatShape& sh, std::uint64_t seed, double tol) {
+  const auto p = make_problem<T>({sh.npts, sh.k, sh.n, seed});
+  auto resp = evaluate_with(p, true, false, false, 0).resp;
+  const std::int64_t kk = sh.k, n = sh.n;
+  if (kk > 1)
+    for (std::int64_t q = 0; q < sh.npts; ++q) {
+      resp[q * kk + 1] = T(0);                      // component 1 owns no point
+      if (q % 3 == 0) resp[q * kk + q % kk] = T(0);  // scattered zeros
+    }
+  for (const bool unit : {false, true}) {
+    if (unit && kk > 1) continue;
+    const T* r = unit ? nullptr : resp.data();
+    std::vector<T> c1(kk), m1(kk * n), s1(kk * n * n), c2(kk, T(-1)), m2(kk * n, T(-1)),
+        s2(kk * n * n, T(-1));
+    Context ctx(Backend::cpu);
+    mixture::weighted_statistics<T>(ctx, p.xs(), r, kk, c1.data(),
+                                    vector_batch<T>(m1.data(), kk, n, n),
+                                    matrix_batch<T>(s1.data(), kk, n, n * n, n));
+    const std::int64_t rows = std::max(sh.tile * n, kk * sh.batch_tile * n);
+    const T poison = std::numeric_limits<T>::quiet_NaN();
+    std::vector<T> ones(sh.tile, poison), y(rows, poison), v(rows, poison), means(kk * n, poison),
+        counts(kk, poison), scatter(kk * n * n, poison),
+        partial(std::max<std::int64_t>(sh.small_chunks, 1) * kk * 1024, poison);
+    steps::StatBuffers<T> w{ones.data(),  y.data(),      v.data(),
+                            means.data(), counts.data(), scatter.data()};
+    w.small_chunks = sh.small_chunks;
+    w.small_partial = partial.data();
+    MixtureEmulatedExecutor ex;
+    steps::run_statistics(ex, p.xs(), r, kk, c2.data(), vector_batch<T>(m2.data(), kk, n, n),
+                          matrix_batch<T>(s2.data(), kk, n, n * n, n), w, sh.tile, sh.batch_tile);
+    const std::string what = "N " + std::to_string(sh.npts) + " K " + std::to_string(kk) +
+                             " D " + std::to_string(n) + (unit ? " unit" : "");
+    expect_match(c2, c1, tol, ("counts " + what).c_str());
+    expect_match(m2, m1, tol, ("means " + what).c_str());
+    expect_match(s2, s1, 2 * tol, ("covs " + what).c_str());
+    if (kk > 1) {
+      for (std::int64_t e = 0; e < n * n; ++e) EXPECT_EQ(s2[n * n + e], T(0)) << what;
+    }
   }
 }
 

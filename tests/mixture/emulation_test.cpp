@@ -137,52 +137,10 @@ TEST(MixtureEmulation, FailedComponentGivesInfoAndNaN) {
 // of 1 point, odd tails and one tile larger than N, unit weights, and zero responsibilities (a
 // whole component: count 0, mean and covariance 0; and scattered single zeros).
 TEST(MixtureEmulation, WeightedStatisticsMatchCpu) {
-  struct Shape {
-    std::int64_t npts, k, n, tile, batch_tile;
-  };
-  const Shape shapes[] = {{45, 3, 4, 16, 7}, {37, 1, 1, 16, 5},  {29, 5, 1, 8, 1},
-                          {33, 4, 3, 64, 64}, {31, 2, 5, 10, 3}, {17, 5, 2, 4, 9}};
+  const StatShape shapes[] = {{45, 3, 4, 16, 7}, {37, 1, 1, 16, 5},  {29, 5, 1, 8, 1},
+                              {33, 4, 3, 64, 64}, {31, 2, 5, 10, 3}, {17, 5, 2, 4, 9}};
   std::uint64_t seed = 9;
-  for (const Shape& sh : shapes) {
-    const auto p = make_problem<double>({sh.npts, sh.k, sh.n, seed++});
-    auto resp = evaluate_with(p, true, false, false, 0).resp;
-    const std::int64_t kk = sh.k, n = sh.n;
-    if (kk > 1)
-      for (std::int64_t q = 0; q < sh.npts; ++q) {
-        resp[q * kk + 1] = 0.0;                     // component 1 owns no point
-        if (q % 3 == 0) resp[q * kk + q % kk] = 0.0;  // scattered zeros
-      }
-    for (const bool unit : {false, true}) {
-      if (unit && kk > 1) continue;
-      const double* r = unit ? nullptr : resp.data();
-      std::vector<double> c1(kk), m1(kk * n), s1(kk * n * n), c2(kk, -1.0), m2(kk * n, -1.0),
-          s2(kk * n * n, -1.0);
-      Context ctx(Backend::cpu);
-      mixture::weighted_statistics<double>(ctx, p.xs(), r, kk, c1.data(),
-                                           vector_batch<double>(m1.data(), kk, n, n),
-                                           matrix_batch<double>(s1.data(), kk, n, n * n, n));
-      const std::int64_t rows = std::max(sh.tile * n, kk * sh.batch_tile * n);
-      const double poison = std::nan("");
-      std::vector<double> ones(sh.tile, poison), y(rows, poison), v(rows, poison),
-          means(kk * n, poison), counts(kk, poison), scatter(kk * n * n, poison);
-      const steps::StatBuffers<double> w{ones.data(),   y.data(),      v.data(),
-                                         means.data(),  counts.data(), scatter.data()};
-      MixtureEmulatedExecutor ex;
-      steps::run_statistics(ex, p.xs(), r, kk, c2.data(),
-                            vector_batch<double>(m2.data(), kk, n, n),
-                            matrix_batch<double>(s2.data(), kk, n, n * n, n), w, sh.tile,
-                            sh.batch_tile);
-      const std::string what = "N " + std::to_string(sh.npts) + " K " + std::to_string(kk) +
-                               " D " + std::to_string(n) + (unit ? " unit" : "");
-      expect_match(c2, c1, 1e-12, ("counts " + what).c_str());
-      expect_match(m2, m1, 1e-12, ("means " + what).c_str());
-      expect_match(s2, s1, 1e-12, ("covs " + what).c_str());
-      if (kk > 1) {
-        EXPECT_EQ(c2[1], 0.0) << what;
-        for (std::int64_t e = 0; e < n * n; ++e) EXPECT_EQ(s2[n * n + e], 0.0) << what;
-      }
-    }
-  }
+  for (const StatShape& sh : shapes) expect_statistics_match<double>(sh, seed++, 1e-12);
 }
 
 TEST(MixtureEmulation, KlMatchesCpu) {

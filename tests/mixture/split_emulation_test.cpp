@@ -136,51 +136,10 @@ TEST(MixtureSplitEmulation, ThreeProductsAreAsAccurateAsFloat) {
 // scattered zero responsibilities, and unit weights (no responsibilities). Every partial tile the
 // reduction reads must be written: the buffers start as NaN.
 TEST(MixtureSplitEmulation, SmallWeightedScatterMatchesCpu) {
-  struct Shape {
-    std::int64_t npts, k, n, chunks;
-  };
-  const Shape shapes[] = {{45, 3, 4, 2}, {37, 1, 1, 1}, {100, 9, 32, 3}, {33, 5, 17, 2},
-                          {70, 16, 20, 5}};
+  const StatShape shapes[] = {{45, 3, 4, 16, 1, 2},   {37, 1, 1, 16, 1, 1}, {100, 9, 32, 16, 1, 3},
+                              {33, 5, 17, 16, 1, 2}, {70, 16, 20, 16, 1, 5}};
   std::uint64_t seed = 81;
-  for (const Shape& sh : shapes) {
-    const auto p = make_problem<float>({sh.npts, sh.k, sh.n, seed++});
-    auto resp = evaluate_with(p, true, false, false, 0).resp;
-    const std::int64_t kk = sh.k, n = sh.n;
-    if (kk > 1)
-      for (std::int64_t q = 0; q < sh.npts; ++q) {
-        resp[q * kk + 1] = 0.0f;
-        if (q % 3 == 0) resp[q * kk + q % kk] = 0.0f;
-      }
-    for (const bool unit : {false, true}) {
-      if (unit && kk > 1) continue;
-      const float* r = unit ? nullptr : resp.data();
-      std::vector<float> c1(kk), m1(kk * n), s1(kk * n * n), c2(kk, -1.0f), m2(kk * n, -1.0f),
-          s2(kk * n * n, -1.0f);
-      Context ctx(Backend::cpu);
-      mixture::weighted_statistics<float>(ctx, p.xs(), r, kk, c1.data(),
-                                          vector_batch<float>(m1.data(), kk, n, n),
-                                          matrix_batch<float>(s1.data(), kk, n, n * n, n));
-      const float poison = std::nanf("");
-      const std::int64_t tile = 16;
-      std::vector<float> ones(tile, poison), y(tile * n, poison), v(1, poison), means(kk * n, poison),
-          counts(kk, poison), scatter(kk * n * n, poison), partial(sh.chunks * kk * 1024, poison);
-      steps::StatBuffers<float> w{ones.data(),  y.data(),      v.data(),
-                                  means.data(), counts.data(), scatter.data()};
-      w.small_chunks = sh.chunks;
-      w.small_partial = partial.data();
-      MixtureEmulatedExecutor ex;
-      steps::run_statistics(ex, p.xs(), r, kk, c2.data(), vector_batch<float>(m2.data(), kk, n, n),
-                            matrix_batch<float>(s2.data(), kk, n, n * n, n), w, tile, 1);
-      const std::string what = "N " + std::to_string(sh.npts) + " K " + std::to_string(kk) +
-                               " D " + std::to_string(n) + (unit ? " unit" : "");
-      expect_match(c2, c1, 1e-6, ("counts " + what).c_str());
-      expect_match(m2, m1, 1e-6, ("means " + what).c_str());
-      expect_match(s2, s1, 2e-6, ("covs " + what).c_str());
-      if (kk > 1) {
-        for (std::int64_t e = 0; e < n * n; ++e) EXPECT_EQ(s2[n * n + e], 0.0f) << what;
-      }
-    }
-  }
+  for (const StatShape& sh : shapes) expect_statistics_match<float>(sh, seed++, 1e-6);
 }
 
 // Long sums stay float-accurate: the emulated tensor core truncates every 8-term step, which
