@@ -114,11 +114,9 @@ void evaluate(Context& ctx, vector_batch<const T> x, const Components<T>& c,
   plan.split = std::is_same_v<T, float> && !plan.single && kk == 1 && c.weights == nullptr;
   const int col_tiles = kernels::split_score_col_tiles(static_cast<int>(n));
   const int pairs = kernels::split_scatter_pairs(kernels::split_scatter_tiles(static_cast<int>(n)));
-  if (plan.split && want_sums && npts > 0) {
-    const std::int64_t waves = std::int64_t{2} * boltzkit::gpu::sm_count(ctx.device());
-    const std::int64_t chunk = gpu_steps::split_chunk_points(npts, (waves + pairs - 1) / pairs);
-    plan.scatter_chunks = (npts + chunk - 1) / chunk;
-  }
+  if (plan.split && want_sums && npts > 0)
+    plan.scatter_chunks =
+        gpu_steps::split_scatter_chunks(npts, pairs, boltzkit::gpu::sm_count(ctx.device()));
   // The single pass needs no tile buffers; the tiled path sizes them for its tile.
   const std::int64_t tile =
       plan.single ? 1
@@ -187,19 +185,16 @@ void weighted_statistics(Context& ctx, vector_batch<const T> x, const T* resp, s
   // float, D ≤ 32: the scatter from staged chunks of points (about two waves of thread blocks
   // of 8 components), without the (K, tile, D) copies.
   std::int64_t small_chunks = 0;
-  if (std::is_same_v<T, float> && n <= kernels::weighted_scatter_max_dim && npts > 0) {
-    const std::int64_t groups = (kk + kernels::weighted_scatter_components - 1) /
-                                kernels::weighted_scatter_components;
-    const std::int64_t waves = std::int64_t{2} * boltzkit::gpu::sm_count(ctx.device());
-    const std::int64_t chunk = gpu_steps::split_chunk_points(npts, (waves + groups - 1) / groups);
-    small_chunks = (npts + chunk - 1) / chunk;
-  }
+  if (std::is_same_v<T, float> && n <= kernels::weighted_scatter_max_dim && npts > 0)
+    small_chunks = gpu_steps::split_scatter_chunks(
+        npts, (kk + kernels::weighted_scatter_components - 1) / kernels::weighted_scatter_components,
+        boltzkit::gpu::sm_count(ctx.device()));
   const std::int64_t rows = small_chunks ? tile * n : std::max(tile * n, batch_tile * per_point);
   WorkspaceLayout ws;
   const int s_ones = ws.reserve<T>(tile), s_y = ws.reserve<T>(rows),
             s_v = ws.reserve<T>(small_chunks ? 1 : rows), s_means = ws.reserve<T>(kk * n),
             s_counts = ws.reserve<T>(kk), s_scatter = ws.reserve<T>(kk * n * n),
-            s_small = ws.reserve<T>(small_chunks ? small_chunks * kk * 1024 : 1);
+            s_small = ws.reserve<T>(small_chunks ? small_chunks * kk * kernels::weighted_scatter_tile_floats : 1);
   ws.bind(ctx.workspace(ws.bytes()));
   gpu_steps::StatBuffers<T> w{ws.get<T>(s_ones),  ws.get<T>(s_y),
                               ws.get<T>(s_v),     ws.get<T>(s_means),

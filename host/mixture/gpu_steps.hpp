@@ -103,12 +103,20 @@ struct EvaluatePlan {
   std::int64_t scatter_chunks = 1;
 };
 
-/// Points per chunk of split_scatter_kernel: the points over `chunks` chunks, a multiple of its
+/// Points per chunk of the split scatters: the points over `chunks` chunks, a multiple of their
 /// stage (BK points).
 inline std::int64_t split_chunk_points(std::int64_t npts, std::int64_t chunks) {
   const std::int64_t per = (npts + chunks - 1) / std::max<std::int64_t>(chunks, 1);
   return std::max<std::int64_t>(
       k::split_tf32_k, (per + k::split_tf32_k - 1) / k::split_tf32_k * k::split_tf32_k);
+}
+
+/// Chunks of a split scatter whose thread blocks each take one of `units` pieces of a chunk (tile
+/// pairs, component groups): about two waves of blocks over `sms` SMs, in whole stages.
+inline std::int64_t split_scatter_chunks(std::int64_t npts, std::int64_t units, int sms) {
+  const std::int64_t waves = std::int64_t{2} * sms;
+  const std::int64_t chunk = split_chunk_points(npts, (waves + units - 1) / units);
+  return (npts + chunk - 1) / chunk;
 }
 
 /// One Gaussian without weights past the single pass (D > mixture_single_max_dim_for<T>), per

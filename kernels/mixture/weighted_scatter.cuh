@@ -17,9 +17,11 @@ constexpr int weighted_scatter_max_dim = 32;
 /// Components per block (one per warp) and threads per block of weighted_scatter_small_kernel.
 constexpr int weighted_scatter_components = 8;
 constexpr int weighted_scatter_threads = 32 * weighted_scatter_components;
+/// Floats of one component's partial tile (32 × 32, row-major).
+constexpr int weighted_scatter_tile_floats = weighted_scatter_max_dim * weighted_scatter_max_dim;
 
 /// Partial scatters over chunks of `chunk` points (a multiple of split_tf32_k): unit u = g + groups·c
-/// (g the group of 8 components, c the chunk) writes partial[(c·kk + k)·1024 + i·32 + j] for its
+/// (g the group of 8 components, c the chunk) writes partial[(c·kk + k)·32² + i·32 + j] for its
 /// components k (i, j < 32; zero past n). resp (npts × kk) null: unit weights. Points past npts
 /// have weight 0, so their centred values (−μ_k) add nothing. Per 8-point mma step, lane (g, t)
 /// centres the points t and t + 4 at the dimensions g, g + 8, g + 16, g + 24 (μ_k of those in
@@ -107,7 +109,7 @@ BOLTZKIT_UNROLL
       flush_accumulators(acc, run, weighted_scatter_threads, tid);
     }
     if (k >= kk) continue;
-    float* out = partial + (c * kk + k) * 1024;
+    float* out = partial + (c * kk + k) * weighted_scatter_tile_floats;
 BOLTZKIT_UNROLL
     for (int mt = 0; mt < 2; ++mt)
 BOLTZKIT_UNROLL
@@ -135,8 +137,8 @@ __global__ void weighted_scatter_reduce_kernel(const T* partial, std::int64_t ch
   BOLTZKIT_GRID_STRIDE(e, kk * nn) {
     const std::int64_t k = e / nn;
     const int j = static_cast<int>(e % nn / n), i = static_cast<int>(e % n);
-    const T* tile = partial + k * 1024 + i * 32 + j;
-    const std::int64_t stride = static_cast<std::int64_t>(kk) * 1024;
+    const T* tile = partial + k * weighted_scatter_tile_floats + i * weighted_scatter_max_dim + j;
+    const std::int64_t stride = static_cast<std::int64_t>(kk) * weighted_scatter_tile_floats;
     double s = 0.0;
     for (std::int64_t c = 0; c < chunks; ++c) s += tile[c * stride];
     scatter[e] = static_cast<T>(s);

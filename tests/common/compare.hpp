@@ -26,6 +26,25 @@ double relative_error(const A* a, const B* b, std::int64_t n, double floor = 1.0
   return std::sqrt(diff) / std::max(std::sqrt(ref), floor);
 }
 
+/// Every element of got within tol·max(1, max |want|) of want (an absolute tolerance at the
+/// scale of the result), a NaN in want only by a NaN; stops at the first mismatch, naming
+/// what[index].
+template <class T>
+void expect_close_at_scale(const std::vector<T>& got, const std::vector<T>& want, double tol,
+                           const std::string& what) {
+  ASSERT_EQ(got.size(), want.size());
+  double scale = 1.0;
+  for (const T v : want) scale = std::max(scale, std::abs(static_cast<double>(v)));
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (std::isnan(static_cast<double>(want[i]))) {
+      ASSERT_TRUE(std::isnan(static_cast<double>(got[i]))) << what << "[" << i << "]";
+      continue;
+    }
+    ASSERT_NEAR(static_cast<double>(got[i]), static_cast<double>(want[i]), tol * scale)
+        << what << "[" << i << "]";
+  }
+}
+
 template <class T>
 ::testing::AssertionResult all_nan(const T* p, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i)

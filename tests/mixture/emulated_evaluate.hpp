@@ -18,6 +18,7 @@
 
 #include "boltzkit/boltzkit.hpp"
 #include "cases.hpp"
+#include "tests/common/compare.hpp"
 
 namespace boltzkit::testing::mixture_emulation {
 
@@ -109,22 +110,6 @@ Results<T> evaluate_with(const MixtureProblem<T>& p, bool weights, bool emulated
   return r;
 }
 
-template <class T>
-void expect_match(const std::vector<T>& got, const std::vector<T>& want, double tol,
-                  const char* what) {
-  ASSERT_EQ(got.size(), want.size());
-  double scale = 1.0;
-  for (const T v : want) scale = std::max(scale, std::abs(static_cast<double>(v)));
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    if (std::isnan(static_cast<double>(want[i]))) {
-      EXPECT_TRUE(std::isnan(static_cast<double>(got[i]))) << what << "[" << i << "]";
-      continue;
-    }
-    ASSERT_NEAR(static_cast<double>(got[i]), static_cast<double>(want[i]), tol * scale)
-        << what << "[" << i << "]";
-  }
-}
-
 /// One statistics shape of the emulation tests: N points, K components, D, the pass-1 tile and
 /// the pass-2 scatter tile (general path), or small_chunks > 0 for the small-D split scatter.
 struct StatShape {
@@ -158,7 +143,8 @@ void expect_statistics_match(const StatShape& sh, std::uint64_t seed, double tol
     const T poison = std::numeric_limits<T>::quiet_NaN();
     std::vector<T> ones(sh.tile, poison), y(rows, poison), v(rows, poison), means(kk * n, poison),
         counts(kk, poison), scatter(kk * n * n, poison),
-        partial(std::max<std::int64_t>(sh.small_chunks, 1) * kk * 1024, poison);
+        partial(std::max<std::int64_t>(sh.small_chunks, 1) * kk * kernels::weighted_scatter_tile_floats,
+                poison);
     steps::StatBuffers<T> w{ones.data(),  y.data(),      v.data(),
                             means.data(), counts.data(), scatter.data()};
     w.small_chunks = sh.small_chunks;
@@ -168,9 +154,9 @@ void expect_statistics_match(const StatShape& sh, std::uint64_t seed, double tol
                           matrix_batch<T>(s2.data(), kk, n, n * n, n), w, sh.tile, sh.batch_tile);
     const std::string what = "N " + std::to_string(sh.npts) + " K " + std::to_string(kk) +
                              " D " + std::to_string(n) + (unit ? " unit" : "");
-    expect_match(c2, c1, tol, ("counts " + what).c_str());
-    expect_match(m2, m1, tol, ("means " + what).c_str());
-    expect_match(s2, s1, 2 * tol, ("covs " + what).c_str());
+    expect_close_at_scale(c2, c1, tol, ("counts " + what).c_str());
+    expect_close_at_scale(m2, m1, tol, ("means " + what).c_str());
+    expect_close_at_scale(s2, s1, 2 * tol, ("covs " + what).c_str());
     if (kk > 1) {
       for (std::int64_t e = 0; e < n * n; ++e) EXPECT_EQ(s2[n * n + e], T(0)) << what;
     }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cases.hpp"
+#include "tests/common/compare.hpp"
 #include "tests/common/gpu_skip.hpp"
 
 namespace boltzkit::testing {
@@ -17,22 +18,6 @@ template <class T>
 struct Both {
   std::vector<T> cpu, gpu;
 };
-
-template <class T>
-void expect_close(const std::vector<T>& got, const std::vector<T>& want, double tol,
-                  const std::string& what) {
-  ASSERT_EQ(got.size(), want.size());
-  double scale = 1.0;
-  for (const T v : want) scale = std::max(scale, std::abs(static_cast<double>(v)));
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    if (std::isnan(static_cast<double>(want[i]))) {
-      ASSERT_TRUE(std::isnan(static_cast<double>(got[i]))) << what << "[" << i << "]";
-      continue;
-    }
-    ASSERT_NEAR(static_cast<double>(got[i]), static_cast<double>(want[i]), tol * scale)
-        << what << "[" << i << "]";
-  }
-}
 
 /// Evaluates every output on both backends and compares.
 template <class T>
@@ -85,7 +70,7 @@ void check_case(const Case& c, bool weights, double tol, const mixture::Evaluate
   for (int i = 0; i < 6; ++i) {
     if ((i == 1 || i == 2) && !weights) continue;
     if (i == 3 && !want_score) continue;
-    expect_close(dev[i].download(sizes[i]), host[i], tol, names[i]);
+    expect_close_at_scale(dev[i].download(sizes[i]), host[i], tol, names[i]);
   }
 }
 
@@ -155,9 +140,9 @@ TEST(MixtureGpu, FloatSmallScatterStatisticsMatchCpu) {
                                         vector_batch<float>(m2.data(), kk, n, n),
                                         matrix_batch<float>(s2.data(), kk, n, n * n, n));
     gpu.synchronize();
-    expect_close(c2.download(), c1, 1e-4, "counts");  // float GEMM sums over N points
-    expect_close(m2.download(), m1, 1e-4, "means");
-    expect_close(s2.download(), s1, 2e-5, "covs");
+    expect_close_at_scale(c2.download(), c1, 1e-4, "counts");  // float GEMM sums over N points
+    expect_close_at_scale(m2.download(), m1, 1e-4, "means");
+    expect_close_at_scale(s2.download(), s1, 2e-5, "covs");
   }
 }
 
@@ -177,9 +162,9 @@ TEST(MixtureGpu, StatisticsKlAndFitMatchCpu) {
                                        vector_batch<double>(m2.data(), 1, n, n),
                                        matrix_batch<double>(s2.data(), 1, n, n * n, n));
   gpu.synchronize();
-  expect_close(c2.download(), c1, 1e-12, "counts");
-  expect_close(m2.download(), m1, 1e-10, "means");
-  expect_close(s2.download(), s1, 1e-10, "covs");
+  expect_close_at_scale(c2.download(), c1, 1e-12, "counts");
+  expect_close_at_scale(m2.download(), m1, 1e-10, "means");
+  expect_close_at_scale(s2.download(), s1, 1e-10, "covs");
   // KL between consecutive components.
   const vector_batch<const double> a0(p.mean.data(), 3, n, n), a1(p.mean.data() + n, 3, n, n);
   const matrix_batch<const double> b0(p.cov.data(), 3, n, n * n, n), b1(p.cov.data() + n * n, 3, n, n * n, n);
@@ -192,7 +177,7 @@ TEST(MixtureGpu, StatisticsKlAndFitMatchCpu) {
                          matrix_batch<const double>(dc.data() + n * n, 3, n, n * n, n), dkl.data(),
                          static_cast<std::int32_t*>(nullptr));
   gpu.synchronize();
-  expect_close(dkl.download(), kl_cpu, 1e-10, "kl");
+  expect_close_at_scale(dkl.download(), kl_cpu, 1e-10, "kl");
   // A whole fit: same seed, same k-means++ start, EM paths agree to rounding.
   mixture::FitOptions o;
   o.components = 4;
@@ -201,7 +186,7 @@ TEST(MixtureGpu, StatisticsKlAndFitMatchCpu) {
   const auto fc = mixture::fit(cpu, p.xs(), o);
   const auto fg = mixture::fit(gpu, vector_batch<const double>(x.data(), np, n, n), o);
   EXPECT_NEAR(fg.final_log_likelihood, fc.final_log_likelihood, 1e-8);
-  expect_close(fg.means, fc.means, 1e-6, "fit means");
+  expect_close_at_scale(fg.means, fc.means, 1e-6, "fit means");
 }
 
 /// The fit's start on the device (fit_steps.hpp): the finiteness check, k-means++ and Lloyd,
@@ -223,7 +208,7 @@ void check_device_fit(double ll_tol, double mean_tol) {
   const auto fs = mixture::fit(gpu, vector_batch<const T>(xs.data(), np, n, stride), o);
   // Same k-means start as the CPU (up to near-ties): the same optimum, components in the same order.
   EXPECT_NEAR(fg.final_log_likelihood, fc.final_log_likelihood, ll_tol);
-  expect_close(fg.means, fc.means, mean_tol, "fit means");
+  expect_close_at_scale(fg.means, fc.means, mean_tol, "fit means");
   EXPECT_EQ(fs.means, fg.means) << "strided rows: the same fit";
   // Same seed on the same backend, three initializations: bit-identical (every device
   // reduction has a fixed order).
