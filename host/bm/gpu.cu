@@ -18,6 +18,7 @@
 #include "host/core/launch.cuh"
 #include "host/core/workspace_layout.hpp"
 #include "kernels/bm/chain_kernels.cuh"
+#include "kernels/bm/limb_kernels.cuh"
 
 namespace boltzkit::bm::backend::gpu {
 
@@ -38,6 +39,11 @@ bool gemm_blocked(const SweepOptions& o, std::int64_t n, std::int64_t chains) {
   return uses_blocked_update(o, n, chains, true) && !tiled(n);
 }
 
+/// The tiled path with resident int8 couplings (bm_limb_tile_kernel) up to tuning::limb_max_spins.
+bool limb_tiled(const SweepOptions& o, std::int64_t n, std::int64_t chains) {
+  return uses_blocked_update(o, n, chains, true) && tiled(n) && k::bm_policy::uses_limb_kernel(n);
+}
+
 /// J (n, n) followed by the tile kernel's padding (bm_tile_j_padding zeros).
 std::vector<double> padded_j(const Model& host) {
   std::vector<double> j(host.j, host.j + host.n * host.n);
@@ -56,12 +62,24 @@ struct DeviceModel {
 };
 
 /// Workspace slots of one sweep call: the device-side grid model (jq, hq, bounds, shift; only
-/// for sweep()'s device-resident J and h) and the blocked path's fields, ΔS and spin operand.
-/// One Context::workspace per call (stream-ordered, so sweep() stays asynchronous).
+/// for sweep()'s device-resident J and h), the GEMM blocked path's fields, ΔS and spin operand,
+/// and the limb tile kernel's split couplings (planes, hi/σ, lo, row bounds, exponent; prepared
+/// by the first launch_sweep of the call). One Context::workspace per call (stream-ordered, so
+/// sweep() stays asynchronous).
 struct SweepSlots {
   int jq = -1, hq = -1, bounds = -1, shift = -1, f = -1, ds = -1, x = -1;
+  int planes = -1, hi_value = -1, lo = -1, lo_bound = -1, exponent = -1;
+  mutable bool limbs_ready = false;
   boltzkit::gpu::WorkspaceLayout ws;
-  SweepSlots(std::int64_t n, std::int64_t chains, bool grid_on_device, bool blocked) {
+  SweepSlots(std::int64_t n, std::int64_t chains, bool grid_on_device, const SweepOptions& o) {
+    const bool blocked = gemm_blocked(o, n, chains);
+    if (limb_tiled(o, n, chains)) {
+      planes = ws.reserve<std::uint8_t>(k::bm_limb_plane_bytes(k::bm_limb_padded(n)));
+      hi_value = ws.reserve<double>(n * n);
+      lo = ws.reserve<double>(n * n);
+      lo_bound = ws.reserve<double>(n);
+      exponent = ws.reserve<int>(1);
+    }
     if (grid_on_device) {
       jq = ws.reserve<double>(n * n + k::bm_tile_j_padding);
       hq = ws.reserve<double>(n);
@@ -184,6 +202,45 @@ void launch_tiled(Context& ctx, const k::BmChainParams& p, std::int8_t* spins, s
     launch_tiled_for<k::bm_heat_bath>(ctx, a, blocks, shared);
 }
 
+/// The limb tile kernel's couplings from the grid model's J (once per call: slots.limbs_ready).
+void prepare_limbs(Context& ctx, const Model& grid_model, const SweepSlots& s) {
+  if (s.limbs_ready) return;
+  const std::int64_t n = grid_model.n, np = k::bm_limb_padded(n);
+  int* exponent = s.ws.get<int>(s.exponent);
+  double *lo = s.ws.get<double>(s.lo), *bound = s.ws.get<double>(s.lo_bound);
+  k::bm_limb_exponent_kernel<<<1, threads, threads * sizeof(double), ctx.stream()>>>(grid_model.j, n, exponent);
+  BOLTZKIT_CHECK_LAUNCH();
+  k::bm_limb_split_kernel<<<grid_for(np * np, threads, ctx.device()), threads, 0, ctx.stream()>>>(
+      grid_model.j, n, exponent, s.ws.get<std::uint8_t>(s.planes), s.ws.get<double>(s.hi_value), lo);
+  BOLTZKIT_CHECK_LAUNCH();
+  k::bm_limb_bound_kernel<<<grid_for(n, threads, ctx.device()), threads, 0, ctx.stream()>>>(lo, n, bound);
+  BOLTZKIT_CHECK_LAUNCH();
+  s.limbs_ready = true;
+}
+
+/// All n_sweeps sweeps in one launch of the limb tile kernel, 32 chains per thread block.
+void launch_limb(Context& ctx, const k::BmChainParams& p, std::int8_t* spins, std::int64_t chains,
+                 std::uint64_t first_sweep, std::int64_t n_sweeps, const SweepSlots& s) {
+  if (n_sweeps == 0 || chains == 0) return;
+  constexpr int b = k::bm_policy::tile_block_spins;
+  const k::BmLimbLaunch a{p, spins, chains, static_cast<std::uint32_t>(first_sweep), n_sweeps,
+                          k::philox_keys(p.seed), s.ws.get<std::uint8_t>(s.planes),
+                          s.ws.get<double>(s.hi_value), s.ws.get<double>(s.lo),
+                          s.ws.get<double>(s.lo_bound), s.ws.get<int>(s.exponent), nullptr};
+  const auto blocks = static_cast<unsigned>((chains + 31) / 32);
+  const auto shared = static_cast<std::size_t>(k::bm_policy::limb_shared_bytes(p.n));
+  const auto launch = [&](auto kernel) {
+    if (shared > 48 * 1024)
+      BOLTZKIT_CUDA(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared)));
+    kernel<<<blocks, k::bm_policy::tile_threads, shared, ctx.stream()>>>(a);
+    BOLTZKIT_CHECK_LAUNCH();
+  };
+  if (p.algorithm == k::bm_metropolis)
+    launch(k::bm_limb_tile_kernel<b, k::bm_metropolis>);
+  else
+    launch(k::bm_limb_tile_kernel<b, k::bm_heat_bath>);
+}
+
 /// Sweeps with a model already on its grid (device memory); `slots` bound to the workspace and
 /// holding the blocked path's scratch when it is taken.
 void launch_sweep(Context& ctx, const Model& grid_model, std::int8_t* spins, std::int64_t chains,
@@ -191,9 +248,12 @@ void launch_sweep(Context& ctx, const Model& grid_model, std::int8_t* spins, std
                   const SweepOptions& options, const double* chain_beta, const SweepSlots& slots) {
   k::BmChainParams p = chain_params(grid_model, seed, options);
   p.chain_beta = chain_beta;
-  if (gemm_blocked(options, grid_model.n, chains))
+  if (gemm_blocked(options, grid_model.n, chains)) {
     launch_blocked(ctx, p, spins, chains, first_sweep, n_sweeps, slots);
-  else if (uses_blocked_update(options, grid_model.n, chains, true))
+  } else if (limb_tiled(options, grid_model.n, chains)) {
+    prepare_limbs(ctx, grid_model, slots);
+    launch_limb(ctx, p, spins, chains, first_sweep, n_sweeps, slots);
+  } else if (uses_blocked_update(options, grid_model.n, chains, true))
     launch_tiled(ctx, p, spins, chains, first_sweep, n_sweeps);
   else
     launch_scalar(ctx, p, spins, chains, first_sweep, n_sweeps);
@@ -205,7 +265,7 @@ void sweep(Context& ctx, const Model& model, std::int8_t* spins, std::int64_t ch
            std::uint64_t seed, std::uint64_t first_sweep, std::int64_t n_sweeps,
            const SweepOptions& options) {
   BOLTZKIT_CUDA(cudaSetDevice(ctx.device()));
-  SweepSlots slots(model.n, chains, true, gemm_blocked(options, model.n, chains));
+  SweepSlots slots(model.n, chains, true, options);
   slots.ws.bind(ctx.workspace(slots.ws.bytes()));
   const Model grid = grid_on_device(ctx, model, slots);
   launch_sweep(ctx, grid, spins, chains, seed, first_sweep, n_sweeps, options, nullptr, slots);
@@ -230,7 +290,7 @@ RawStatistics sample(Context& ctx, const Model& host, const SampleOptions& o, st
       corr(std::vector<double>(static_cast<std::size_t>(groups * n * n), 0.0)),
       energies(static_cast<std::size_t>(chains));
   gpu::initial_spins(ctx, spins.data(), chains, n, o.seed);
-  SweepSlots slots(n, chains, false, gemm_blocked(o.sweep, n, chains));
+  SweepSlots slots(n, chains, false, o.sweep);
   slots.ws.bind(ctx.workspace(slots.ws.bytes()));
   if (o.burn_in > 0)
     launch_sweep(ctx, grid.model, spins.data(), chains, o.seed, 0, o.burn_in, o.sweep, nullptr, slots);
@@ -300,7 +360,7 @@ void advance_host_chains(Context& ctx, const Model& host, std::int8_t* host_spin
   DeviceBuffer<double> betas;
   if (host_chain_beta != nullptr)
     betas = DeviceBuffer<double>(std::vector<double>(host_chain_beta, host_chain_beta + chains));
-  SweepSlots slots(host.n, chains, false, gemm_blocked(options, host.n, chains));
+  SweepSlots slots(host.n, chains, false, options);
   slots.ws.bind(ctx.workspace(slots.ws.bytes()));
   launch_sweep(ctx, dm.model, spins.data(), chains, seed, first_sweep, n_sweeps, options, betas.data(),
                slots);

@@ -93,6 +93,14 @@ inline constexpr int tile_chains_min = 8;
 ///   300 flips/ns needs J̃ on chip (int8 limbs, symmetric half 192 KiB) and IMMA (<= 618 flips/ns).
 inline constexpr std::int64_t tile_max_spins = 2048;
 
+/// The tiled path runs the limb tile kernel (bm_limb_tile_kernel: J̃'s hi parts resident in
+/// shared memory as three int8 digit planes, fields in IMMA accumulators, MATH.md §2.9) up to
+/// this N, bm_tile_kernel (DMMA, J̃ from L2) above. 256 is the kernel's limit (4 warps x 4 row
+/// tiles of 16 int32 fields; the planes take 192 KiB of the 227 KiB). predicted (static model,
+/// SK, 4096 chains, 5 sweeps per call, bench/results/static_model_history.md, 2026-12-03): see
+/// there for the figures against bm_tile_kernel.
+inline constexpr std::int64_t limb_max_spins = 256;
+
 /// FieldUpdate::automatic takes the blocked path for the sequential scan on the GPU from this N
 /// on. predicted: below ~64 spins a sweep is one or two blocks and the launches dominate. The
 /// CPU's automatic stays scalar: measured 2026-12-03, this 2-core development VM, one thread

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "host/bm/tuning.hpp"
+#include "kernels/bm/limb_split.cuh"
 
 namespace boltzkit::kernels::bm_policy {
 
@@ -51,6 +52,25 @@ inline int tile_chains(std::int64_t n) {
   for (int c = t::tile_chains_max; c >= t::tile_chains_min; c /= 2)
     if (tile_shared_bytes(n, c) <= t::shared_bytes_max) return c;
   return 0;
+}
+
+/// Shared memory of the limb tile kernel (bm_limb_tile_kernel, bytes): the digit planes, then (as
+/// the tile kernel, 32 chains) the block's fields (32 × 32) and hi/σ block (32 × 32, quad order),
+/// the thresholds (32, 33), scales (32) and bounds (32) as doubles, ΔS words (32, 33), the δ
+/// operand (32 × 32 bytes) and the spin masks (32, ⌈n/32⌉ words).
+inline std::int64_t limb_shared_bytes(std::int64_t n) {
+  constexpr std::int64_t t = 32, b = 32;
+  return bm_limb_plane_bytes(bm_limb_padded(n)) + (b * t + b * b + (b + 1) * t + t + b) * 8 +
+         ((b + 1) * t + t * b / 4 + t * ((n + 31) / 32)) * 4;
+}
+
+/// Whether the tiled path runs the limb tile kernel for n spins: n <= tuning::limb_max_spins
+/// (its 4 warps hold the int32 fields of 4 row tiles of 16 each: n <= 256) and its shared memory
+/// fits.
+inline bool uses_limb_kernel(std::int64_t n) {
+  namespace t = boltzkit::bm::tuning;
+  return n <= t::limb_max_spins && n <= 4 * 16 * (tile_threads / warp) &&
+         limb_shared_bytes(n) <= static_cast<std::int64_t>(t::shared_bytes_max);
 }
 
 /// Layout of the chain kernel's dynamic shared memory: [J (n²) if shared][fields (warps·n)]

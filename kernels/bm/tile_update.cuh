@@ -80,30 +80,43 @@ BOLTZKIT_BM_UNROLL
   }
 }
 
-template <int U, int S, int Alg>
+/// Decisions on exact fields (bm_tile_kernel): the rule of bm_flips_at, y > t with y = g for the
+/// heat bath and y = −s·g for Metropolis.
+struct BmExactFields {
+  __device__ void load(int /*j*/) {}
+  template <int U, int S>
+  __device__ bool exceeds(double y, double t, int /*i*/, int /*j*/, double /*g*/, bool /*negate*/,
+                          std::uint32_t /*up_bits*/, const std::uint32_t* /*dsc*/) const {
+    return y > t;
+  }
+};
+
+template <int U, int S, int Alg, class Fields>
 __device__ inline void bm_tile_step(double (&g)[S], const std::uint32_t (&to_up)[S],
                                     const std::uint32_t (&to_down)[S], const double* jr,
-                                    std::uint32_t* dsc, const double* thc) {
+                                    std::uint32_t* dsc, const double* thc, const Fields& fields,
+                                    int j, std::uint32_t up_bits) {
   constexpr int i = U / bm_tile_quad;
   const double t = thc[U];
   std::uint32_t mine;
-  if (Alg == bm_heat_bath) {
-    mine = g[i] > t ? to_up[i] : to_down[i];  // bm_flips_at: the new spin is +1 iff g > t
+  if (Alg == bm_heat_bath) {  // bm_flips_at: the new spin is +1 iff g > t
+    mine = fields.template exceeds<U, S>(g[i], t, i, j, g[i], false, up_bits, dsc) ? to_up[i] : to_down[i];
   } else {
     const bool up = to_down[i] != 0u;  // bm_flips_at: a flip iff −s·g > t
-    mine = (up ? -g[i] > t : g[i] > t) ? to_down[i] | to_up[i] : 0u;
+    const bool flip = fields.template exceeds<U, S>(up ? -g[i] : g[i], t, i, j, g[i], up, up_bits, dsc);
+    mine = flip ? to_down[i] | to_up[i] : 0u;
   }
   const std::uint32_t dhi = __shfl_sync(0xffffffffu, mine, U % bm_tile_quad, bm_tile_quad);
   dsc[U] = dhi;  // the quad's 4 lanes store the same word
   bm_tile_correct<i, S>(g, bm_from_hi_word(dhi), jr + bm_tile_quad * U * S);
 }
 
-template <int S, int Alg, int... U>
+template <int S, int Alg, class Fields, int... U>
 __device__ inline void bm_tile_steps(double (&g)[S], const std::uint32_t (&to_up)[S],
                                      const std::uint32_t (&to_down)[S], const double* jr,
-                                     std::uint32_t* dsc, const double* thc,
-                                     std::integer_sequence<int, U...>) {
-  (bm_tile_step<U, S, Alg>(g, to_up, to_down, jr, dsc, thc), ...);
+                                     std::uint32_t* dsc, const double* thc, const Fields& fields, int j,
+                                     std::uint32_t up_bits, std::integer_sequence<int, U...>) {
+  (bm_tile_step<U, S, Alg>(g, to_up, to_down, jr, dsc, thc, fields, j, up_bits), ...);
 }
 
 /// The decisions of the B = 32 sites k0 … k0+m−1 (m <= 32; k0 implicit in the pointers) of one chain by the 4 lanes of a quad
@@ -119,11 +132,13 @@ __device__ inline void bm_tile_steps(double (&g)[S], const std::uint32_t (&to_up
 /// the loop has no tests. fc: the chain's fields of the block, fc[v·cols] for site k0+v; jq: the
 /// J block in quad order,
 /// jq[(4u + j)·8 + i] = J̃[k0+4i+j][k0+u] (zero past m, 16-byte aligned); thc, dsc: the chain's
-/// thresholds and Δs words, index u.
-template <int B, int Alg>
+/// thresholds and Δs words, index u. Fields: BmExactFields (g is the exact field) or
+/// BmLimbFieldBounds (g approximates it within a bound; limb_update.cuh), whose `exceeds` makes
+/// the comparisons.
+template <int B, int Alg, class Fields = BmExactFields>
 __device__ inline void bm_tile_decide(const double* jq, int m, const double* fc, int cols,
                                       std::uint32_t* mask, std::uint32_t* dsc, const double* thc,
-                                      int j) {
+                                      int j, Fields fields = Fields{}) {
   static_assert(B == 32, "one spin mask word per block");
   constexpr int S = B / bm_tile_quad;
   const std::uint32_t minus2 = bm_hi_word(-2.0), plus2 = bm_hi_word(2.0);
@@ -138,7 +153,9 @@ BOLTZKIT_BM_UNROLL
     to_up[i] = up ? 0u : plus2;
     to_down[i] = up ? minus2 : 0u;
   }
-  bm_tile_steps<S, Alg>(g, to_up, to_down, jq + j * S, dsc, thc, std::make_integer_sequence<int, B>{});
+  fields.load(j);
+  bm_tile_steps<S, Alg>(g, to_up, to_down, jq + j * S, dsc, thc, fields, j, up_bits,
+                        std::make_integer_sequence<int, B>{});
   __syncwarp();
   std::uint32_t flips = 0u;
 BOLTZKIT_BM_UNROLL

@@ -17,6 +17,7 @@
 
 #include "boltzkit/boltzkit.hpp"
 #include "cases.hpp"
+#include "scalar_chains.hpp"
 
 namespace boltzkit::testing {
 namespace {
@@ -106,21 +107,6 @@ namespace {
 
 namespace k = boltzkit::kernels;
 
-/// Start spins (seed 4) and the CPU backend's scalar sequential-scan chains after `sweeps`
-/// sweeps from them (key 31, counter 2): what every blocked or tiled kernel must reproduce.
-struct ScalarCpuChains {
-  std::vector<std::int8_t> start, expected;
-};
-ScalarCpuChains scalar_cpu_chains(const bm::Model& model, std::int64_t chains, std::int64_t sweeps,
-                                  const bm::SweepOptions& scalar) {
-  Context cpu(Backend::cpu);
-  ScalarCpuChains r;
-  r.expected.resize(static_cast<std::size_t>(chains * model.n));
-  bm::initial_spins(cpu, r.expected.data(), chains, model.n, 4);
-  r.start = r.expected;
-  bm::sweep(cpu, model, r.expected.data(), chains, 31, 2, sweeps, scalar);
-  return r;
-}
 
 /// The fields' GEMM stand-in: f (n, chains) += J[:, k0 … k0+m) · ds (m, chains), adding the block
 /// columns in reverse order (not the CPU backend's order: on the grid the order must not matter).

@@ -93,6 +93,13 @@ T __shfl_sync(unsigned, T value, int src_lane, int width = 32) {
   return emu::exchange(value, [&](int lane) { return (lane & ~(width - 1)) | (src_lane & (width - 1)); });
 }
 
+/// Lanes are fibers of one host thread and switch only at rendezvous, so a plain add is atomic.
+inline unsigned long long atomicAdd(unsigned long long* address, unsigned long long value) {
+  const unsigned long long old = *address;
+  *address = old + value;
+  return old;
+}
+
 inline float __int_as_float(int v) {
   float f;
   std::memcpy(&f, &v, sizeof f);
