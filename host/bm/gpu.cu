@@ -168,22 +168,20 @@ void launch_blocked(Context& ctx, const k::BmChainParams& p, std::int8_t* spins,
   }
 }
 
-template <int Alg, int T, int TW>
+template <int Alg, int T>
 void launch_tiled_for(Context& ctx, const k::BmTileLaunch& a, unsigned blocks, std::size_t shared) {
   constexpr int b = k::bm_policy::tile_block_spins;
   if (shared > 48 * 1024)
-    BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_tile_kernel<b, Alg, T, TW>,
+    BOLTZKIT_CUDA(cudaFuncSetAttribute(k::bm_tile_kernel<b, Alg, T>,
                                        cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared)));
-  k::bm_tile_kernel<b, Alg, T, TW><<<blocks, k::bm_policy::tile_threads, shared, ctx.stream()>>>(a);
+  k::bm_tile_kernel<b, Alg, T><<<blocks, k::bm_policy::tile_threads, shared, ctx.stream()>>>(a);
   BOLTZKIT_CHECK_LAUNCH();
 }
 
-/// The kernel instance for T = a.tile_chains and the fields' place (with_tile_instance).
+/// The kernel instance for T = a.tile_chains (with_tile_instance).
 template <int Alg>
 void launch_tiled_for(Context& ctx, const k::BmTileLaunch& a, unsigned blocks, std::size_t shared) {
-  with_tile_instance(a.tile_chains, a.p.n, [&](auto t, auto tw) {
-    launch_tiled_for<Alg, decltype(t)::value, decltype(tw)::value>(ctx, a, blocks, shared);
-  });
+  with_tile_instance(a.tile_chains, [&](auto t) { launch_tiled_for<Alg, decltype(t)::value>(ctx, a, blocks, shared); });
 }
 
 /// All n_sweeps sweeps in one launch of the tile kernel, T = bm_policy::tile_chains(n) chains

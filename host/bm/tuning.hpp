@@ -34,9 +34,8 @@ inline constexpr int block_threads = 32;
 /// Threads of the tile kernel (bm_tile_kernel: one thread block owns a tile of chains and keeps
 /// their fields on chip for a whole call, MATH.md §2.8). predicted (static model,
 /// bench/results/static_model.md, 2026-12-03): at T = 32 the decisions take all 4 warps (a quad
-/// of lanes per chain), the thresholds are shared out among them, and the field update's 8 row
-/// tiles at N = 256 (32 rows x 32 chains, DMMA) are 2 per warp, kept in registers
-/// (tile_register_tiles); more warps would need more chains per block (fewer, fuller blocks than
+/// of lanes per chain) and the thresholds are shared out among them; the limb tile kernel keeps
+/// the same shape (its 4 warps hold the int32 fields of N <= 256); more warps would need more chains per block (fewer, fuller blocks than
 /// the 132 SMs for 4096 chains) or split a chain's decisions further.
 inline constexpr int tile_threads = 128;
 
@@ -48,15 +47,6 @@ inline constexpr int tile_threads = 128;
 /// multiply-adds per sweep whatever the block size; a larger block amortizes the fields' shared
 /// memory traffic over more sites but lengthens the in-block correction (B/2 terms per decision).
 inline constexpr int tile_block_spins = 32;
-
-/// Row tiles of 32 sites per warp whose fields the tile kernel keeps in its DMMA accumulators for
-/// a whole call (only with 32 chains per block: 2 tiles x 4 x 4 DMMA accumulators = 64 doubles per
-/// lane), which covers N <= 256 with 4 warps. predicted (static model, SK N = 256, 4096 chains,
-/// 5 sweeps per call, bench/results/static_model_history.md, 2026-12-03): 63.8 flips/ns against
-/// 52.3 with the fields in shared memory (their read-modify-write after every block of sites was
-/// the LSU bound). Costs 255 registers (40 B of spills, outside the inner loops); more tiles per
-/// warp (N = 512) would not fit the register file.
-inline constexpr int tile_register_tiles = 2;
 
 // The tile kernel's field update runs on the FP64 tensor cores (DMMA), not on the integer ones.
 // predicted (static model per-loop counts, SK, 4096 chains, 5 sweeps per call,

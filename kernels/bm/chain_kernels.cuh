@@ -128,11 +128,9 @@ struct BmTileLaunch {
 /// (bm_block_thresholds: Philox and a log, independent of the fields), then 4 lanes per chain
 /// decide (bm_tile_decide: all 4 warps at T = 32), then every warp adds J[:, block]·ΔS to its
 /// warp tiles (bm_tile_fields, DMMA). Columns past `chains` decide nothing (ΔS = 0). The spins
-/// go back to global memory at the end. TW > 0 (bm_policy::tile_register_tiles): the fields
-/// stay in the DMMA accumulators of their warps (BmTileRegisterFields, TW row tiles of 32 sites
-/// per warp, so n <= 32·TW·warps) and only the block's rows go to shared memory for the
-/// decisions. blockDim.x: a multiple of 32 and of T; n < 2³¹ / T.
-template <int B, int Alg, int T, int TW>
+/// go back to global memory at the end. blockDim.x: a multiple of 32 and of T; n < 2³¹ / T.
+/// Up to tuning::limb_max_spins the tiled path runs bm_limb_tile_kernel instead (limb_kernels.cuh).
+template <int B, int Alg, int T>
 static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel(BmTileLaunch a) {
   static_assert(B == 32, "one spin mask word per block of sites");
   static_assert(T % bm_tile_cols == 0 && T <= 32, "whole DMMA column groups, one warp tile");
@@ -140,9 +138,8 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
   const int n = static_cast<int>(a.p.n), words = (n + 31) / 32;
   const int tid = static_cast<int>(threadIdx.x), workers = static_cast<int>(blockDim.x);
   const int warp = tid / 32, warps = workers / 32;
-  // fields: (n, T) in shared memory, or TW > 0: the block's rows (B, T) only, the rest in registers
-  double* f = reinterpret_cast<double*>(dynamic_shared_memory());
-  double* jq = f + (TW > 0 ? B : n) * t;
+  double* f = reinterpret_cast<double*>(dynamic_shared_memory());  // fields (n, T)
+  double* jq = f + n * t;
   double* th = jq + B * B;
   double* scale = th + L * t;
   auto* ds = reinterpret_cast<std::uint32_t*>(scale + t);
@@ -160,11 +157,7 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
     for (int v = 0; v < sites; ++v) bits |= a.spins[c * n + 32 * w + v] > 0 ? 1u << v : 0u;
     spin_mask[e] = bits;
   }
-  BmTileRegisterFields<T / bm_tile_cols, (TW > 0 ? TW : 1)> fr;
-  if constexpr (TW > 0)
-    fr.init(a.p.h, n, warp, warps);
-  else
-    for (int e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
+  for (int e = tid; e < n * t; e += workers) f[e] = a.p.h[e / t];
   const std::uint32_t plus = bm_hi_word(1.0), minus = bm_hi_word(-1.0);
   for (int k0 = 0; k0 < n; k0 += B) {  // field build
     const int m = n - k0 < B ? n - k0 : B;
@@ -175,17 +168,13 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
       ds[col * L + u] = u < m && first + col < a.chains ? (up ? plus : minus) : 0u;
     }
     __syncthreads();
-    if constexpr (TW > 0)
-      fr.add(a.p.j, n, k0, m, ds, L, warp, warps);
-    else
-      bm_tile_fields<T / bm_tile_cols>(a.p.j, n, k0, m, ds, L, f, warp, warps);
+    bm_tile_fields<T / bm_tile_cols>(a.p.j, n, k0, m, ds, L, f, warp, warps);
   }
   for (std::int64_t s = 0; s < a.n_sweeps; ++s) {
     const auto sweep = static_cast<std::uint32_t>(a.first_sweep + static_cast<std::uint32_t>(s));
     for (int k0 = 0; k0 < n; k0 += B) {  // blocks of the sweep
       const int m = n - k0 < B ? n - k0 : B;
       __syncthreads();  // fields complete, ds, th and jq free
-      if constexpr (TW > 0) fr.store_rows(k0, f, warp, warps);
       for (int e = tid; e < B * B; e += workers) {  // row u of the block, site v: quad order
         const int u = e / B, v = e % B;
         jq[(bm_tile_quad * u + v % bm_tile_quad) * S + v / bm_tile_quad] =
@@ -195,14 +184,11 @@ static __global__ void __launch_bounds__(bm_policy::tile_threads) bm_tile_kernel
       __syncthreads();
       for (int e = tid; e < bm_tile_quad * t; e += workers) {  // a quad per chain: T/8 warps
         const int col = e / bm_tile_quad;
-        bm_tile_decide<B, Alg>(jq, m, f + (TW > 0 ? 0 : k0 * t) + col, t, spin_mask + col * words + k0 / 32,
+        bm_tile_decide<B, Alg>(jq, m, f + k0 * t + col, t, spin_mask + col * words + k0 / 32,
                                ds + col * L, th + col * L, e % bm_tile_quad);
       }
       __syncthreads();
-      if constexpr (TW > 0)
-        fr.add(a.p.j, n, k0, m, ds, L, warp, warps);
-      else
-        bm_tile_fields<T / bm_tile_cols>(a.p.j, n, k0, m, ds, L, f, warp, warps);
+      bm_tile_fields<T / bm_tile_cols>(a.p.j, n, k0, m, ds, L, f, warp, warps);
     }
   }
   __syncthreads();

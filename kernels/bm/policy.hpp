@@ -25,23 +25,13 @@ inline std::size_t block_shared_bytes() {
 constexpr int tile_threads = boltzkit::bm::tuning::tile_threads;
 constexpr int tile_block_spins = boltzkit::bm::tuning::tile_block_spins;
 
-/// Row tiles (32 sites × T chains) of fields each warp of the tile kernel keeps in registers for
-/// a whole call (0: the fields live in shared memory): tuning::tile_register_tiles when T = 32 and
-/// they cover all n sites with tile_threads / 32 warps.
-inline int tile_register_tiles(std::int64_t n, int tile_chains) {
-  namespace t = boltzkit::bm::tuning;
-  const std::int64_t rows = static_cast<std::int64_t>(t::tile_register_tiles) * 32 * (tile_threads / warp);
-  return tile_chains == 32 && n <= rows ? t::tile_register_tiles : 0;
-}
-
-/// Dynamic shared memory of the tile kernel: fields (n, T) (or only the block's B rows when they
-/// are in registers), the J block (B, B), thresholds (T, B + 1) and threshold scales (T) as
+/// Dynamic shared memory of the tile kernel: fields (n, T), the J block (B, B), thresholds (T, B + 1) and threshold scales (T) as
 /// doubles, ΔS (T, B + 1) as 32-bit words (the high words of doubles) and the spins as 32-bit
 /// masks (T, ⌈n/32⌉).
 inline std::size_t tile_shared_bytes(std::int64_t n, int tile_chains) {
   const auto t = static_cast<std::size_t>(tile_chains), b = static_cast<std::size_t>(tile_block_spins);
   const auto words = static_cast<std::size_t>((n + 31) / 32);
-  const auto rows = tile_register_tiles(n, tile_chains) > 0 ? b : static_cast<std::size_t>(n);
+  const auto rows = static_cast<std::size_t>(n);
   return (rows * t + b * b + (b + 1) * t + t) * sizeof(double) + ((b + 1) * t + t * words) * sizeof(std::uint32_t);
 }
 

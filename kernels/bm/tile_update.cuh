@@ -171,18 +171,12 @@ BOLTZKIT_BM_UNROLL
 /// Elements past J's n·n that bm_tile_fields reads (a warp tile running past row n−1).
 constexpr std::int64_t bm_tile_j_padding = bm_tile_rows * bm_warp_row_tiles - 1;
 
-/// The DMMA k-steps of one block of sites for TW warp tiles of one warp (tiles first,
-/// first + step, …; 32 rows × T = 8·CT chains each): d[w] += Jcols(tile rows, sites k0 … k0+m−1)
-/// · ΔS, 4 sites per k-step: CT ΔS fragments (loaded once, shared by the TW tiles) and 4 J
-/// fragments per tile, 4·CT DMMAs per tile. The one hot loop of both field layouts (bm_tile_fields:
-/// one tile at a time, accumulators from 0; BmTileRegisterFields::add: the call's fields).
-/// Checked: skip the tiles >= tiles (warp-uniform), else every tile given must exist. Operands and
-/// padding contract as bm_tile_fields.
-template <int CT, int TW, bool Checked>
-__device__ inline void bm_tile_ksteps(double (&d)[TW][bm_warp_row_tiles][CT][2], const double* j,
-                                      std::int64_t n, std::int64_t k0, int m,
-                                      const std::uint32_t* ds, int ldd, int first, int step,
-                                      int tiles) {
+/// The DMMA k-steps of one block of sites for warp tile `tile` (32 rows × T = 8·CT chains):
+/// d += Jcols(tile rows, sites k0 … k0+m−1) · ΔS, 4 sites per k-step: CT ΔS fragments and 4 J
+/// fragments, 4·CT DMMAs. Operands and padding contract as bm_tile_fields.
+template <int CT>
+__device__ inline void bm_tile_ksteps(double (&d)[bm_warp_row_tiles][CT][2], const double* j, std::int64_t n,
+                                      std::int64_t k0, int m, const std::uint32_t* ds, int ldd, int tile) {
   constexpr int RT = bm_warp_row_tiles, R = bm_tile_rows;
   const int lane = static_cast<int>(threadIdx.x % 32), q = lane % 4, g = lane / 4;
   for (int u0 = 0; u0 < m; u0 += 4) {
@@ -192,23 +186,13 @@ __device__ inline void bm_tile_ksteps(double (&d)[TW][bm_warp_row_tiles][CT][2],
 BOLTZKIT_BM_UNROLL
     for (int ct = 0; ct < CT; ++ct)  // B(u, chain 8ct + g)
       b[ct] = in ? bm_from_hi_word(ds[(bm_tile_cols * ct + g) * ldd + u]) : 0.0;
-    // A(row i, u) = J[k0+u][i]. One tile: its first row goes into the row pointer; several:
-    // per-tile offsets from row g. Each form keeps the SASS its layout had as a separate loop,
-    // instruction for instruction; the other form made nvcc unroll the one-tile loop x2 at 96
-    // registers instead of x4 at 80 (T = 16), or move spill reloads into the several-tile loop
-    // (T = 32, 255 registers).
-    const double* jr = j + (k0 + (in ? u : 0)) * n + (TW == 1 ? first * (R * RT) : 0) + g;
+    // A(row i, u) = J[k0+u][i]: row k0+u of the symmetric J from the tile's row g on
+    const double* jr = j + (k0 + (in ? u : 0)) * n + tile * (R * RT) + g;
 BOLTZKIT_BM_UNROLL
-    for (int w = 0; w < TW; ++w) {
-      const int tile = first + w * step;
-      if (!Checked || tile < tiles) {  // warp-uniform
+    for (int r = 0; r < RT; ++r) {
+      const double a = jr[R * r];
 BOLTZKIT_BM_UNROLL
-        for (int r = 0; r < RT; ++r) {
-          const double a = jr[(TW == 1 ? 0 : tile * (R * RT)) + R * r];
-BOLTZKIT_BM_UNROLL
-          for (int ct = 0; ct < CT; ++ct) bm_dmma_884(d[w][r][ct][0], d[w][r][ct][1], a, b[ct]);
-        }
-      }
+      for (int ct = 0; ct < CT; ++ct) bm_dmma_884(d[r][ct][0], d[r][ct][1], a, b[ct]);
     }
   }
 }
@@ -231,12 +215,12 @@ __device__ inline void bm_tile_fields(const double* j, std::int64_t n, std::int6
   const int tiles = static_cast<int>((n + R * RT - 1) / (R * RT));
   for (int tile = warp; tile < tiles; tile += warps) {
     const int i0 = tile * (R * RT);
-    double d[1][RT][CT][2];
+    double d[RT][CT][2];
 BOLTZKIT_BM_UNROLL
     for (int r = 0; r < RT; ++r)
 BOLTZKIT_BM_UNROLL
-      for (int ct = 0; ct < CT; ++ct) d[0][r][ct][0] = d[0][r][ct][1] = 0.0;
-    bm_tile_ksteps<CT, 1, false>(d, j, n, k0, m, ds, ldd, tile, 0, tiles);
+      for (int ct = 0; ct < CT; ++ct) d[r][ct][0] = d[r][ct][1] = 0.0;
+    bm_tile_ksteps<CT>(d, j, n, k0, m, ds, ldd, tile);
 BOLTZKIT_BM_UNROLL
     for (int r = 0; r < RT; ++r) {
       const std::int64_t i = i0 + R * r + g;
@@ -246,75 +230,17 @@ BOLTZKIT_BM_UNROLL
           double* fi = f + i * T + bm_tile_cols * ct + 2 * q;  // 16-byte aligned
 #if defined(__CUDA_ARCH__)
           double2 v = *reinterpret_cast<double2*>(fi);
-          v.x = rn_add(v.x, d[0][r][ct][0]);
-          v.y = rn_add(v.y, d[0][r][ct][1]);
+          v.x = rn_add(v.x, d[r][ct][0]);
+          v.y = rn_add(v.y, d[r][ct][1]);
           *reinterpret_cast<double2*>(fi) = v;
 #else
-          fi[0] = rn_add(fi[0], d[0][r][ct][0]);
-          fi[1] = rn_add(fi[1], d[0][r][ct][1]);
+          fi[0] = rn_add(fi[0], d[r][ct][0]);
+          fi[1] = rn_add(fi[1], d[r][ct][1]);
 #endif
         }
       }
     }
   }
 }
-
-/// The fields of a tile kept in the DMMA accumulators for a whole call (MATH.md §2.8 "tiles",
-/// fields in registers): warp `warp` of `warps` owns the row tiles warp, warp + warps, … (TW of
-/// them, 32 rows × T = 8·CT chains each), lane (g, q) holds rows 8r + g, columns 8ct + 2q and
-/// +1 of each, in the accumulator layout of bm_dmma_884. Every block of sites adds its DMMAs
-/// into them directly: no read-modify-write of the fields in shared memory; the decisions get the
-/// block's rows from the warp that owns them (store_rows). Exact for the same reason as
-/// bm_tile_fields: every partial sum is a field plus grid terms of one row.
-template <int CT, int TW>
-struct BmTileRegisterFields {
-  static constexpr int RT = bm_warp_row_tiles, R = bm_tile_rows, T = CT * bm_tile_cols;
-  double d[TW][RT][CT][2];
-
-  /// d = h of its rows (0 past n).
-  __device__ void init(const double* h, int n, int warp, int warps) {
-    const int g = static_cast<int>(threadIdx.x % 32) / 4;
-BOLTZKIT_BM_UNROLL
-    for (int w = 0; w < TW; ++w)
-BOLTZKIT_BM_UNROLL
-      for (int r = 0; r < RT; ++r) {
-        const int i = (warp + w * warps) * (R * RT) + R * r + g;
-        const double hi = i < n ? h[i] : 0.0;
-BOLTZKIT_BM_UNROLL
-        for (int ct = 0; ct < CT; ++ct) d[w][r][ct][0] = d[w][r][ct][1] = hi;
-      }
-  }
-
-  /// d += Jcols · ΔS for sites k0 … k0+m−1 (bm_tile_fields' operands and padding contract).
-  __device__ void add(const double* j, std::int64_t n, std::int64_t k0, int m, const std::uint32_t* ds,
-                      int ldd, int warp, int warps) {
-    const int tiles = static_cast<int>((n + R * RT - 1) / (R * RT));
-    bm_tile_ksteps<CT, TW, true>(d, j, n, k0, m, ds, ldd, warp, warps, tiles);
-  }
-
-  /// fb (B = 32 rows, T) = the fields of rows k0 … k0+31 (k0 a multiple of 32), by the warp that
-  /// owns that row tile.
-  __device__ void store_rows(int k0, double* fb, int warp, int warps) const {
-    const int lane = static_cast<int>(threadIdx.x % 32), q = lane % 4, g = lane / 4;
-    const int tile = k0 / (R * RT);
-BOLTZKIT_BM_UNROLL
-    for (int w = 0; w < TW; ++w) {
-      if (warp + w * warps == tile) {  // warp-uniform
-BOLTZKIT_BM_UNROLL
-        for (int r = 0; r < RT; ++r)
-BOLTZKIT_BM_UNROLL
-          for (int ct = 0; ct < CT; ++ct) {
-            double* fi = fb + (R * r + g) * T + bm_tile_cols * ct + 2 * q;  // 16-byte aligned
-#if defined(__CUDA_ARCH__)
-            *reinterpret_cast<double2*>(fi) = double2{d[w][r][ct][0], d[w][r][ct][1]};
-#else
-            fi[0] = d[w][r][ct][0];
-            fi[1] = d[w][r][ct][1];
-#endif
-          }
-      }
-    }
-  }
-};
 
 }  // namespace boltzkit::kernels

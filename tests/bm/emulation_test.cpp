@@ -245,20 +245,18 @@ namespace {
 namespace k = boltzkit::kernels;
 
 /// Runs the tile kernel on the emulator: all sweeps in one launch, T chains per thread block.
-template <int Alg, int T, int TW = 0>
+template <int Alg, int T>
 void launch_tile_on_emulator(const k::BmTileLaunch& a) {
   constexpr int b = k::bm_policy::tile_block_spins;
   const auto blocks = static_cast<unsigned>((a.chains + T - 1) / T);
-  emu::launch(k::bm_tile_kernel<b, Alg, T, TW>, blocks, static_cast<unsigned>(k::bm_policy::tile_threads),
+  emu::launch(k::bm_tile_kernel<b, Alg, T>, blocks, static_cast<unsigned>(k::bm_policy::tile_threads),
               k::bm_policy::tile_shared_bytes(a.p.n, T), a);
 }
 
 /// host/bm/gpu.cu's choice of instance (the same with_tile_instance).
 template <int Alg>
 void launch_tile_on_emulator(const k::BmTileLaunch& a) {
-  bm::with_tile_instance(a.tile_chains, a.p.n, [&](auto t, auto tw) {
-    launch_tile_on_emulator<Alg, decltype(t)::value, decltype(tw)::value>(a);
-  });
+  bm::with_tile_instance(a.tile_chains, [&](auto t) { launch_tile_on_emulator<Alg, decltype(t)::value>(a); });
 }
 
 void launch_tile_on_emulator(const k::BmTileLaunch& a) {
@@ -298,32 +296,15 @@ INSTANTIATE_TEST_SUITE_P(Sizes, BmTileKernelOnEmulator,
                                                               bm::Algorithm::metropolis),
                                             ::testing::Values(0.8)));
 
-/// Fields in registers with a second row tile per warp (n = 161: six row tiles over four warps,
-/// a partial last block) and a partial second tile of chains, both algorithms.
-TEST(BmTileKernelOnEmulator, RegisterFieldsWithTwoRowTilesPerWarpEqualScalarCpu) {
-  const std::int64_t n = 161, chains = 33, sweeps = 2;
-  ASSERT_EQ(k::bm_policy::tile_register_tiles(n, 32), 2);
-  for (const auto algorithm : {bm::Algorithm::heat_bath, bm::Algorithm::metropolis}) {
-    const auto m = bm_cases::sk(n, 0.7, 321);
-    const bm::SweepOptions scalar{algorithm, bm::Scan::sequential, bm::FieldUpdate::scalar};
-    auto [spins, expected] = scalar_cpu_chains(m.model(), chains, sweeps, scalar);
-    bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
-    q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);
-    launch_tile_on_emulator(k::BmTileLaunch{bm::backend::chain_params(q.model(), 31, scalar), spins.data(), chains,
-                                            2u, sweeps, 32, k::philox_keys(31)});
-    EXPECT_EQ(spins, expected);
-  }
-}
-
 /// The policy's choice: 32 chains per tile while the fields fit, then 16 and 8, none past that.
 TEST(BmTilePolicy, ChainsPerTileShrinkWithN) {
   EXPECT_EQ(k::bm_policy::tile_chains(256), 32);
   EXPECT_EQ(k::bm_policy::tile_chains(1024), 16);
   EXPECT_EQ(k::bm_policy::tile_chains(2048), 8);
   EXPECT_EQ(k::bm_policy::tile_chains(bm::max_spins), 0);
-  EXPECT_EQ(k::bm_policy::tile_register_tiles(256, 32), bm::tuning::tile_register_tiles);
-  EXPECT_EQ(k::bm_policy::tile_register_tiles(257, 32), 0);
-  EXPECT_EQ(k::bm_policy::tile_register_tiles(100, 16), 0);
+  EXPECT_TRUE(k::bm_policy::uses_limb_kernel(256));  // the limb tile kernel below 257 spins
+  EXPECT_FALSE(k::bm_policy::uses_limb_kernel(257));
+  EXPECT_LE(k::bm_policy::limb_shared_bytes(256), static_cast<std::int64_t>(bm::tuning::shared_bytes_max));
   for (const std::int64_t n : {1, 256, 700, 1024, 2048, 3000}) {
     const int t = k::bm_policy::tile_chains(n);
     if (t > 0) {

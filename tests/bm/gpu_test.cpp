@@ -95,9 +95,10 @@ TEST(BmGpu, BlockedChainsMatchScalarAndCpuBitForBit) {
   BOLTZKIT_REQUIRE_GPU();
   Context gpu(Backend::gpu), cpu(Backend::cpu);
   const std::int64_t chains = 150;  // several blocks of both kernels, the last partial
-  static_assert(bm::tuning::tile_max_spins >= 2048 && bm::tuning::tile_max_spins < 2100,
-                "the sizes below cover both variants");
-  for (std::int64_t n : {2, 5, 31, 32, 33, 100, 300, 1024, 2048, 2100})
+  static_assert(bm::tuning::tile_max_spins >= 2048 && bm::tuning::tile_max_spins < 2100 &&
+                    bm::tuning::limb_max_spins == 256,
+                "the sizes below cover the three variants: limb tile, DMMA tile, GEMM");
+  for (std::int64_t n : {2, 5, 31, 32, 33, 100, 256, 257, 300, 1024, 2048, 2100})
     for (auto algorithm : {bm::Algorithm::heat_bath, bm::Algorithm::metropolis}) {
       const auto m = bm_cases::sk(n, 1.2, 80 + static_cast<std::uint64_t>(n));
       std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
