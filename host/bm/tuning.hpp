@@ -48,13 +48,14 @@ inline constexpr int tile_threads = 128;
 /// memory traffic over more sites but lengthens the in-block correction (B/2 terms per decision).
 inline constexpr int tile_block_spins = 32;
 
-// The tile kernel's field update runs on the FP64 tensor cores (DMMA), not on the integer ones.
-// predicted (static model per-loop counts, SK, 4096 chains, 5 sweeps per call,
+// bm_tile_kernel's field update (N > limb_max_spins) runs on the FP64 tensor cores (DMMA), not on
+// IMMA with every limb of the exact value. predicted (static model per-loop counts, SK, 4096 chains, 5 sweeps per call,
 // bench/results/static_model_history.md "IMMA evaluated", 2026-12-03): IMMA m16n8k32 s8 on J̃'s
 // grid integers in 6 (SK) or 7 (any grid) int8 limbs, exact by MATH.md §2.8, would give
 // 70.6 / 69.0 flips/ns at N = 256 against 63.8 and 20.4 / 19.4 at N = 1024 against 16.8: the
 // LSU stays the bound (decisions; the fields' read-modify-write), and each field pays a
-// recombination (8–9 instructions) per block of sites. Not worth a second update path yet.
+// recombination (8–9 instructions) per block of sites. The limb tile kernel (N <= 256) takes IMMA
+// another way: three limbs of a hi part resident on chip, a bound, an exact fallback (MATH §2.9).
 
 /// Chains per thread block of the tile kernel: the largest of these (halving; multiples of 8, the
 /// DMMA tile's width) whose shared memory (policy tile_shared_bytes: fields N·T doubles unless in
