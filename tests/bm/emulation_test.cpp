@@ -171,10 +171,7 @@ TEST(BmBlockKernelOnEmulator, PerChainBetaEqualsScalarCpu) {
   const auto m = bm_cases::sk(n, 1.0, 17);
   const std::vector<double> betas = {0.1, 0.5, 1.0, 2.0, 4.0};
   const bm::SweepOptions scalar{bm::Algorithm::metropolis, bm::Scan::sequential, bm::FieldUpdate::scalar};
-  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
-  bm::backend::cpu::initial_spins(expected.data(), chains, n, 6);
-  std::vector<std::int8_t> spins = expected;
-  bm::backend::cpu::sweep(m.model(), expected.data(), chains, 3, 0, 1, scalar, betas.data());
+  auto [spins, expected] = per_chain_beta_cpu_chains(m.model(), betas, 0, 1, scalar);
 
   const bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
   k::BmChainParams p = bm::backend::chain_params(q.model(), 3, scalar);
@@ -321,10 +318,7 @@ TEST(BmTileKernelOnEmulator, PerChainBetaAndSplitCallsEqualScalarCpu) {
   std::vector<double> betas(static_cast<std::size_t>(chains));
   for (std::size_t c = 0; c < betas.size(); ++c) betas[c] = 0.1 + 0.2 * static_cast<double>(c);
   const bm::SweepOptions scalar{bm::Algorithm::heat_bath, bm::Scan::sequential, bm::FieldUpdate::scalar};
-  std::vector<std::int8_t> expected(static_cast<std::size_t>(chains * n));
-  bm::backend::cpu::initial_spins(expected.data(), chains, n, 6);
-  std::vector<std::int8_t> spins = expected;
-  bm::backend::cpu::sweep(m.model(), expected.data(), chains, 3, 5, 4, scalar, betas.data());
+  auto [spins, expected] = per_chain_beta_cpu_chains(m.model(), betas, 5, 4, scalar);
 
   bm::detail::QuantizedModel q = bm::detail::quantize(m.model(), "test");
   q.j.resize(q.j.size() + k::bm_tile_j_padding, 0.0);
